@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ioview: typed, projected I/O views for Linux PCI drivers in C++.
+#
+#   make            build ioview.ko for every supported kernel, check it, build ioviewctl
+#   make check      run every test; ends with "N passed, N failed"
+#   make run        boot a VM with edu + ivshmem, load the module, show it working
+#   make shell      the same VM, interactive (module loaded)
+#   make bench      print the benchmark figures
+#   make deps       install what the above need (Debian packages, kernels under build/)
+#
+#   make KDIR=/lib/modules/$(uname -r)/build    build against one other kernel tree
+#
+# The raw Kbuild way works too: make -C <kernel build dir> M=$PWD
+
+IOVIEW_VERSION := 0.1.0
+B := build
+RELEASES_FILE := $(B)/kernels/releases
+
+ifdef KDIR
+RELEASES := $(notdir $(patsubst %/,%,$(dir $(realpath $(KDIR)))))
+kdir_of = $(KDIR)
+else
+RELEASES := $(shell cat $(RELEASES_FILE) 2>/dev/null)
+kdir_of = $(B)/kernels/$(1)/build
+endif
+# The kernel `make run` and `make shell` boot; the first is bookworm's own.
+KERNEL ?= $(firstword $(RELEASES))
+
+deps_ready := $(shell tests/deps.sh --check >/dev/null 2>&1 && echo y)
+
+.PHONY: all modules modcheck user check run shell bench deps clean distclean
+
+ifeq ($(KDIR)$(deps_ready),)
+# A fresh machine: install first, then do what was asked.
+all modules modcheck user check run shell bench:
+	$(MAKE) deps
+	$(MAKE) $@
+else
+
+all: modules modcheck user
+
+# ---- the module, once per kernel, each in its own tree under build/kmod/
+modules: $(addprefix module-,$(RELEASES))
+modcheck: $(addprefix modcheck-,$(RELEASES))
+
+module-%: FORCE
+	kmod/scripts/build-module.sh $(call kdir_of,$*) $(B)/kmod/$* kmod
+
+# The module check reruns only when the module or the checker changed.
+modcheck-%: module-%
+	@$(MAKE) --no-print-directory $(B)/kmod/$*/modcheck.ok
+
+$(B)/kmod/%/modcheck.ok: $(B)/kmod/%/kmod/ioview.ko kmod/scripts/check-module.sh
+	kmod/scripts/check-module.sh $<
+	@touch $@
+
+# ---- userspace
+USER_CXXFLAGS := -std=gnu++20 -O2 -g -Wall -Wextra -Werror -Iinclude \
+	-DIOVIEW_VERSION='"$(IOVIEW_VERSION)"' $(shell pkg-config --cflags libnl-genl-3.0)
+USER_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0)
+
+user: $(B)/user/ioviewctl
+
+$(B)/user/ioviewctl: user/ioviewctl.cpp Makefile
+	@mkdir -p $(@D)
+	g++ $(USER_CXXFLAGS) -MMD -MP -o $@ $< $(USER_LDLIBS)
+
+-include $(B)/user/ioviewctl.d
+
+# ---- tests and demos
+check: all
+	tests/check.sh $(RELEASES)
+
+run: all
+	tests/vm/run.sh $(KERNEL) demo
+
+shell: all
+	tests/vm/run.sh $(KERNEL) shell
+
+bench:
+	$(MAKE) -C tests/bench/codegen
+
+endif
+
+deps:
+	tests/deps.sh
+
+# Keeps the downloaded kernels; distclean drops them too.
+clean:
+	rm -rf $(B)/kmod $(B)/user $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
+
+distclean:
+	rm -rf $(B)
+
+FORCE:

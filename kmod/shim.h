@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The boundary between the C++ part of ioview.ko and the kernel.
+ *
+ * Plain C declarations, included by both sides: shim.c (compiled as C with
+ * the kernel headers) defines the ioview_shim_*() functions and the C++
+ * objects define the ioview_driver_*() callbacks.  Because both sides see
+ * the same prototypes, a mismatch is a compile error on whichever side
+ * drifted.  C++ includes no kernel header; everything it needs from the
+ * kernel is reached through this file.
+ *
+ * Only builtin types appear here so that the header means the same thing
+ * to the C compiler (with <linux/types.h> around it) and to the C++ one
+ * (with nothing around it).
+ */
+#ifndef IOVIEW_KMOD_SHIM_H
+#define IOVIEW_KMOD_SHIM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pci_dev;
+
+typedef __SIZE_TYPE__ ioview_size_t;
+
+/** enum ioview_gfp - allocation context, mapped to gfp_t by the shim */
+enum ioview_gfp {
+	IOVIEW_GFP_KERNEL = 1,	/* may sleep */
+	IOVIEW_GFP_ATOMIC = 2,	/* must not sleep */
+};
+
+/** enum ioview_device_kind - which device a PCI id table entry matched */
+enum ioview_device_kind {
+	IOVIEW_DEVICE_EDU = 1,		/* QEMU edu, 1234:11e8 */
+	IOVIEW_DEVICE_IVSHMEM = 2,	/* QEMU ivshmem-plain, 1af4:1110 */
+};
+
+/**
+ * struct ioview_pci_ids - identification of a PCI function
+ * @vendor: vendor id
+ * @device: device id
+ * @revision: revision id
+ * @class_code: 24-bit class code (base class, sub class, prog-if)
+ */
+struct ioview_pci_ids {
+	unsigned short vendor;
+	unsigned short device;
+	unsigned char revision;
+	unsigned int class_code;
+};
+
+/* Memory.  kmalloc()/kfree(); ioview_shim_kmalloc() returns NULL on failure. */
+void *ioview_shim_kmalloc(ioview_size_t size, enum ioview_gfp gfp);
+void ioview_shim_kfree(const void *ptr);
+
+/* Reports a call through a pure virtual slot, then BUG()s. */
+void ioview_shim_pure_virtual_called(void);
+
+/* Logging through dev_info()/dev_err() on the PCI function. */
+void ioview_shim_dev_info(struct pci_dev *pdev, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 2, 3)));
+void ioview_shim_dev_err(struct pci_dev *pdev, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 2, 3)));
+
+/* PCI function state.  Return 0 or a negative errno. */
+void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
+unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar);
+int ioview_shim_pci_enable(struct pci_dev *pdev);
+void ioview_shim_pci_disable(struct pci_dev *pdev);
+void ioview_shim_set_drvdata(struct pci_dev *pdev, void *data);
+void *ioview_shim_get_drvdata(struct pci_dev *pdev);
+
+/*
+ * Implemented in C++, called by the shim's struct pci_driver.
+ * ioview_driver_probe() returns 0 or a negative errno and leaves nothing
+ * behind on failure.
+ */
+int ioview_driver_probe(struct pci_dev *pdev, enum ioview_device_kind kind);
+void ioview_driver_remove(struct pci_dev *pdev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IOVIEW_KMOD_SHIM_H */

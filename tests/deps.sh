@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Installs what ioview needs to build and test, from Debian's archive only.
+#
+#   tests/deps.sh           install whatever is missing (idempotent; needs root for apt)
+#   tests/deps.sh --check   exit 0 when everything is already there, 1 otherwise
+#
+# Kernel headers and images are not installed into the system: the .debs are
+# downloaded and unpacked under build/kernels/<release>/ so that two kernels
+# live side by side and /boot is never touched.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${IOVIEW_KERNEL_CACHE:-$top/build/kernels}
+
+packages=(
+  make gcc-12 g++-12 binutils pkg-config rsync cpio busybox-static
+  qemu-system-x86 libelf1 libssl3 zlib1g pahole dwarves
+  libnl-3-dev libnl-genl-3-dev catch2
+)
+
+missing_packages() {
+  local p
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+  done
+}
+
+kernels_ready() {
+  [ -s "$cache/releases" ] || return 1
+  local rel
+  while read -r rel; do
+    [ -f "$cache/$rel/vmlinuz" ] && [ -f "$cache/$rel/build/Makefile" ] || return 1
+  done < "$cache/releases"
+}
+
+if [ "${1:-}" = --check ]; then
+  [ -z "$(missing_packages)" ] && kernels_ready
+  exit
+fi
+
+apt_updated=
+apt_update_once() {
+  [ -n "$apt_updated" ] && return
+  apt-get update -qq
+  apt_updated=y
+}
+
+todo=$(missing_packages)
+if [ -n "$todo" ]; then
+  [ "$(id -u)" = 0 ] || { echo "deps: need root to install: $todo" >&2; exit 1; }
+  apt_update_once
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $todo
+fi
+
+kernels_ready && { echo "deps: everything present"; exit 0; }
+apt_update_once
+
+# The two supported LTS lines: bookworm's own 6.1 (what linux-headers-amd64
+# points at) and the newest 6.12 built for bookworm.
+dep_of() { apt-cache depends "$1" | awk -v pat="$2" '$1 ~ /Depends:/ && $2 ~ pat {print $2; exit}'; }
+rel61=$(dep_of linux-headers-amd64 '^linux-headers-6\.1\.' | sed 's/^linux-headers-//')
+rel612=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+         awk '{print $1}' | sed 's/^linux-headers-//' | sort -V | tail -n 1)
+[ -n "$rel61" ] && [ -n "$rel612" ] || { echo "deps: cannot resolve kernel releases" >&2; exit 1; }
+
+fetch_kernel() {
+  local rel=$1 dir=$cache/$1 hdr common kbuild tmp
+  [ -f "$dir/vmlinuz" ] && [ -f "$dir/build/Makefile" ] && return
+  hdr=linux-headers-$rel
+  common=$(dep_of "$hdr" '^linux-headers-.*-common$')
+  kbuild=$(dep_of "$hdr" '^linux-kbuild-')
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq "$hdr" "$common" "$kbuild" "linux-image-$rel-unsigned" 2>/dev/null)
+  rm -rf "$dir" && mkdir -p "$dir/root"
+  for deb in "$tmp"/linux-headers-*.deb "$tmp"/linux-kbuild-*.deb; do
+    dpkg-deb -x "$deb" "$dir/root"
+  done
+  dpkg-deb --fsys-tarfile "$tmp"/linux-image-*.deb | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*'
+  mv "$tmp"/boot/vmlinuz-* "$dir/vmlinuz"
+  rm -rf "$tmp"
+  # Debian's per-flavour Makefile includes the common tree by absolute path.
+  sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" "$dir/root/usr/src/$hdr/Makefile"
+  ln -sfn "root/usr/src/$hdr" "$dir/build"
+  echo "deps: kernel $rel ready in $dir"
+}
+
+mkdir -p "$cache"
+fetch_kernel "$rel61"
+fetch_kernel "$rel612"
+printf '%s\n' "$rel61" "$rel612" > "$cache/releases"
