@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Tests of the build's own guards, printed as TAP:
+#  - check-module.sh passes the real module for every kernel;
+#  - it rejects each planted violation of the kernel C++ subset
+#    (tests/modcheck/plants), with the diagnostic that names it;
+#  - build-module.sh fails on an objtool warning in a C++ object;
+#  - cxx-flags.sh refuses to lose a must-keep code generation flag.
+#
+#   tests/modcheck/run.sh RELEASE...
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+n=0 failures=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failures=$((failures + 1))
+	echo "not ok $n - $1"
+	[ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/# /'
+}
+
+for rel in "$@"; do
+	ko=build/kmod/$rel/kmod/ioview.ko
+	if out=$(kmod/scripts/check-module.sh "$ko" 2>&1); then
+		ok "modcheck: ioview.ko for $rel is inside the C++ subset"
+	else
+		not_ok "modcheck: ioview.ko for $rel is inside the C++ subset" "$out"
+	fi
+done
+
+rel=$1
+kdir=build/kernels/$rel/build
+plants=build/modcheck/$rel
+if ! log=$(kmod/scripts/build-module.sh "$kdir" "$plants" tests/modcheck/plants \
+		KBUILD_MODPOST_WARN=1 2>&1); then
+	not_ok "modcheck: planted module builds" "$(tail -n 20 <<<"$log")"
+	echo "1..$n"
+	exit 1
+fi
+report=$(kmod/scripts/check-module.sh "$plants/tests/modcheck/plants/ioview_plants.ko" 2>&1)
+status=$?
+if [ $status = 1 ]; then
+	ok "modcheck: planted module is rejected (exit status 1)"
+else
+	not_ok "modcheck: planted module is rejected (exit status 1)" "exit status $status"
+fi
+
+expect() {
+	local name=$1 pattern=$2
+	if grep -qE "$pattern" <<<"$report"; then
+		ok "modcheck rejects $name"
+	else
+		not_ok "modcheck rejects $name" "no line matches /$pattern/ in:
+$report"
+	fi
+}
+expect "a global constructor" ': global constructor or destructor section: \.init_array$'
+expect "exception tables" ': exception or unwind table section: \.gcc_except_table$'
+expect "the exception runtime" ': undefined symbol outside the allowlist: __cxa_throw$'
+expect "RTTI" ': RTTI symbol: _ZTIN12_GLOBAL__N_14baseE$'
+expect "a static guard" ': static guard variable: _ZGVZ11plant_guardE5value$'
+expect "thread_local" ': thread-local storage section: \.tbss$'
+expect "the throwing operator new" ': undefined symbol outside the allowlist: _Znwm$'
+expect "a C++ object calling a kernel function" ': C\+\+ object calls outside the shim: kernel_call\.o: _printk$'
+expect "SSE instructions" ': SSE/MMX/x87 instruction: plant_sse: '
+expect "x87 instructions" ': SSE/MMX/x87 instruction: plant_x87: f'
+expect "a stack frame over budget" ': stack frame over 1024 bytes: plant_stack: 1512 bytes$'
+
+# objtool checks per object on kernels without IBT (6.1); with IBT it
+# checks the linked module, where it can see that plant_stop() never returns.
+if grep -q '^CONFIG_X86_KERNEL_IBT=y' "$kdir/.config"; then
+	echo "# $rel checks objtool on the linked module; the per-object plant does not apply"
+elif log=$(kmod/scripts/build-module.sh "$kdir" "build/modcheck-objtool/$rel" \
+		tests/modcheck/objtool 2>&1); then
+	not_ok "build fails on an objtool warning in C++" "the build succeeded:
+$(tail -n 10 <<<"$log")"
+elif grep -q 'falls_off.o: warning: objtool:' <<<"$log" &&
+     [ ! -e "build/modcheck-objtool/$rel/tests/modcheck/objtool/falls_off.o" ]; then
+	ok "build fails on an objtool warning in C++ and removes the object"
+else
+	not_ok "build fails on an objtool warning in C++ and removes the object" "$(tail -n 10 <<<"$log")"
+fi
+
+flags="-D__KERNEL__ -std=gnu11 -Wstrict-prototypes -mcmodel=kernel -fno-PIE -mno-red-zone -O2"
+# shellcheck disable=SC2086
+out=$(kmod/scripts/cxx-flags.sh g++ $flags)
+if [ "$out" = "-D__KERNEL__ -mcmodel=kernel -fno-PIE -mno-red-zone -O2" ]; then
+	ok "cxx-flags drops exactly the C-only flags"
+else
+	not_ok "cxx-flags drops exactly the C-only flags" "got: $out"
+fi
+# shellcheck disable=SC2086
+out=$(kmod/scripts/cxx-flags.sh tests/modcheck/fake-cxx.sh $flags)
+if [[ $out == "error: C++ lost code generation flags the kernel requires: -mno-red-zone" ]]; then
+	ok "cxx-flags refuses to lose a must-keep flag"
+else
+	not_ok "cxx-flags refuses to lose a must-keep flag" "got: $out"
+fi
+
+echo "1..$n"
+[ $failures = 0 ]
