@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/**
+ * @file support.h
+ * @brief The few language-support pieces ioview needs, built on compiler builtins only.
+ *
+ * ioview must compile inside the kernel (-ffreestanding -nostdinc) where no libstdc++ header is
+ * usable, so the integer types, type traits, error values and the result type live here.
+ *
+ * Example:
+ * ```cpp
+ * ioview::result<ioview::u32> half(ioview::u32 x)
+ * {
+ *         if (x & 1)
+ *                 return ioview::fail(ioview::einval);
+ *         return x / 2;
+ * }
+ *
+ * void use_half()
+ * {
+ *         auto r = half(4);
+ *         if (!r)
+ *                 return;
+ *         ioview::u32 v = r.value(); // 2
+ *         (void)v;
+ * }
+ * ```
+ */
+#ifndef IOVIEW_SUPPORT_H
+#define IOVIEW_SUPPORT_H
+
+namespace ioview {
+
+/** @name Fixed-width integers, from the compiler's predefined macros. */
+///@{
+using u8 = __UINT8_TYPE__;
+using u16 = __UINT16_TYPE__;
+using u32 = __UINT32_TYPE__;
+using u64 = __UINT64_TYPE__;
+using s8 = __INT8_TYPE__;
+using s16 = __INT16_TYPE__;
+using s32 = __INT32_TYPE__;
+using s64 = __INT64_TYPE__;
+using usize = __SIZE_TYPE__;
+using uptr = __UINTPTR_TYPE__;
+///@}
+
+/**
+ * @brief True when the target has native 64-bit loads and stores.
+ *
+ * Backends offer u64 accessors only when this holds, so that a 64-bit access is never split
+ * into two 32-bit halves behind the caller's back.
+ */
+inline constexpr bool has_64bit_access = __SIZEOF_POINTER__ == 8;
+
+/**
+ * @name Error numbers.
+ *
+ * Equal to the Linux values so kernel code can compare with `-EINVAL` directly. They are not
+ * called EINVAL etc. because userspace `<errno.h>` defines those as macros.
+ */
+///@{
+inline constexpr int eio = 5;
+inline constexpr int efault = 14;
+inline constexpr int enodev = 19;
+inline constexpr int einval = 22;
+inline constexpr int erange = 34;
+inline constexpr int eopnotsupp = 95;
+///@}
+
+namespace detail {
+
+template <typename T> struct type_identity { using type = T; };
+
+template <typename T> struct remove_cv { using type = T; };
+template <typename T> struct remove_cv<const T> { using type = T; };
+template <typename T> struct remove_cv<volatile T> { using type = T; };
+template <typename T> struct remove_cv<const volatile T> { using type = T; };
+template <typename T> using remove_cv_t = typename remove_cv<T>::type;
+
+template <typename T> struct remove_ref { using type = T; };
+template <typename T> struct remove_ref<T &> { using type = T; };
+template <typename T> struct remove_ref<T &&> { using type = T; };
+template <typename T> using remove_cvref_t = remove_cv_t<typename remove_ref<T>::type>;
+
+template <typename A, typename B> inline constexpr bool is_same = false;
+template <typename A> inline constexpr bool is_same<A, A> = true;
+
+template <typename T> inline constexpr bool is_const = false;
+template <typename T> inline constexpr bool is_const<const T> = true;
+
+template <bool C, typename A, typename B> struct conditional { using type = A; };
+template <typename A, typename B> struct conditional<false, A, B> { using type = B; };
+template <bool C, typename A, typename B> using conditional_t = typename conditional<C, A, B>::type;
+
+/* Carry the const of From over to To: projections of a read-only view stay read-only. */
+template <typename From, typename To> struct copy_const { using type = To; };
+template <typename From, typename To> struct copy_const<const From, To> { using type = const To; };
+template <typename From, typename To> using copy_const_t = typename copy_const<From, To>::type;
+
+template <typename T> struct array_traits {
+	static constexpr bool is_array = false;
+};
+template <typename E, usize N> struct array_traits<E[N]> {
+	static constexpr bool is_array = true;
+	using element = E;
+	static constexpr usize length = N;
+};
+template <typename E, usize N> struct array_traits<const E[N]> {
+	static constexpr bool is_array = true;
+	using element = const E;
+	static constexpr usize length = N;
+};
+
+template <typename T> inline constexpr bool is_unsigned_int = false;
+template <> inline constexpr bool is_unsigned_int<u8> = true;
+template <> inline constexpr bool is_unsigned_int<u16> = true;
+template <> inline constexpr bool is_unsigned_int<u32> = true;
+template <> inline constexpr bool is_unsigned_int<u64> = true;
+
+template <typename T> inline constexpr bool is_integer = is_unsigned_int<T>;
+template <> inline constexpr bool is_integer<s8> = true;
+template <> inline constexpr bool is_integer<s16> = true;
+template <> inline constexpr bool is_integer<s32> = true;
+template <> inline constexpr bool is_integer<s64> = true;
+
+/* The unsigned integer of a given byte width; used to carry any scalar through an accessor. */
+template <usize Bytes> struct uint_of_size;
+template <> struct uint_of_size<1> { using type = u8; };
+template <> struct uint_of_size<2> { using type = u16; };
+template <> struct uint_of_size<4> { using type = u32; };
+template <> struct uint_of_size<8> { using type = u64; };
+template <usize Bytes> using uint_of_size_t = typename uint_of_size<Bytes>::type;
+
+template <typename T> T &&declval() noexcept;
+
+template <typename T> constexpr T &&forward(typename remove_ref<T>::type &v) noexcept
+{
+	return static_cast<T &&>(v);
+}
+
+/* Dependent false, so a static_assert fires only when its template is instantiated. */
+template <typename... T> inline constexpr bool always_false = false;
+
+} // namespace detail
+
+/** @brief Reinterpret the bytes of @p from as a @p To of the same size. */
+template <typename To, typename From> [[nodiscard]] constexpr To bit_cast(const From &from) noexcept
+{
+	static_assert(sizeof(To) == sizeof(From), "bit_cast needs types of equal size");
+	return __builtin_bit_cast(To, from);
+}
+
+/** @name Byte order. */
+///@{
+/**
+ * @brief The byte order in which a backend's scalar accessors interpret device memory.
+ *
+ * `native`: the value is the CPU's own reading of the bytes (plain loads). `little`/`big`: the
+ * bytes are in that order on the device and the accessor converts to a CPU value (like readl()).
+ */
+enum class byte_order { native, little, big };
+
+inline constexpr bool host_is_little = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+/** @brief Swap the bytes of an unsigned integer; identity for u8. */
+template <typename U> [[nodiscard]] constexpr U byte_swap(U v) noexcept
+{
+	static_assert(detail::is_unsigned_int<U>, "byte_swap takes u8, u16, u32 or u64");
+	if constexpr (sizeof(U) == 1)
+		return v;
+	else if constexpr (sizeof(U) == 2)
+		return __builtin_bswap16(v);
+	else if constexpr (sizeof(U) == 4)
+		return __builtin_bswap32(v);
+	else
+		return __builtin_bswap64(v);
+}
+
+/**
+ * @brief Convert between a CPU value and its representation in @p Order.
+ *
+ * The conversion is its own inverse: with `little` on a little-endian host, and with `native`,
+ * it is the identity; otherwise it swaps.
+ */
+template <byte_order Order, typename U> [[nodiscard]] constexpr U convert_order(U v) noexcept
+{
+	if constexpr (Order == byte_order::native)
+		return v;
+	else if constexpr ((Order == byte_order::little) == host_is_little)
+		return v;
+	else
+		return byte_swap(v);
+}
+///@}
+
+/**
+ * @brief A failed outcome: a negative errno value, convertible to any result<T> and to status.
+ *
+ * Create it with fail().
+ */
+struct failure {
+	int code; ///< Negative errno.
+};
+
+/** @brief Make a failure from a positive errno constant such as ioview::einval. */
+[[nodiscard]] constexpr failure fail(int errno_value) noexcept
+{
+	return failure{ -errno_value };
+}
+
+/**
+ * @brief Outcome of an operation that yields nothing: success or a negative errno.
+ *
+ * Example:
+ * ```cpp
+ * ioview::status check_even(ioview::u32 x)
+ * {
+ *         if (x & 1)
+ *                 return ioview::fail(ioview::einval);
+ *         return ioview::status::success();
+ * }
+ * ```
+ */
+class [[nodiscard]] status {
+public:
+	constexpr status(failure f) noexcept : err_(f.code) {}
+	/** @brief The successful status. */
+	static constexpr status success() noexcept { return status(); }
+	/** @brief True on success. */
+	constexpr bool ok() const noexcept { return err_ == 0; }
+	constexpr explicit operator bool() const noexcept { return ok(); }
+	/** @brief 0 on success, else the negative errno (e.g. -22 for einval). */
+	constexpr int error() const noexcept { return err_; }
+
+private:
+	constexpr status() noexcept : err_(0) {}
+	int err_;
+};
+
+/**
+ * @brief A value of type T or a negative errno.
+ *
+ * Invariant: exactly one of the two is present; value() may be called only when ok().
+ * T must be trivially copyable, so result<T> is too and needs no destructor.
+ *
+ * Example:
+ * ```cpp
+ * ioview::result<int> parse_digit(char c)
+ * {
+ *         if (c < '0' || c > '9')
+ *                 return ioview::fail(ioview::erange);
+ *         return c - '0';
+ * }
+ * ```
+ */
+template <typename T> class [[nodiscard]] result {
+	static_assert(__is_trivially_copyable(T), "result<T> holds only trivially copyable values");
+
+public:
+	constexpr result(T v) noexcept : value_(v), err_(0) {}
+	constexpr result(failure f) noexcept : none_(), err_(f.code) {}
+
+	/** @brief True when a value is present. */
+	constexpr bool ok() const noexcept { return err_ == 0; }
+	constexpr explicit operator bool() const noexcept { return ok(); }
+	/** @brief 0 when a value is present, else the negative errno. */
+	constexpr int error() const noexcept { return err_; }
+	/** @brief The value; precondition ok(). */
+	constexpr T value() const noexcept { return value_; }
+	/** @brief The value, or @p fallback on error. */
+	constexpr T value_or(T fallback) const noexcept { return ok() ? value_ : fallback; }
+	/** @brief Drop the value, keep the outcome. */
+	constexpr status to_status() const noexcept { return ok() ? status::success() : status(failure{ err_ }); }
+
+private:
+	union {
+		T value_;
+		char none_;
+	};
+	int err_;
+};
+
+/**
+ * @brief Opt-in marker: specialize to true for a driver struct whose every bit pattern is valid.
+ *
+ * Such a struct can then be the target of copies and of try_cast(). The library still rejects
+ * it if it has padding (`__has_unique_object_representations`) or is not trivially copyable.
+ *
+ * Example:
+ * ```cpp
+ * struct dma_desc {
+ *         ioview::u32 addr_lo;
+ *         ioview::u32 addr_hi;
+ * };
+ * template <> inline constexpr bool ioview::enable_plain_data<dma_desc> = true;
+ * static_assert(ioview::plain_data<dma_desc>);
+ * ```
+ */
+template <typename T> inline constexpr bool enable_plain_data = false;
+
+namespace detail {
+template <typename T> struct plain_data_check {
+	static constexpr bool value = is_integer<T> || enable_plain_data<T>;
+};
+template <typename E, usize N> struct plain_data_check<E[N]> {
+	static constexpr bool value = plain_data_check<remove_cv_t<E>>::value;
+};
+} // namespace detail
+
+/**
+ * @brief A type whose objects are plain bytes: any bit pattern valid, no padding.
+ *
+ * Holds for the fixed-width integers, the endian types, arrays of plain data, and structs
+ * opted in with enable_plain_data.
+ */
+template <typename T>
+concept plain_data = detail::plain_data_check<detail::remove_cv_t<T>>::value &&
+		     __is_trivially_copyable(detail::remove_cv_t<T>) &&
+		     __has_unique_object_representations(detail::remove_cv_t<T>);
+
+/**
+ * @brief Diagnostics whose template arguments carry the numbers at fault.
+ *
+ * A static_assert message cannot print numbers, so each check instantiates one of these; the
+ * compiler's "in instantiation of" line then shows the type, offset and size.
+ */
+namespace diag {
+template <typename T, usize Offset, usize Size, usize Limit> struct out_of_bounds {
+	static_assert(detail::always_false<T>,
+		      "ioview: access [Offset, Offset + Size) lies outside the Limit bytes of T");
+	static constexpr bool ok = false;
+};
+template <typename T, usize Offset, usize Align> struct misaligned {
+	static_assert(detail::always_false<T>,
+		      "ioview: Offset is not a multiple of the alignment Align required here");
+	static constexpr bool ok = false;
+};
+template <typename T, usize Index, usize Length> struct index_out_of_bounds {
+	static_assert(detail::always_false<T>, "ioview: constant Index is not below Length of array T");
+	static constexpr bool ok = false;
+};
+} // namespace diag
+
+namespace detail {
+/* Evaluates to true or instantiates the diagnostic that names the numbers. */
+template <typename T, usize Offset, usize Size, usize Limit> consteval bool check_bounds()
+{
+	if constexpr (Offset > Limit || Size > Limit - Offset)
+		return diag::out_of_bounds<T, Offset, Size, Limit>::ok;
+	else
+		return true;
+}
+template <typename T, usize Offset, usize Align> consteval bool check_aligned()
+{
+	if constexpr (Offset % Align != 0)
+		return diag::misaligned<T, Offset, Align>::ok;
+	else
+		return true;
+}
+template <typename T, usize Index, usize Length> consteval bool check_index()
+{
+	if constexpr (Index >= Length)
+		return diag::index_out_of_bounds<T, Index, Length>::ok;
+	else
+		return true;
+}
+} // namespace detail
+
+} // namespace ioview
+
+#endif /* IOVIEW_SUPPORT_H */
