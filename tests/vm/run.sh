@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# Boots one kernel under QEMU (TCG) with a busybox initramfs, QEMU's edu and
+# ivshmem-plain devices, and the ioview module.
+#
+#   tests/vm/run.sh RELEASE check   run tests/vm/cases, print TAP, exit 1 on any failure
+#   tests/vm/run.sh RELEASE demo    load the module, show what it bound, unload, power off
+#   tests/vm/run.sh RELEASE shell   interactive console with the module loaded (Ctrl-A x quits)
+#
+# Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
+# IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
+# directory), IOVM_MODULE / IOVM_CTL (host paths of ioview.ko / ioviewctl),
+# IOVM_SMP, IOVM_MEM, IOVM_QEMU.
+#
+# Everything generated lives in build/vm/RELEASE/: initramfs.cpio,
+# ivshmem.bin, console.log (kernel console), results.raw (guest's ttyS1),
+# qemu.log (QEMU's own messages).
+set -uo pipefail # no -e: a failing step is a result to report, not an exit
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=lib/klog.sh
+. "$here/lib/klog.sh"
+# shellcheck source=lib/tap.sh
+. "$here/lib/tap.sh"
+
+usage() {
+  echo "usage: $0 RELEASE check|demo|shell" >&2
+  exit 2
+}
+
+[ $# -eq 2 ] || usage
+rel=$1 mode=$2
+case $mode in check | demo | shell) ;; *) usage ;; esac
+
+kernel=$top/build/kernels/$rel/vmlinuz
+vmdir=$top/build/vm/$rel
+module=${IOVM_MODULE:-$top/build/kmod/$rel/kmod/ioview.ko}
+ctl=${IOVM_CTL:-$top/build/user/ioviewctl}
+cases_dir=${IOVM_CASES:-$here/cases}
+vm_timeout=${IOVM_TIMEOUT:-120}
+case_timeout=${IOVM_CASE_TIMEOUT:-60}
+busybox=${IOVM_BUSYBOX:-/bin/busybox}
+qemu=${IOVM_QEMU:-qemu-system-x86_64}
+shm_size=$((1024 * 1024))
+
+shm=$vmdir/ivshmem.bin
+console=$vmdir/console.log
+results=$vmdir/results.raw
+qemu_log=$vmdir/qemu.log
+
+# --- reporting --------------------------------------------------------------
+
+tap_n=0 tap_failed=0
+
+# note TEXT: a diagnostic; TAP comment in check mode, plain text otherwise.
+note() {
+  if [ "$mode" = check ]; then
+    printf '%s\n' "$@" | sed 's/^/# /'
+  else
+    printf '%s\n' "$@" | sed 's/^/iovm: /' >&2
+  fi
+}
+
+# report LINE: numbers an unnumbered result from any source (guest, host
+# case, harness). Anything that is not a result or a comment is shown as a
+# comment, so stray output can never be counted as a pass.
+report() {
+  local line=${1%$'\r'}
+  case $line in
+    'ok - '*)
+      tap_n=$((tap_n + 1))
+      printf 'ok %d - %s: %s\n' "$tap_n" "$rel" "${line#ok - }" ;;
+    'not ok - '*)
+      tap_n=$((tap_n + 1)) tap_failed=$((tap_failed + 1))
+      printf 'not ok %d - %s: %s\n' "$tap_n" "$rel" "${line#not ok - }" ;;
+    '#'*) printf '%s\n' "$line" ;;
+    *) printf '# | %s\n' "$line" ;;
+  esac
+}
+
+# result NAME PASSED(0/1) [DIAG...]: a result decided by the harness itself.
+result() {
+  local name=$1 passed=$2
+  shift 2
+  if [ "$passed" = 0 ]; then
+    report "ok - $name"
+  else
+    report "not ok - $name"
+    [ $# -eq 0 ] || printf '%s\n' "$@" | sed '/^$/d; s/^/# /'
+  fi
+}
+
+bail() {
+  if [ "$mode" = check ]; then echo "Bail out! $rel: $*"; else echo "iovm: $*" >&2; fi
+  exit 2
+}
+
+# secs MICROSECONDS: seconds with one decimal.
+secs() {
+  printf '%d.%d' $(($1 / 1000000)) $(($1 % 1000000 / 100000))
+}
+
+now_us() {
+  echo "${EPOCHREALTIME/./}"
+}
+
+# --- initramfs --------------------------------------------------------------
+
+# copy_with_libs BINARY ROOT DEST: BINARY at ROOT/DEST plus every shared
+# library ldd lists (and the dynamic loader), each at the path ldd gives.
+copy_with_libs() {
+  local bin=$1 root=$2 dest=$3 lib missing
+  install -D -m 0755 "$bin" "$root$dest"
+  missing=$(ldd "$bin" 2>&1 | grep 'not found')
+  [ -z "$missing" ] || note "ldd $bin: $missing"
+  while read -r lib; do
+    install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+  done < <(ldd "$bin" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
+}
+
+install_busybox() {
+  local root=$1 applet
+  install -D -m 0755 "$busybox" "$root/bin/busybox"
+  while read -r applet; do
+    [ -e "$root/$applet" ] && continue
+    mkdir -p "$root/$(dirname "$applet")"
+    ln -s /bin/busybox "$root/$applet"
+  done < <("$busybox" --list-full)
+}
+
+write_guest_config() {
+  cat > "$1/etc/iovm.conf" <<EOF
+IOVM_MODE=$mode
+IOVM_RELEASE=$rel
+IOVM_MODULE=/lib/modules/ioview.ko
+IOVM_CTL=/usr/bin/ioviewctl
+IOVM_CASE_TIMEOUT=$case_timeout
+EOF
+}
+
+# Rebuilt on every run: a few megabytes of copying, and never stale.
+build_initramfs() {
+  local root=$vmdir/initramfs f
+  rm -rf "$root"
+  mkdir -p "$root"/{etc,proc,sys,dev,tmp,cases,lib/iovm,lib/modules} || return 1
+  install_busybox "$root" || return 1
+  install -m 0755 "$here/guest/init" "$root/init"
+  install -m 0644 "$here/lib/tap.sh" "$here/guest/lib.sh" "$here/guest/demo.sh" "$root/lib/iovm/"
+  write_guest_config "$root"
+  for f in "$cases_dir"/*.guest.sh; do
+    [ -e "$f" ] && install -m 0644 "$f" "$root/cases/"
+  done
+  if [ -f "$module" ]; then
+    install -m 0644 "$module" "$root/lib/modules/ioview.ko"
+  else
+    note "module not built: $module is missing"
+  fi
+  if [ -x "$ctl" ]; then
+    copy_with_libs "$ctl" "$root" /usr/bin/ioviewctl
+  else
+    note "ioviewctl not built: $ctl is missing"
+  fi
+  (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$vmdir/initramfs.cpio"
+}
+
+fresh_shm() {
+  rm -f "$shm" && truncate -s "$shm_size" "$shm"
+}
+
+# --- host cases ---------------------------------------------------------------
+
+export IOVM_RELEASE=$rel IOVM_DIR=$vmdir IOVM_SHM=$shm IOVM_SHM_SIZE=$shm_size
+export IOVM_CONSOLE=$console IOVM_RESULTS=$results IOVM_TMP=$vmdir/tmp
+export IOVM_TAP_COUNT=$vmdir/tmp/.count IOVM_CASE_SHELL=bash
+
+# run_host_cases SUFFIX: every NN-name.SUFFIX in order, results numbered here.
+# Before boot a silent case is fine (it only prepares); after boot it is not.
+run_host_cases() {
+  local suffix=$1 silent=
+  local f name line
+  [ "$suffix" != host-before.sh ] || silent=1
+  for f in "$cases_dir"/*."$suffix"; do
+    [ -e "$f" ] || continue
+    name=${f##*/}
+    name=${name%."$suffix"}
+    name=${name#[0-9]*-}
+    while IFS= read -r line; do
+      report "$line"
+    done < <(IOVM_ALLOW_SILENT=$silent IOVM_TAP_OUT=/dev/fd/3 \
+      tap_run_case "$name" "$f" "$case_timeout" "$here/lib/tap.sh" "$here/lib/host.sh" 3>&1)
+  done
+}
+
+# --- the VM -------------------------------------------------------------------
+
+# Sets qemu_args: machine, kernel and both devices; the serial ports differ per mode.
+qemu_common() {
+  # shellcheck disable=SC2054 # the commas belong to QEMU options
+  qemu_args=(-accel tcg -smp "${IOVM_SMP:-2}" -m "${IOVM_MEM:-512M}"
+    -nodefaults -nographic -no-reboot
+    -kernel "$kernel" -initrd "$vmdir/initramfs.cpio"
+    -append "console=ttyS0 panic=-1 loglevel=7 printk.devkmsg=on"
+    -device edu
+    -object "memory-backend-file,id=shm,size=$shm_size,share=on,mem-path=$shm"
+    -device ivshmem-plain,memdev=shm)
+}
+
+t_start=0 t_boot=0 t_first=0 current_case='(before init)' guest_done=0 demo_status=''
+
+on_guest_line() {
+  local line=${1%$'\r'}
+  case $line in
+    '@@ boot '*)
+      t_boot=$(now_us)
+      note "guest init up $(secs $((t_boot - t_start))) s after QEMU start (kernel uptime ${line#@@ boot } s)" ;;
+    '@@ case '*) current_case=${line#@@ case } ;;
+    '@@ status '*) demo_status=${line#@@ status } ;;
+    '@@ done') guest_done=1 current_case='(after the cases)' ;;
+    '@@ '*) note "unexpected control line: $line" ;;
+    *)
+      if [ "$mode" = check ]; then
+        [ "$t_first" != 0 ] || [[ $line != ok* && $line != 'not ok'* ]] || t_first=$(now_us)
+        report "$line"
+      else
+        printf '%s\n' "$line"
+      fi ;;
+  esac
+}
+
+# Runs QEMU in the background under a hard timeout and streams ttyS1 as the
+# guest writes it. Sets qemu_status (124 when the timeout fired).
+boot_and_follow() {
+  local qpid line
+  : > "$results"
+  : > "$console"
+  qemu_common
+  timeout --kill-after=5 "$vm_timeout" "$qemu" "${qemu_args[@]}" -monitor none \
+    -chardev "file,id=con,path=$console" -serial chardev:con \
+    -chardev "file,id=res,path=$results" -serial chardev:res \
+    < /dev/null > "$qemu_log" 2>&1 &
+  qpid=$!
+  while IFS= read -r line; do
+    on_guest_line "$line"
+  done < <(tail -n +1 -s 0.2 --pid="$qpid" -f "$results")
+  wait "$qpid"
+  qemu_status=$?
+}
+
+boot_interactive() {
+  : > "$results"
+  qemu_common
+  "$qemu" "${qemu_args[@]}" \
+    -chardev "stdio,id=con,mux=on,signal=off,logfile=$console" \
+    -serial chardev:con -mon chardev=con \
+    -chardev "file,id=res,path=$results" -serial chardev:res
+  qemu_status=$?
+}
+
+# The "guest ran" verdict: QEMU powered off by itself after the guest said done.
+vm_verdict() {
+  local why=()
+  if [ "$qemu_status" = 124 ] || [ "$qemu_status" = 137 ]; then
+    why+=("timed out after ${vm_timeout}s while running case $current_case")
+  elif [ "$guest_done" != 1 ]; then
+    why+=("the guest stopped without reporting it finished, while running case $current_case")
+  fi
+  [ "$qemu_status" = 0 ] || [ "$qemu_status" = 124 ] || why+=("qemu exit status $qemu_status")
+  if [ ${#why[@]} -eq 0 ]; then
+    result "guest ran all cases and powered off" 0
+    return 0
+  fi
+  result "guest ran all cases and powered off" 1 "${why[@]}" \
+    "last console lines:" "$(tail -n 15 "$console" 2>/dev/null | sed 's/^/  /')" \
+    "$(sed 's/^/qemu: /' "$qemu_log" 2>/dev/null)"
+  return 1
+}
+
+klog_verdict() {
+  local out
+  out=$(klog_scan "$console")
+  case $? in
+    0) result "kernel log clean" 0 ;;
+    *) result "kernel log clean" 1 "offending lines in $console:" \
+         "$(printf '%s\n' "$out" | head -n 40 | sed 's/^/  /')" ;;
+  esac
+}
+
+timings() {
+  local t_end
+  t_end=$(now_us)
+  note "$rel: boot to first guest line $( ((t_boot)) && secs $((t_boot - t_start)) || echo -) s" \
+    "$rel: boot to first result $( ((t_first)) && secs $((t_first - t_start)) || echo -) s" \
+    "$rel: wall time $(secs $((t_end - t_run))) s (VM $(secs $((t_vm_end - t_start))) s)"
+}
+
+# --- modes ----------------------------------------------------------------------
+
+prepare() {
+  [ -f "$kernel" ] || bail "no kernel image $kernel (run tests/deps.sh)"
+  [ "$mode" != check ] || note "ioview VM tests on $rel: $kernel"
+  command -v "$qemu" > /dev/null || bail "$qemu not found (run tests/deps.sh)"
+  [ -x "$busybox" ] || bail "$busybox not found (run tests/deps.sh)"
+  mkdir -p "$vmdir/tmp" || bail "cannot create $vmdir"
+  exec 9> "$vmdir/.lock"
+  flock -n 9 || bail "another run for $rel holds $vmdir/.lock"
+  build_initramfs || bail "could not build the initramfs in $vmdir"
+  fresh_shm || bail "could not create $shm"
+}
+
+mode_check() {
+  run_host_cases host-before.sh
+  t_start=$(now_us)
+  boot_and_follow
+  t_vm_end=$(now_us)
+  vm_verdict
+  run_host_cases host.sh
+  klog_verdict
+  echo "1..$tap_n"
+  timings
+  [ "$tap_failed" -eq 0 ]
+}
+
+mode_demo() {
+  local ok=0 out
+  t_start=$(now_us)
+  boot_and_follow
+  t_vm_end=$(now_us)
+  if [ "$qemu_status" = 124 ] || [ "$qemu_status" = 137 ]; then
+    note "timed out after ${vm_timeout}s; console log: $console"
+    ok=1
+  elif [ "$guest_done" != 1 ] || [ "$demo_status" != 0 ]; then
+    note "the demo did not complete (status '${demo_status}'); console log: $console"
+    ok=1
+  fi
+  if ! out=$(klog_scan "$console"); then
+    note "kernel log shows trouble:" "$out"
+    ok=1
+  fi
+  timings
+  return "$ok"
+}
+
+mode_shell() {
+  t_start=$(now_us)
+  boot_interactive
+  t_vm_end=$(now_us)
+  local out
+  out=$(klog_scan "$console") || note "kernel log shows trouble:" "$out"
+}
+
+t_run=$(now_us) t_vm_end=0 qemu_status=''
+prepare
+"mode_$mode"
