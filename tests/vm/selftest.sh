@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Tests the test bed itself, so that a green `make check` means something.
+#
+#   tests/vm/selftest.sh            the kernel log scan, on made-up logs (instant)
+#   tests/vm/selftest.sh RELEASE    also boots RELEASE twice with cases built to
+#                                   fail (selftest/cases, selftest/timeout-cases)
+#                                   and checks the harness reports each failure
+#
+# Prints TAP and a closing "N passed, N failed" line; exits 1 on any failure.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/klog.sh
+. "$here/lib/klog.sh"
+
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() {
+  n=$((n + 1))
+  echo "ok $n - $1"
+}
+
+fail() {
+  n=$((n + 1)) failed=$((failed + 1))
+  echo "not ok $n - $1"
+  shift
+  [ $# -eq 0 ] || printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+# expect_status NAME WANT CMD...: CMD exits with status WANT.
+expect_status() {
+  local name=$1 want=$2 out
+  shift 2
+  out=$("$@" 2>&1)
+  expect_eq_status "$name" "$want" "$?" "$out"
+}
+
+expect_eq_status() {
+  if [ "$3" = "$2" ]; then pass "$1"; else fail "$1" "status $3, want $2" "${4:-}"; fi
+}
+
+# --- the kernel log scan -----------------------------------------------------
+
+benign_log() {
+  cat <<'EOF'
+[    0.000000] Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org)
+[    0.983668] PCI: Using host bridge windows from ACPI; if necessary, use "pci=nocrs" and report a bug
+[    1.916819] AMD-Vi: AMD IOMMUv2 functionality not available on this system - This is not a bug.
+[    3.000000] iovm: case 20-WARNING-BUG-Oops-Call Trace
+[    3.100000] ioview: loading out-of-tree module taints kernel.
+[    3.100001] ioview: module verification failed: signature and/or required key missing - tainting kernel
+[    3.200000] ioview 0000:00:02.0: bound edu 1234:11e8 rev 0x10
+not ok - module: BUG: WARNING: Oops Call Trace: Kernel panic (user space, no stamp)
+iovm: running 20-module
+EOF
+}
+
+# expect_flag LABEL LINE: LINE added to a clean log is reported as LABEL.
+expect_flag() {
+  local label=$1 line=$2 out rc name
+  name="scan flags $label in: $(tr -d "\r#" <<< "${line:15:50}")"
+  { benign_log; echo "[    4.000000] iovm: case 30-probe"; printf '%s\n' "$line"; } > "$tmp/log"
+  out=$(klog_scan "$tmp/log")
+  rc=$?
+  if [ "$rc" = 1 ] && [[ $out = "$label [30-probe] "* ]] && [ "$(wc -l <<< "$out")" = 1 ]; then
+    pass "$name"
+  else
+    fail "$name" "status $rc, output: $out"
+  fi
+}
+
+scan_selftest() {
+  local out rc
+  benign_log > "$tmp/log"
+  out=$(klog_scan "$tmp/log")
+  rc=$?
+  if [ "$rc" = 0 ] && [ -z "$out" ]; then pass "scan passes a clean log with scary user-space text"
+  else fail "scan passes a clean log with scary user-space text" "status $rc, output: $out"; fi
+
+  : > "$tmp/empty"
+  expect_status "scan refuses a missing log" 2 klog_scan "$tmp/missing"
+  expect_status "scan refuses an empty log" 2 klog_scan "$tmp/empty"
+
+  expect_flag WARNING '[    5.000000] WARNING: CPU: 1 PID: 77 at kmod/driver.cpp:12 probe+0x1/0x2 [ioview]'
+  expect_flag BUG '[    5.000000] BUG: kernel NULL pointer dereference, address: 0000000000000000'
+  expect_flag BUG '[    5.000000] kernel BUG at mm/slub.c:100!'
+  expect_flag Oops '[    5.000000] Oops: 0002 [#1] PREEMPT SMP NOPTI'
+  expect_flag 'Call Trace' '[    5.000000] Call Trace:'
+  expect_flag 'unreliable frame in ioview' '[    5.000000]  ? ioview_probe+0x10/0x20 [ioview]'
+  expect_flag 'Missing ENDBR' '[    5.000000] Missing ENDBR: ioview_probe+0x0/0x20 [ioview]'
+  expect_flag 'Unpatched return thunk' '[    5.000000] Unpatched return thunk in use. This should not happen!'
+  expect_flag panic '[    5.000000] Kernel panic - not syncing: Fatal exception'
+  expect_flag WARNING 'ok - half a user line[    5.000000] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x0/0x1'
+  expect_flag WARNING $'[    5.000000] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x0/0x1\r'
+}
+
+# --- the harness, on cases that must fail ------------------------------------
+
+# expect_out NAME ERE: some line of the harness output matches ERE.
+expect_out() {
+  if grep -qE -- "$2" "$tmp/out"; then pass "$1"; else fail "$1" "no line matches: $2"; fi
+}
+
+expect_no_out() {
+  if grep -qE -- "$2" "$tmp/out"; then fail "$1" "unexpected: $(grep -E -- "$2" "$tmp/out")"; else pass "$1"; fi
+}
+
+# The plan must count exactly the numbered results, numbered 1..N in order.
+expect_plan() {
+  local want=1 num plan
+  while read -r num; do
+    [ "$num" = "$want" ] || { fail "results numbered 1..N in order" "got $num, want $want"; return; }
+    want=$((want + 1))
+  done < <(sed -nE 's/^(not )?ok ([0-9]+) .*/\2/p' "$tmp/out")
+  plan=$(grep -E '^1\.\.[0-9]+$' "$tmp/out")
+  if [ "$plan" = "1..$((want - 1))" ]; then pass "plan $plan matches the results"
+  else fail "plan matches the results" "plan '$plan', $((want - 1)) results"; fi
+}
+
+harness_selftest() {
+  local rel=$1 r status t0
+  r=${rel//./\\.}
+  r=${r//+/\\+}
+  IOVM_CASES=$here/selftest/cases IOVM_CASE_TIMEOUT=5 "$here/run.sh" "$rel" check > "$tmp/out" 2>&1
+  status=$?
+  expect_eq_status "harness exits 1 when cases fail" 1 "$status"
+  expect_out "a passing result passes" "^ok [0-9]+ - $r: passes: a passing result$"
+  expect_out "expect_eq passes on equal strings" "^ok [0-9]+ - $r: passes: expect_eq with equal strings$"
+  expect_out "expect_num compares numbers" "^ok [0-9]+ - $r: passes: expect_num across spellings$"
+  expect_out "a skip is reported as a skip" "^ok [0-9]+ - $r: passes: a skipped result # SKIP nothing to do$"
+  expect_out "a silent case fails" "^not ok [0-9]+ - $r: silent: case reported results$"
+  expect_out "a dying case keeps its earlier pass" "^ok [0-9]+ - $r: dies: before dying$"
+  expect_out "a dying case fails" "^not ok [0-9]+ - $r: dies: case ran to completion$"
+  expect_out "a dying case's status is shown" "^# 30-dies.guest.sh exited with status 3 after 1 result"
+  expect_out "a dying case's stderr is shown" "^# about to exit 3$"
+  expect_out "expect_eq fails on a wrong value" "^not ok [0-9]+ - $r: wrong: expect_eq catches a wrong value$"
+  expect_out "expect_eq shows what it got" "^# got:  '41'$"
+  expect_out "expect_num fails on an error message" "^not ok [0-9]+ - $r: wrong: expect_num catches an error message$"
+  expect_out "a hanging case is killed and fails" "^not ok [0-9]+ - $r: hangs: case ran to completion$"
+  expect_out "a hanging case's timeout is shown" "^# 50-hangs.guest.sh killed after 5s"
+  expect_out "the guest still finishes after a hang" "^ok [0-9]+ - $r: guest ran all cases and powered off$"
+  expect_out "a kernel WARNING fails the log scan" "^not ok [0-9]+ - $r: kernel log clean$"
+  expect_out "the scan names the case of a WARNING" "^#   WARNING \[60-splat\] WARNING: CPU: 0 PID: 1"
+  expect_out "the scan flags a ? frame in ioview" "^#   unreliable frame in ioview \[60-splat\]"
+  expect_no_out "the scan ignores user-space text" "user space says"
+  expect_out "a failing host preparation fails" "^not ok [0-9]+ - $r: host: case ran to completion$"
+  expect_out "a wrong host expectation fails" "^not ok [0-9]+ - $r: host: host expect_eq catches a wrong value$"
+  expect_out "host le32 is little-endian" "^ok [0-9]+ - $r: host: host le32 is little-endian$"
+  expect_plan
+  cp "$tmp/out" "$tmp/out.cases"
+
+  t0=$SECONDS
+  IOVM_CASES=$here/selftest/timeout-cases IOVM_TIMEOUT=30 "$here/run.sh" "$rel" check > "$tmp/out" 2>&1
+  status=$?
+  expect_eq_status "harness exits 1 on a VM timeout" 1 "$status"
+  expect_out "a VM timeout fails the run" "^not ok [0-9]+ - $r: guest ran all cases and powered off$"
+  expect_out "a VM timeout names the running case" "^# timed out after 30s while running case 10-sleeps$"
+  expect_out "results before the timeout are kept" "^ok [0-9]+ - $r: sleeps: started$"
+  expect_out "the log is still scanned after a timeout" "^ok [0-9]+ - $r: kernel log clean$"
+  expect_plan
+  if [ $((SECONDS - t0)) -le 60 ]; then pass "a VM timeout stops QEMU promptly ($((SECONDS - t0)) s)"
+  else fail "a VM timeout stops QEMU promptly" "took $((SECONDS - t0)) s"; fi
+}
+
+scan_selftest
+[ $# -eq 0 ] || harness_selftest "$1"
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
