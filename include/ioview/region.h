@@ -114,6 +114,11 @@ template <typename T> inline constexpr bool is_slice = known_size<T>::is_slice;
 template <typename T> struct slice_element;
 template <typename E> struct slice_element<slice<E>> { using type = E; };
 template <typename E> struct slice_element<const slice<E>> { using type = const E; };
+
+/* Element type of an array or a slice. */
+template <typename T> struct element_of : slice_element<T> {};
+template <typename E, usize N> struct element_of<E[N]> { using type = E; };
+template <typename E, usize N> struct element_of<const E[N]> { using type = const E; };
 } // namespace detail
 
 } // namespace ioview

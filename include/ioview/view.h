@@ -489,8 +489,7 @@ public:
 	constexpr auto try_subrange(usize off, usize len) const noexcept
 	{
 		if constexpr (size_info::is_slice || detail::array_traits<T>::is_array) {
-			using E = detail::conditional_t<size_info::is_slice, typename detail::slice_element<T>::type,
-							typename detail::array_traits<T>::element>;
+			using E = typename detail::element_of<T>::type;
 			using S = detail::copy_const_t<E, slice<detail::remove_cv_t<E>>>;
 			using R = result<view<B, S>>;
 			if (!detail::range_fits(off, len, length()))

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Extract every ```cpp block from the doc comments of the headers under INCLUDE_DIR into its own
+# translation unit in OUT_DIR, so the documentation cannot drift from the code.
+# Prints "file<TAB>header:line" per example.
+# Usage: extract-examples.sh INCLUDE_DIR OUT_DIR
+set -eu
+INC=$1
+OUT=$2
+rm -rf "$OUT"
+mkdir -p "$OUT"
+for h in $(cd "$INC" && find ioview -name '*.h' | sort); do
+	awk -v hdr="$h" -v out="$OUT" '
+		BEGIN { n = 0; inside = 0 }
+		{
+			line = $0
+			sub(/^[ \t]*\*[ ]?/, "", line)
+		}
+		!inside && line ~ /^```cpp[ \t]*$/ {
+			inside = 1; n++
+			name = hdr; gsub(/[\/.]/, "_", name)
+			file = out "/" name "_" n ".cpp"
+			print "// Extracted from " hdr ":" NR > file
+			print "#include <ioview/ioview.h>" > file
+			print "#include <ioview/testing/memory.h>" > file
+			print "#include <ioview/testing/mock.h>" > file
+			printf "%s\t%s:%d\n", file, hdr, NR
+			next
+		}
+		inside && line ~ /^```[ \t]*$/ { inside = 0; close(file); next }
+		inside { print line > file }
+	' "$INC/$h"
+done

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Run the unit test programs and the compile checks; print one TAP line per test case or check.
+# Usage: run-checks.sh OUT ROOT CXX FREESTANDING_FLAGS
+# Exit status: 0 only if every line is "ok".
+set -u
+OUT=$1
+ROOT=$2
+CXX=$3
+FREESTANDING=$4
+TAP=$OUT/tap.txt
+: >"$TAP"
+
+# Catch2's XML report -> "ok|not ok<TAB>name" per test case.
+catch_to_lines() {
+	awk -v suffix="$1" '
+		/<TestCase name="/ {
+			s = $0; sub(/.*<TestCase name="/, "", s); sub(/".*/, "", s)
+			gsub(/&quot;/, "\"", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s)
+			name = s
+		}
+		/<OverallResult success="/ && name != "" {
+			ok = ($0 ~ /success="true"/) ? "ok" : "not ok"
+			printf "%s\t%s%s\n", ok, name, suffix
+			name = ""
+		}'
+}
+
+run_catch() {
+	bin=$1
+	suffix=$2
+	log=$OUT/$(basename "$bin").xml
+	"$bin" -r xml >"$log" 2>"$log.stderr"
+	status=$?
+	catch_to_lines "$suffix" <"$log" >>"$TAP"
+	# A crash (sanitizer report, abort) leaves the XML unfinished: report it as its own failure.
+	if ! grep -q '</Catch>' "$log"; then
+		printf 'not ok\t%s did not finish (exit %s), see %s.stderr\n' "$(basename "$bin")" "$status" "$log" >>"$TAP"
+		sed 's/^/# /' "$log.stderr" | head -40
+	fi
+}
+
+run_catch "$OUT/unit-tests" ""
+run_catch "$OUT/unit-tests-san" " [asan+ubsan]"
+
+# Every header on its own and all together, with the kernel's flags.
+for h in $(cd "$ROOT/include" && find ioview -name '*.h' | sort) ALL; do
+	src=$OUT/freestanding-$(echo "$h" | tr '/.' '__').cpp
+	if [ "$h" = ALL ]; then
+		(cd "$ROOT/include" && find ioview -name '*.h' | sort | sed 's/.*/#include <&>/') >"$src"
+		name="every header together compiles with the kernel flags"
+	else
+		printf '#include <%s>\n' "$h" >"$src"
+		name="$h compiles alone with the kernel flags"
+	fi
+	if $CXX $FREESTANDING "$src" 2>"$src.log"; then
+		printf 'ok\t%s\n' "$name" >>"$TAP"
+	else
+		printf 'not ok\t%s\n' "$name" >>"$TAP"
+		sed 's/^/# /' "$src.log" | head -20
+	fi
+done
+
+# Every ```cpp example in a header comment compiles (userspace flags, all headers visible).
+sh "$ROOT/tests/unit/extract-examples.sh" "$ROOT/include" "$OUT/examples" >"$OUT/examples.list"
+while IFS='	' read -r src where; do
+	if $CXX -std=gnu++20 -Wall -Wextra -Werror -Wno-unused-function -I"$ROOT/include" -fsyntax-only "$src" 2>"$src.log"; then
+		printf 'ok\texample at %s compiles\n' "$where" >>"$TAP"
+	else
+		printf 'not ok\texample at %s compiles\n' "$where" >>"$TAP"
+		sed 's/^/# /' "$src.log" | head -20
+	fi
+done <"$OUT/examples.list"
+
+n=0
+failed=0
+while IFS='	' read -r verdict name; do
+	n=$((n + 1))
+	echo "$verdict $n - $name"
+	[ "$verdict" = ok ] || failed=$((failed + 1))
+done <"$TAP"
+echo "1..$n"
+if [ "$n" -eq 0 ]; then
+	echo "# no tests ran"
+	exit 1
+fi
+echo "# $failed of $n failed"
+[ "$failed" -eq 0 ]
