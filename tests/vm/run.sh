@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Boots one kernel under QEMU (TCG) with a busybox initramfs, QEMU's edu and
 # ivshmem-plain devices, and the ioview module.
 #
@@ -102,6 +103,11 @@ secs() {
 
 now_us() {
   echo "${EPOCHREALTIME/./}"
+}
+
+# since T: seconds from QEMU start to T, or "-" when T never happened.
+since() {
+  if [ "$1" -gt 0 ]; then secs $(($1 - t_start)); else echo -; fi
 }
 
 # --- initramfs --------------------------------------------------------------
@@ -286,11 +292,12 @@ klog_verdict() {
 }
 
 timings() {
-  local t_end
+  local t_end lines=()
   t_end=$(now_us)
-  note "$rel: boot to first guest line $( ((t_boot)) && secs $((t_boot - t_start)) || echo -) s" \
-    "$rel: boot to first result $( ((t_first)) && secs $((t_first - t_start)) || echo -) s" \
-    "$rel: wall time $(secs $((t_end - t_run))) s (VM $(secs $((t_vm_end - t_start))) s)"
+  lines+=("$rel: boot to first guest line $(since "$t_boot") s")
+  [ "$mode" != check ] || lines+=("$rel: boot to first result $(since "$t_first") s")
+  lines+=("$rel: wall time $(secs $((t_end - t_run))) s (VM $(since "$t_vm_end") s)")
+  note "${lines[@]}"
 }
 
 # --- modes ----------------------------------------------------------------------
@@ -328,8 +335,11 @@ mode_demo() {
   if [ "$qemu_status" = 124 ] || [ "$qemu_status" = 137 ]; then
     note "timed out after ${vm_timeout}s; console log: $console"
     ok=1
-  elif [ "$guest_done" != 1 ] || [ "$demo_status" != 0 ]; then
-    note "the demo did not complete (status '${demo_status}'); console log: $console"
+  elif [ "$guest_done" != 1 ] || [ -z "$demo_status" ]; then
+    note "the guest stopped before the demo finished; console log: $console"
+    ok=1
+  elif [ "$demo_status" != 0 ]; then
+    note "the demo reported a failure (status $demo_status)"
     ok=1
   fi
   if ! out=$(klog_scan "$console"); then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Tests the test bed itself, so that a green `make check` means something.
 #
 #   tests/vm/selftest.sh            the kernel log scan, on made-up logs (instant)

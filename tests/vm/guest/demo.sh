@@ -1,4 +1,4 @@
-# shellcheck shell=dash
+# shellcheck shell=dash source-path=SCRIPTDIR
 # What `make run` shows: the module binding both devices and letting go of
 # them. Prints for a person; exits non-zero if a step did not work.
 
