@@ -344,5 +344,5 @@ TEST_CASE("result and status carry kernel errno values", "[support]")
 	REQUIRE(status::success().ok());
 	status s = fail(einval);
 	REQUIRE(s.error() == -22);
-	STATIC_REQUIRE(eio == 5 && efault == 14 && enodev == 19 && einval == 22 && erange == 34);
+	STATIC_REQUIRE((eio == 5 && efault == 14 && enodev == 19 && einval == 22 && erange == 34));
 }

@@ -1,0 +1,13 @@
+// A constant index past the end of an array view.
+// expect: ioview: constant Index is not below Length of array T
+// expect-instance: index_out_of_bounds<unsigned int [4], 4, 4>
+#include <ioview/ioview.h>
+
+void f(ioview::view<ioview::sysmem, ioview::u32[4]> v)
+{
+#ifndef IOVIEW_CF_CONTROL
+	v.at<4>().write_val(1);
+#else
+	v.at<3>().write_val(1);
+#endif
+}

@@ -1,0 +1,149 @@
+// Backends that stand in for the kernel ones, to show they fit the backend concept unchanged:
+// a PCI config space (not memory at all: device + offset, fallible, no 64-bit access),
+// an MMIO region whose accessors are readl/writel-like function calls with barriers,
+// and a DMA-coherent buffer whose views carry the device address along with the CPU address.
+#ifndef IOVIEW_TESTS_FAKE_BACKENDS_H
+#define IOVIEW_TESTS_FAKE_BACKENDS_H
+
+#include <ioview/ioview.h>
+
+namespace fake {
+
+using namespace ioview;
+
+/* ---- PCI config space ---------------------------------------------------------------------- */
+
+struct pci_dev {
+	u8 cfg[256];
+	bool unplugged; // every access then fails, as pci_read_config_* does on a removed device
+	usize accesses;
+};
+
+// Little-endian register file reached only through function calls; like pci_{read,write}_config_*.
+struct config_space {
+	struct handle {
+		pci_dev *dev;
+		usize offset;
+	};
+	static constexpr bool fallible = true;
+	static constexpr byte_order order = byte_order::little;
+
+	static uptr address(handle h) { return h.offset; }
+	static handle offset(handle h, usize n) { return { h.dev, h.offset + n }; }
+
+	template <typename W> static result<W> load(handle h)
+	{
+		h.dev->accesses++;
+		if (h.dev->unplugged)
+			return fail(eio);
+		W v = 0;
+		for (usize i = 0; i < sizeof(W); i++)
+			v = static_cast<W>(v | static_cast<W>(static_cast<W>(h.dev->cfg[h.offset + i]) << (8 * i)));
+		return v;
+	}
+	template <typename W> static status store(handle h, W v)
+	{
+		h.dev->accesses++;
+		if (h.dev->unplugged)
+			return fail(eio);
+		for (usize i = 0; i < sizeof(W); i++)
+			h.dev->cfg[h.offset + i] = static_cast<u8>(v >> (8 * i));
+		return status::success();
+	}
+	static result<u8> read8(handle h) { return load<u8>(h); }
+	static result<u16> read16(handle h) { return load<u16>(h); }
+	static result<u32> read32(handle h) { return load<u32>(h); }
+	static status write8(handle h, u8 v) { return store(h, v); }
+	static status write16(handle h, u16 v) { return store(h, v); }
+	static status write32(handle h, u32 v) { return store(h, v); }
+
+	using standard = region<64>;
+	using extended = region<256>;
+	static view<config_space, standard> open(pci_dev &dev)
+	{
+		return view<config_space, standard>::from_handle({ &dev, 0 }, sizeof(dev.cfg));
+	}
+};
+
+/* ---- MMIO ---------------------------------------------------------------------------------- */
+
+// Counters of the fake readl/writel: barriers stand for the rmb()/wmb() a non-relaxed accessor has.
+struct mmio_stats {
+	usize accesses;
+	usize barriers;
+};
+inline mmio_stats mmio_counters = {};
+
+template <typename W> inline W fake_read(const volatile void *addr, bool barrier)
+{
+	W raw;
+	__builtin_memcpy(&raw, const_cast<const void *>(addr), sizeof(W));
+	mmio_counters.accesses++;
+	if (barrier)
+		mmio_counters.barriers++;
+	return convert_order<byte_order::little>(raw);
+}
+template <typename W> inline void fake_write(volatile void *addr, W v, bool barrier)
+{
+	W raw = convert_order<byte_order::little>(v);
+	if (barrier)
+		mmio_counters.barriers++;
+	__builtin_memcpy(const_cast<void *>(addr), &raw, sizeof(W));
+	mmio_counters.accesses++;
+}
+
+// An "__iomem" address with readl/writel-like accessors supplied from outside the library.
+struct mmio {
+	using handle = volatile void *;
+	static constexpr byte_order order = byte_order::little;
+	static uptr address(handle h) { return reinterpret_cast<uptr>(h); }
+	static handle offset(handle h, usize n) { return static_cast<volatile u8 *>(h) + n; }
+	static u8 read8(handle h) { return fake_read<u8>(h, true); }
+	static u16 read16(handle h) { return fake_read<u16>(h, true); }
+	static u32 read32(handle h) { return fake_read<u32>(h, true); }
+	static u64 read64(handle h) { return fake_read<u64>(h, true); }
+	static void write8(handle h, u8 v) { fake_write(h, v, true); }
+	static void write16(handle h, u16 v) { fake_write(h, v, true); }
+	static void write32(handle h, u32 v) { fake_write(h, v, true); }
+	static void write64(handle h, u64 v) { fake_write(h, v, true); }
+	static u32 read32_relaxed(handle h) { return fake_read<u32>(h, false); }
+	static void write32_relaxed(handle h, u32 v) { fake_write(h, v, false); }
+
+	template <typename R> static view<mmio, R> map(void *base, usize size)
+	{
+		return view<mmio, R>::from_handle(base, size);
+	}
+};
+
+/* ---- DMA-coherent memory ------------------------------------------------------------------- */
+
+using dma_addr_t = u64;
+
+// CPU accesses go to system memory; the view also carries the bus address the device uses.
+struct coherent {
+	struct handle {
+		void *cpu;
+		dma_addr_t dma;
+	};
+	static constexpr byte_order order = byte_order::native;
+	static uptr address(handle h) { return sysmem::address(h.cpu); }
+	static handle offset(handle h, usize n) { return { sysmem::offset(h.cpu, n), h.dma + n }; }
+	static u8 read8(handle h) { return sysmem::read8(h.cpu); }
+	static u16 read16(handle h) { return sysmem::read16(h.cpu); }
+	static u32 read32(handle h) { return sysmem::read32(h.cpu); }
+	static u64 read64(handle h) { return sysmem::read64(h.cpu); }
+	static void write8(handle h, u8 v) { sysmem::write8(h.cpu, v); }
+	static void write16(handle h, u16 v) { sysmem::write16(h.cpu, v); }
+	static void write32(handle h, u32 v) { sysmem::write32(h.cpu, v); }
+	static void write64(handle h, u64 v) { sysmem::write64(h.cpu, v); }
+
+	template <typename T> static view<coherent, T> alloc(T &object, dma_addr_t dma)
+	{
+		return view<coherent, T>::from_handle({ &object, dma });
+	}
+	template <typename T> static dma_addr_t dma_address(view<coherent, T> v) { return v.handle().dma; }
+};
+
+} // namespace fake
+
+#endif
