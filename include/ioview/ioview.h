@@ -20,5 +20,7 @@
 #include <ioview/view.h>
 #include <ioview/project.h>
 #include <ioview/sysmem.h>
+#include <ioview/copy.h>
+#include <ioview/endian.h>
 
 #endif /* IOVIEW_IOVIEW_H */
