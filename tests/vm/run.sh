@@ -10,7 +10,7 @@
 # Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
 # directory), IOVM_MODULE / IOVM_CTL (host paths of ioview.ko / ioviewctl),
-# IOVM_SMP, IOVM_MEM, IOVM_QEMU.
+# IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more QEMU options, split on spaces).
 #
 # Everything generated lives in build/vm/RELEASE/: initramfs.cpio,
 # ivshmem.bin, console.log (kernel console), results.raw (guest's ttyS1),
@@ -209,6 +209,8 @@ qemu_common() {
     -device edu
     -object "memory-backend-file,id=shm,size=$shm_size,share=on,mem-path=$shm"
     -device ivshmem-plain,memdev=shm)
+  # shellcheck disable=SC2206 # extra options are split on spaces on purpose
+  [ -z "${IOVM_QEMU_EXTRA:-}" ] || qemu_args+=($IOVM_QEMU_EXTRA)
 }
 
 t_start=0 t_boot=0 t_first=0 current_case='(before init)' guest_done=0 demo_status=''
@@ -236,7 +238,7 @@ on_guest_line() {
 # Runs QEMU in the background under a hard timeout and streams ttyS1 as the
 # guest writes it. Sets qemu_status (124 when the timeout fired).
 boot_and_follow() {
-  local qpid line
+  local line
   : > "$results"
   : > "$console"
   qemu_common
@@ -250,6 +252,7 @@ boot_and_follow() {
   done < <(tail -n +1 -s 0.2 --pid="$qpid" -f "$results")
   wait "$qpid"
   qemu_status=$?
+  qpid=
 }
 
 boot_interactive() {
@@ -357,6 +360,16 @@ mode_shell() {
   local out
   out=$(klog_scan "$console") || note "kernel log shows trouble:" "$out"
 }
+
+# A run cut short (Ctrl-C, a CI timeout) must not leave QEMU behind: the
+# background job ignores SIGINT like every job of a non-interactive shell.
+qpid=
+stop_qemu() {
+  [ -z "$qpid" ] || kill "$qpid" 2>/dev/null
+}
+trap stop_qemu EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 t_run=$(now_us) t_vm_end=0 qemu_status=''
 prepare
