@@ -10,7 +10,7 @@
 # Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
 # directory), IOVM_MODULE / IOVM_CTL (host paths of ioview.ko / ioviewctl),
-# IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more QEMU options, split on spaces).
+# IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more QEMU options, split on spaces).
 #
 # Everything generated lives in build/vm/RELEASE/: initramfs.cpio,
 # ivshmem.bin, console.log (kernel console), results.raw (guest's ttyS1),
@@ -200,9 +200,11 @@ run_host_cases() {
 # --- the VM -------------------------------------------------------------------
 
 # Sets qemu_args: machine, kernel and both devices; the serial ports differ per mode.
+# "-cpu max" rather than the default qemu64: it adds SMEP, SMAP, UMIP and
+# 5-level paging, so a driver touching user memory directly faults here too.
 qemu_common() {
   # shellcheck disable=SC2054 # the commas belong to QEMU options
-  qemu_args=(-accel tcg -smp "${IOVM_SMP:-2}" -m "${IOVM_MEM:-512M}"
+  qemu_args=(-accel tcg -cpu "${IOVM_CPU:-max}" -smp "${IOVM_SMP:-2}" -m "${IOVM_MEM:-512M}"
     -nodefaults -nographic -no-reboot
     -kernel "$kernel" -initrd "$vmdir/initramfs.cpio"
     -append "console=ttyS0 panic=-1 loglevel=7 printk.devkmsg=on"
