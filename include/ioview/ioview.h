@@ -22,5 +22,7 @@
 #include <ioview/sysmem.h>
 #include <ioview/copy.h>
 #include <ioview/endian.h>
+#include <ioview/register.h>
+#include <ioview/iosys_map.h>
 
 #endif /* IOVIEW_IOVIEW_H */

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/**
+ * @file register.h
+ * @brief Typed registers with datasheet `hi:lo` bitfields, bound to their device's region.
+ *
+ * A register is a struct deriving from ioview::reg (or reg_array) that names its fields as
+ * constants and lists them once; the list is checked at compile time for fields past the
+ * register width and for overlaps. Reads return a value snapshot; fields are read and set on the
+ * snapshot; writing it back is one full-width access that never reads first. update() is the
+ * read-modify-write, and it does not write back write-1-to-clear bits it merely read as 1.
+ *
+ * Example:
+ * ```cpp
+ * struct uart_tag;
+ * using uart_regs = ioview::region<0x20, uart_tag>;
+ *
+ * struct uart_ctrl : ioview::reg<uart_ctrl, ioview::u32, 0x04, uart_regs> {
+ *         static constexpr field<0> enable{};                  // bit 0
+ *         static constexpr field<3, 1> mode{};                 // bits 3:1
+ *         static constexpr field<7, 4, ioview::w1c> irq{};     // bits 7:4, write 1 to clear
+ *         static constexpr field<31, 8, ioview::rsvd_zero> reserved{};
+ *         static constexpr field_list<enable, mode, irq, reserved> fields{};
+ * };
+ *
+ * void uart_start(ioview::view<ioview::sysmem, uart_regs> regs)
+ * {
+ *         uart_ctrl::write(regs, uart_ctrl::zero().set(uart_ctrl::mode, 5).set(uart_ctrl::enable, 1));
+ *         uart_ctrl::update(regs, [](auto v) { return v.set(uart_ctrl::irq, 0xf); }); // ack all
+ *         ioview::u32 mode = uart_ctrl::read(regs).get(uart_ctrl::mode);
+ *         (void)mode;
+ * }
+ * ```
+ */
+#ifndef IOVIEW_REGISTER_H
+#define IOVIEW_REGISTER_H
+
+#include <ioview/view.h>
+
+namespace ioview {
+
+/** @brief How software may use a field. */
+enum class field_access {
+	rw,        ///< read and write
+	ro,        ///< read only: set() does not compile
+	w1c,       ///< write 1 to clear; update() writes 0 unless the field is set explicitly
+	rsvd_zero, ///< reserved, must be written as 0: set() does not compile, writes force 0
+};
+inline constexpr field_access rw = field_access::rw;
+inline constexpr field_access ro = field_access::ro;
+inline constexpr field_access w1c = field_access::w1c;
+inline constexpr field_access rsvd_zero = field_access::rsvd_zero;
+
+namespace diag {
+template <typename Register, unsigned Hi, unsigned Lo, unsigned RegisterBits> struct field_out_of_range {
+	static_assert(detail::always_false<Register>,
+		      "ioview: field Hi:Lo of Register is reversed or past its RegisterBits bits");
+	static constexpr bool ok = false;
+};
+template <typename Register, unsigned HiA, unsigned LoA, unsigned HiB, unsigned LoB> struct fields_overlap {
+	static_assert(detail::always_false<Register>, "ioview: fields HiA:LoA and HiB:LoB of Register overlap");
+	static constexpr bool ok = false;
+};
+template <typename Register, unsigned Hi, unsigned Lo> struct field_not_writable {
+	static_assert(detail::always_false<Register>,
+		      "ioview: field Hi:Lo of Register is read-only or reserved and cannot be set");
+	static constexpr bool ok = false;
+};
+template <typename Register, typename Expected, typename Given> struct register_on_wrong_region {
+	static_assert(detail::always_false<Register>,
+		      "ioview: Register belongs to region Expected, not to Given");
+	static constexpr bool ok = false;
+};
+template <typename Register> struct register_without_field_list {
+	static_assert(detail::always_false<Register>,
+		      "ioview: Register must declare `static constexpr field_list<...> fields{}`");
+	static constexpr bool ok = false;
+};
+} // namespace diag
+
+namespace detail {
+template <typename Self, unsigned Hi, unsigned Lo, unsigned Bits> consteval bool check_field_range()
+{
+	if constexpr (!(Lo <= Hi && Hi < Bits))
+		return diag::field_out_of_range<Self, Hi, Lo, Bits>::ok;
+	else
+		return true;
+}
+template <typename Self, unsigned Hi, unsigned Lo, field_access A> consteval bool check_field_settable()
+{
+	if constexpr (A != field_access::rw && A != field_access::w1c)
+		return diag::field_not_writable<Self, Hi, Lo>::ok;
+	else
+		return true;
+}
+} // namespace detail
+
+/* Called only when a constant does not fit its field; being non-constexpr, it stops compilation. */
+void ioview_value_too_wide_for_field(unsigned long long value, unsigned field_bits);
+
+/**
+ * @brief Bits Hi:Lo (inclusive, datasheet order) of register Self, whose raw type is Raw.
+ *
+ * Invariant: Lo <= Hi < bits of Raw (checked when the field is declared).
+ */
+template <typename Self, typename Raw, unsigned Hi, unsigned Lo, field_access Access> struct bitfield {
+	static constexpr unsigned reg_bits = sizeof(Raw) * 8;
+	static constexpr bool in_range = Lo <= Hi && Hi < reg_bits;
+	static_assert(detail::check_field_range<Self, Hi, Lo, reg_bits>());
+	static constexpr unsigned hi = Hi;
+	static constexpr unsigned lo = Lo;
+	static constexpr unsigned width = in_range ? Hi - Lo + 1 : 1;
+	static constexpr Raw max = width == reg_bits ? static_cast<Raw>(~Raw(0))
+						     : static_cast<Raw>((Raw(1) << width) - 1);
+	static constexpr Raw mask = static_cast<Raw>(max << (in_range ? Lo : 0));
+	static constexpr field_access access = Access;
+	using register_type = Self;
+};
+
+/**
+ * @brief A constant destined for field F; checked at compile time to fit.
+ *
+ * Constructing it from a value wider than the field is a compile error naming the value and
+ * the field width. Runtime values go through try_set().
+ */
+template <typename F> struct field_constant {
+	using raw_type = decltype(F::max);
+	raw_type value;
+	consteval field_constant(unsigned long long v) : value(static_cast<raw_type>(v))
+	{
+		if (v > F::max)
+			ioview_value_too_wide_for_field(v, F::width);
+	}
+};
+
+/**
+ * @brief The fields of a register, listed once; checked for overlaps at compile time.
+ */
+template <auto... Fields> struct field_list {
+private:
+	template <typename A, typename B> static consteval bool pair_ok()
+	{
+		if constexpr ((A::mask & B::mask) != 0)
+			return diag::fields_overlap<typename A::register_type, A::hi, A::lo, B::hi, B::lo>::ok;
+		else
+			return true;
+	}
+	template <typename A, typename... Rest> static consteval bool all_pairs_ok()
+	{
+		if constexpr (sizeof...(Rest) == 0)
+			return true;
+		else
+			return (pair_ok<A, Rest>() && ...) && all_pairs_ok<Rest...>();
+	}
+
+public:
+	static_assert(sizeof...(Fields) > 0, "ioview: a field list needs at least one field");
+	static_assert(all_pairs_ok<decltype(Fields)...>());
+
+	template <field_access A> static constexpr auto mask_of() noexcept
+	{
+		using raw = decltype((decltype(Fields)::mask | ...));
+		return static_cast<raw>(((decltype(Fields)::access == A ? decltype(Fields)::mask : 0) | ...));
+	}
+};
+
+namespace detail {
+template <typename Self> consteval bool check_field_list()
+{
+	if constexpr (!requires { Self::fields; })
+		return diag::register_without_field_list<Self>::ok;
+	else
+		return true;
+}
+template <typename Self, typename Expected, typename R> consteval bool check_register_region()
+{
+	if constexpr (!is_region<R>)
+		return diag::register_on_wrong_region<Self, Expected, R>::ok;
+	else if constexpr (!is_same<typename remove_cv_t<R>::tag, typename Expected::tag>)
+		return diag::register_on_wrong_region<Self, Expected, remove_cv_t<R>>::ok;
+	else
+		return true;
+}
+} // namespace detail
+
+/**
+ * @brief Field definitions and the value snapshot shared by reg and reg_array.
+ */
+template <typename Self, typename Raw> struct reg_layout {
+	static_assert(detail::is_unsigned_int<Raw>, "ioview: a register is u8, u16, u32 or u64 wide");
+	using raw_type = Raw;
+
+	/** @brief Field declaration helper: `field<3, 1>` is bits 3:1, `field<5>` is bit 5. */
+	template <unsigned Hi, unsigned Lo = Hi, field_access Access = field_access::rw>
+	using field = bitfield<Self, Raw, Hi, Lo, Access>;
+	template <auto... Fields> using field_list = ioview::field_list<Fields...>;
+
+	/**
+	 * @brief A snapshot of the register's bits. Setting fields changes only the snapshot.
+	 */
+	class value {
+	public:
+		/** @brief The snapshot with raw bits @p raw. */
+		static constexpr value from_raw(Raw raw) noexcept { return value(raw); }
+		constexpr Raw raw() const noexcept { return raw_; }
+
+		/** @brief Field F's bits, shifted down. */
+		template <unsigned Hi, unsigned Lo, field_access A>
+		constexpr Raw get(bitfield<Self, Raw, Hi, Lo, A> f) const noexcept
+		{
+			(void)f;
+			using F = bitfield<Self, Raw, Hi, Lo, A>;
+			return static_cast<Raw>((raw_ & F::mask) >> Lo);
+		}
+
+		/** @brief Set field F to a constant that is checked to fit at compile time. */
+		template <unsigned Hi, unsigned Lo, field_access A>
+		constexpr value set(bitfield<Self, Raw, Hi, Lo, A> f,
+				    typename detail::type_identity<field_constant<bitfield<Self, Raw, Hi, Lo, A>>>::type v) const noexcept
+		{
+			(void)f;
+			static_assert(detail::check_field_settable<Self, Hi, Lo, A>());
+			return with(bitfield<Self, Raw, Hi, Lo, A>::mask, static_cast<Raw>(v.value << Lo));
+		}
+
+		/**
+		 * @brief Set field F to a runtime value.
+		 * @return the new snapshot, or -ERANGE if @p v does not fit (snapshot unchanged).
+		 */
+		template <unsigned Hi, unsigned Lo, field_access A>
+		constexpr result<value> try_set(bitfield<Self, Raw, Hi, Lo, A> f, u64 v) const noexcept
+		{
+			(void)f;
+			static_assert(detail::check_field_settable<Self, Hi, Lo, A>());
+			using F = bitfield<Self, Raw, Hi, Lo, A>;
+			if (v > F::max)
+				return fail(erange);
+			return with(F::mask, static_cast<Raw>(static_cast<Raw>(v) << Lo));
+		}
+
+		friend constexpr bool operator==(value a, value b) noexcept { return a.raw_ == b.raw_; }
+
+	private:
+		constexpr explicit value(Raw raw) noexcept : raw_(raw) {}
+		constexpr value with(Raw mask, Raw bits) const noexcept
+		{
+			return value(static_cast<Raw>((raw_ & ~mask) | (bits & mask)));
+		}
+		Raw raw_;
+	};
+
+	/** @brief The all-zero snapshot, the usual start of a full write. */
+	static constexpr value zero() noexcept { return value::from_raw(0); }
+
+protected:
+	template <typename S = Self> static constexpr Raw w1c_mask() noexcept
+	{
+		return decltype(S::fields)::template mask_of<field_access::w1c>();
+	}
+	template <typename S = Self> static constexpr Raw rsvd_mask() noexcept
+	{
+		return decltype(S::fields)::template mask_of<field_access::rsvd_zero>();
+	}
+
+	template <typename B, typename W> static auto read_at(W word)
+	{
+		static_assert(detail::check_field_list<Self>());
+		if constexpr (fallible<B>) {
+			auto r = word.read_val();
+			if (!r)
+				return result<value>(failure{ r.error() });
+			return result<value>(value::from_raw(r.value()));
+		} else {
+			return value::from_raw(word.read_val());
+		}
+	}
+	template <typename W> static auto write_at(W word, value v)
+	{
+		static_assert(detail::check_field_list<Self>());
+		return word.write_val(static_cast<Raw>(v.raw() & ~rsvd_mask()));
+	}
+	template <typename B, typename W, typename F> static write_result_t<B> update_at(W word, F &&f)
+	{
+		static_assert(detail::check_field_list<Self>());
+		if constexpr (fallible<B>) {
+			auto r = word.read_val();
+			if (!r)
+				return r.to_status();
+			value cur = value::from_raw(static_cast<Raw>(r.value() & ~w1c_mask()));
+			return write_at(word, f(cur));
+		} else {
+			value cur = value::from_raw(static_cast<Raw>(word.read_val() & ~w1c_mask()));
+			write_at(word, f(cur));
+		}
+	}
+};
+
+/**
+ * @brief A register of width Raw at byte Offset of region type Region.
+ *
+ * Use it only on views of regions with Region's tag; a view of another device's region does
+ * not compile. Offset, width and alignment are checked against Region at compile time.
+ */
+template <typename Self, typename Raw, usize Offset, typename Region> struct reg : reg_layout<Self, Raw> {
+	static_assert(detail::is_region<Region>, "ioview: a register is bound to a region type");
+	using base = reg_layout<Self, Raw>;
+	using value = typename base::value;
+	static constexpr usize offset = Offset;
+
+	/** @brief Read the register: one access of its width. */
+	template <typename B, typename R> static auto read(view<B, R> io)
+	{
+		return base::template read_at<B>(word(io));
+	}
+	/** @brief Write @p v in one access, reserved bits forced to 0. Never reads. */
+	template <typename B, typename R> static write_result_t<B> write(view<B, R> io, value v)
+	{
+		return base::write_at(word(io), v);
+	}
+	/** @brief Read, apply @p f to the snapshot (w1c bits cleared), write back. */
+	template <typename B, typename R, typename F> static write_result_t<B> update(view<B, R> io, F &&f)
+	{
+		return base::template update_at<B>(word(io), detail::forward<F>(f));
+	}
+
+private:
+	template <typename B, typename R> static auto word(view<B, R> io)
+	{
+		static_assert(detail::check_register_region<Self, Region, R>());
+		return io.template at_offset<Raw, Offset>();
+	}
+};
+
+/**
+ * @brief Count registers of width Raw, the first at Offset, each Stride bytes apart.
+ *
+ * Constant indices are checked at compile time (read<I>), runtime ones at run time (try_read).
+ *
+ * ```cpp
+ * struct dma_tag;
+ * using dma_regs = ioview::region<0x40, dma_tag>;
+ * struct chan_len : ioview::reg_array<chan_len, ioview::u32, 0x10, 8, 4, dma_regs> {
+ *         static constexpr field<15, 0> bytes{};
+ *         static constexpr field_list<bytes> fields{};
+ * };
+ * ioview::status set_len(ioview::view<ioview::sysmem, dma_regs> io, ioview::usize ch, ioview::u64 n)
+ * {
+ *         auto v = chan_len::zero().try_set(chan_len::bytes, n);
+ *         if (!v)
+ *                 return v.to_status();
+ *         return chan_len::try_write(io, ch, v.value());
+ * }
+ * ```
+ */
+template <typename Self, typename Raw, usize Offset, usize Stride, usize Count, typename Region>
+struct reg_array : reg_layout<Self, Raw> {
+	static_assert(detail::is_region<Region>, "ioview: a register array is bound to a region type");
+	static_assert(Count > 0 && Stride >= sizeof(Raw) && Stride % sizeof(Raw) == 0,
+		      "ioview: register array stride must hold the register and keep it aligned");
+	using base = reg_layout<Self, Raw>;
+	using value = typename base::value;
+	static constexpr usize offset = Offset;
+	static constexpr usize stride = Stride;
+	static constexpr usize count = Count;
+
+	template <usize I, typename B, typename R> static auto read(view<B, R> io)
+	{
+		return base::template read_at<B>(word<I>(io));
+	}
+	template <usize I, typename B, typename R> static write_result_t<B> write(view<B, R> io, value v)
+	{
+		return base::write_at(word<I>(io), v);
+	}
+	template <usize I, typename B, typename R, typename F> static write_result_t<B> update(view<B, R> io, F &&f)
+	{
+		return base::template update_at<B>(word<I>(io), detail::forward<F>(f));
+	}
+
+	/** @brief Register @p i; -ERANGE if i >= Count, nothing accessed. */
+	template <typename B, typename R> static result<value> try_read(view<B, R> io, usize i)
+	{
+		if (i >= Count)
+			return fail(erange);
+		auto w = runtime_word(io, i);
+		if (!w)
+			return failure{ w.error() };
+		return base::template read_at<B>(w.value());
+	}
+	template <typename B, typename R> static status try_write(view<B, R> io, usize i, value v)
+	{
+		if (i >= Count)
+			return fail(erange);
+		auto w = runtime_word(io, i);
+		if (!w)
+			return w.to_status();
+		if constexpr (fallible<B>) {
+			return base::write_at(w.value(), v);
+		} else {
+			base::write_at(w.value(), v);
+			return status::success();
+		}
+	}
+	template <typename B, typename R, typename F> static status try_update(view<B, R> io, usize i, F &&f)
+	{
+		if (i >= Count)
+			return fail(erange);
+		auto w = runtime_word(io, i);
+		if (!w)
+			return w.to_status();
+		if constexpr (fallible<B>) {
+			return base::template update_at<B>(w.value(), detail::forward<F>(f));
+		} else {
+			base::template update_at<B>(w.value(), detail::forward<F>(f));
+			return status::success();
+		}
+	}
+
+private:
+	template <usize I, typename B, typename R> static auto word(view<B, R> io)
+	{
+		static_assert(detail::check_register_region<Self, Region, R>());
+		static_assert(detail::check_index<Self, I, Count>());
+		return io.template at_offset<Raw, Offset + I * Stride>();
+	}
+	/* The whole array is checked to fit the region at compile time; i < Count was checked. */
+	template <typename B, typename R> static auto runtime_word(view<B, R> io, usize i)
+	{
+		static_assert(detail::check_register_region<Self, Region, R>());
+		static_assert(detail::check_bounds<Self, Offset, (Count - 1) * Stride + sizeof(Raw),
+						   known_size<R>::min_size>());
+		return io.template try_at_offset<Raw>(Offset + i * Stride);
+	}
+};
+
+} // namespace ioview
+
+#endif /* IOVIEW_REGISTER_H */
