@@ -1,0 +1,15 @@
+// Two fields that claim the same bit.
+// expect: ioview: fields HiA:LoA and HiB:LoB of Register overlap
+// expect-instance: fields_overlap<ctrl, 3, 1, 1, 0>
+#include <ioview/ioview.h>
+
+struct tag;
+struct ctrl : ioview::reg<ctrl, ioview::u32, 0, ioview::region<4, tag>> {
+	static constexpr field<3, 1> mode{};
+#ifndef IOVIEW_CF_CONTROL
+	static constexpr field<1, 0> enable{};
+#else
+	static constexpr field<0, 0> enable{};
+#endif
+	static constexpr field_list<mode, enable> fields{};
+};

@@ -1,0 +1,19 @@
+// A constant that does not fit its 3-bit field.
+// expect: call to non-'constexpr' function 'void ioview::ioview_value_too_wide_for_field
+// expect-instance: field_constant<ioview::bitfield<ctrl, unsigned int, 3, 1, ioview::field_access::rw> >(8)
+#include <ioview/ioview.h>
+
+struct tag;
+struct ctrl : ioview::reg<ctrl, ioview::u32, 0, ioview::region<4, tag>> {
+	static constexpr field<3, 1> mode{};
+	static constexpr field_list<mode> fields{};
+};
+
+auto f()
+{
+#ifndef IOVIEW_CF_CONTROL
+	return ctrl::zero().set(ctrl::mode, 8);
+#else
+	return ctrl::zero().set(ctrl::mode, 7);
+#endif
+}
