@@ -3,14 +3,18 @@
 # Tests the test bed itself, so that a green `make check` means something.
 #
 #   tests/vm/selftest.sh            the kernel log scan, on made-up logs (instant)
-#   tests/vm/selftest.sh RELEASE    also boots RELEASE twice with cases built to
-#                                   fail (selftest/cases, selftest/timeout-cases)
-#                                   and checks the harness reports each failure
+#   tests/vm/selftest.sh RELEASE    also boots RELEASE three times: with cases
+#                                   built to fail (selftest/cases), with one that
+#                                   outlives the VM timeout (selftest/timeout-cases),
+#                                   and with the module case run against a stand-in
+#                                   driver (selftest/fake-ioview, built here) that
+#                                   then raises a real kernel warning
 #
 # Prints TAP and a closing "N passed, N failed" line; exits 1 on any failure.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
 # shellcheck source=lib/klog.sh
 . "$here/lib/klog.sh"
 
@@ -165,8 +169,44 @@ harness_selftest() {
   else fail "a VM timeout stops QEMU promptly" "took $((SECONDS - t0)) s"; fi
 }
 
+# Builds selftest/fake-ioview for RELEASE under build/vm/fake-ioview/RELEASE.
+build_fake_module() {
+  local rel=$1 dir=$top/build/vm/fake-ioview/$1
+  rm -rf "$dir" && mkdir -p "$dir" &&
+    cp "$here"/selftest/fake-ioview/* "$dir/" &&
+    make -s -C "$top/build/kernels/$rel/build" M="$dir" modules > "$dir/build.log" 2>&1 &&
+    [ -f "$dir/ioview.ko" ] && echo "$dir/ioview.ko"
+}
+
+# The real module case against a stand-in driver that does what ioview
+# promises: every module result must pass. Then the stand-in raises a real
+# kernel warning, which the scan must flag with the case that caused it.
+module_selftest() {
+  local rel=$1 r ko cases=$tmp/module-cases
+  r=${rel//./\\.}
+  r=${r//+/\\+}
+  if ! ko=$(build_fake_module "$rel"); then
+    fail "build the stand-in module" "see $top/build/vm/fake-ioview/$rel/build.log"
+    return
+  fi
+  pass "build the stand-in module"
+  mkdir -p "$cases"
+  ln -s "$here/cases/20-module.guest.sh" "$here/selftest/module-cases/30-warn.guest.sh" "$cases/"
+  IOVM_CASES=$cases IOVM_MODULE=$ko "$here/run.sh" "$rel" check > "$tmp/out" 2>&1
+  expect_no_out "every module result passes with a correct driver" "^not ok [0-9]+ - $r: module: "
+  expect_out "the module case ran" "^ok [0-9]+ - $r: module: ioview gone from /proc/modules$"
+  expect_out "a real warning fails the log scan" "^not ok [0-9]+ - $r: kernel log clean$"
+  expect_out "the scan flags a real WARNING in the right case" "^#   WARNING \\[30-warn\\] WARNING: CPU: [0-9]+ PID: [0-9]+ at .*fake_probe"
+  expect_out "the scan flags the real Call Trace" "^#   Call Trace \\[30-warn\\] Call Trace:"
+  expect_no_out "no offence is blamed on the module case" "^#   .* \\[20-module\\] "
+  expect_plan
+}
+
 scan_selftest
-[ $# -eq 0 ] || harness_selftest "$1"
+if [ $# -gt 0 ]; then
+  harness_selftest "$1"
+  module_selftest "$1"
+fi
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,8 +9,8 @@ if module_loaded ioview; then
   return 0
 fi
 
-edu=$(pci_find_one "edu present" 0x1234 0x11e8) && tap_ok "edu present at $edu"
-shm=$(pci_find_one "ivshmem present" 0x1af4 0x1110) && tap_ok "ivshmem present at $shm"
+edu=$(pci_find_one "edu present" 0x1234 0x11e8) && tap_ok "edu present" && tap_diag "edu at $edu"
+shm=$(pci_find_one "ivshmem present" 0x1af4 0x1110) && tap_ok "ivshmem present" && tap_diag "ivshmem at $shm"
 
 if [ -n "$edu" ]; then
   bar0=$(pci_bar_start "$edu" 0)

@@ -15,7 +15,7 @@ fi
 # expect_bound NAME BDF
 expect_bound() {
   if [ -n "$2" ] && [ -e "$IOVM_DRIVER_DIR/$2" ]; then
-    tap_ok "$1 bound to ioview ($IOVM_DRIVER_DIR/$2)"
+    tap_ok "$1 bound to ioview"
   else
     tap_fail "$1 bound to ioview" "no $IOVM_DRIVER_DIR/$2" "$(pci_list)"
   fi
