@@ -11,11 +11,12 @@ status=0
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAILED: $*"; status=1; }
 
-# Kernel lines from the module, minus those already shown.
+# Kernel lines from the module not shown yet (the log only grows).
+shown=0
 show_new_kernel_lines() {
-  dmesg | grep -F ' ioview' | grep -vF 'iovm:' > "$IOVM_TMP/klog.now"
-  grep -vxF -f "$IOVM_TMP/klog.seen" "$IOVM_TMP/klog.now" | sed 's/^/  /'
-  cp "$IOVM_TMP/klog.now" "$IOVM_TMP/klog.seen"
+  dmesg | grep -F " ioview" > "$IOVM_TMP/klog.now"
+  tail -n +$((shown + 1)) "$IOVM_TMP/klog.now" | sed "s/^/  /"
+  shown=$(wc -l < "$IOVM_TMP/klog.now")
 }
 
 show_bound() {
@@ -31,7 +32,6 @@ show_bound() {
 }
 
 echo "ioview demo on Linux $IOVM_RELEASE ($(uname -m), QEMU TCG)"
-: > "$IOVM_TMP/klog.seen"
 
 step "PCI devices"
 pci_list | sed 's/^/  /'
