@@ -314,7 +314,11 @@ prepare() {
   [ -x "$busybox" ] || bail "$busybox not found (run tests/deps.sh)"
   mkdir -p "$vmdir/tmp" || bail "cannot create $vmdir"
   exec 9> "$vmdir/.lock"
-  flock -n 9 || bail "another run for $rel holds $vmdir/.lock"
+  if ! flock -n 9; then
+    note "waiting for another run on $rel to finish ($vmdir/.lock)"
+    flock -w "${IOVM_LOCK_WAIT:-600}" 9 || bail "another run for $rel still holds $vmdir/.lock"
+  fi
+  t_run=$(now_us) # waiting for the lock is not part of this run
   build_initramfs || bail "could not build the initramfs in $vmdir"
   fresh_shm || bail "could not create $shm"
 }
