@@ -10,7 +10,8 @@
 # Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
 # directory), IOVM_MODULE / IOVM_CTL (host paths of ioview.ko / ioviewctl),
-# IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more QEMU options, split on spaces).
+# IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more
+# QEMU options, split on spaces), IOVM_LOCK_WAIT, IOVM_BUSYBOX.
 #
 # Everything generated lives in build/vm/RELEASE/: initramfs.cpio,
 # ivshmem.bin, console.log (kernel console), results.raw (guest's ttyS1),
@@ -249,7 +250,7 @@ boot_and_follow() {
     -chardev "file,id=res,path=$results" -serial chardev:res \
     < /dev/null > "$qemu_log" 2>&1 &
   qpid=$!
-  while IFS= read -r line; do
+  while IFS= read -r line || [ -n "$line" ]; do
     on_guest_line "$line"
   done < <(tail -n +1 -s 0.2 --pid="$qpid" -f "$results")
   wait "$qpid"
