@@ -303,9 +303,9 @@ status io_copy(view<BD, TD> dst, view<BS, TS> src)
 	uptr sa = src.address();
 	if (da <= sa) {
 		for (usize i = 0; i < n;) {
-			usize w = detail::pair_width<BD>(da + i, sa + i, n - i);
-			if (w > detail::pair_width<BS>(da + i, sa + i, n - i))
-				w = detail::pair_width<BS>(da + i, sa + i, n - i);
+			usize wd = detail::pair_width<BD>(da + i, sa + i, n - i);
+			usize ws = detail::pair_width<BS>(da + i, sa + i, n - i);
+			usize w = wd < ws ? wd : ws;
 			status s = detail::move_chunk<BD, BS>(BD::offset(dst.handle(), i), BS::offset(src.handle(), i), w);
 			if (!s)
 				return s;

@@ -46,10 +46,6 @@ template <typename V> using view_target_t = typename remove_cvref_t<V>::target_t
 
 template <typename T> T &lvalue_of() noexcept;
 
-template <typename T> struct array_first {
-	static constexpr const T &get(const T &v) noexcept { return v; }
-};
-
 /*
  * Read the designated member of a value-initialized object during constant evaluation: an
  * out-of-bounds constant index is then a hard error (reading one past the end is undefined).
