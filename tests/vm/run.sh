@@ -130,7 +130,7 @@ install_busybox() {
   install -D -m 0755 "$busybox" "$root/bin/busybox"
   while read -r applet; do
     [ -e "$root/$applet" ] && continue
-    mkdir -p "$root/$(dirname "$applet")"
+    [ -d "$root/${applet%/*}" ] || mkdir -p "$root/${applet%/*}"
     ln -s /bin/busybox "$root/$applet"
   done < <("$busybox" --list-full)
 }
