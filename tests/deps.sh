@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${IOVIEW_KERNEL_CACHE:-$top/build/kernels}
 
 packages=(
-  make gcc-12 g++-12 binutils pkg-config rsync cpio busybox-static
+  make gcc gcc-12 g++ g++-12 binutils pkg-config rsync cpio busybox-static
   qemu-system-x86 libelf1 libssl3 zlib1g pahole dwarves
   libnl-3-dev libnl-genl-3-dev catch2
 )
