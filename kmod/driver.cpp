@@ -39,7 +39,7 @@ void log_bars(pci_dev *pdev, const bound_device &dev)
 		unsigned long long len = ioview_shim_pci_bar_len(pdev, bar);
 
 		if (len)
-			ioview_shim_dev_info(pdev, "%s BAR%d: %llu bytes\n", dev.name, bar, len);
+			ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "%s BAR%d: %llu bytes\n", dev.name, bar, len);
 	}
 }
 
@@ -59,13 +59,13 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 
 	int err = ioview_shim_pci_enable(pdev);
 	if (err) {
-		ioview_shim_dev_err(pdev, "cannot enable %s: %d\n", name, err);
+		ioview_shim_dev_log(pdev, IOVIEW_LOG_ERR, "cannot enable %s: %d\n", name, err);
 		delete dev;
 		return err;
 	}
 	ioview_shim_set_drvdata(pdev, dev);
 
-	ioview_shim_dev_info(pdev, "bound %s %04x:%04x rev 0x%02x\n", name,
+	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "bound %s %04x:%04x rev 0x%02x\n", name,
 			     dev->ids.vendor, dev->ids.device, dev->ids.revision);
 	log_bars(pdev, *dev);
 	return 0;
@@ -77,6 +77,6 @@ void ioview_driver_remove(pci_dev *pdev)
 
 	ioview_shim_set_drvdata(pdev, nullptr);
 	ioview_shim_pci_disable(pdev);
-	ioview_shim_dev_info(pdev, "unbound %s\n", dev->name);
+	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "unbound %s\n", dev->name);
 	delete dev;
 }

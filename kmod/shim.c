@@ -35,7 +35,8 @@ void ioview_shim_pure_virtual_called(void)
 	BUG();
 }
 
-void ioview_shim_dev_info(struct pci_dev *pdev, const char *fmt, ...)
+void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
+			const char *fmt, ...)
 {
 	struct va_format vaf;
 	va_list args;
@@ -43,19 +44,10 @@ void ioview_shim_dev_info(struct pci_dev *pdev, const char *fmt, ...)
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	dev_info(&pdev->dev, "%pV", &vaf);
-	va_end(args);
-}
-
-void ioview_shim_dev_err(struct pci_dev *pdev, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	dev_err(&pdev->dev, "%pV", &vaf);
+	if (level == IOVIEW_LOG_ERR)
+		dev_err(&pdev->dev, "%pV", &vaf);
+	else
+		dev_info(&pdev->dev, "%pV", &vaf);
 	va_end(args);
 }
 

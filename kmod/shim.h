@@ -57,11 +57,16 @@ void ioview_shim_kfree(const void *ptr);
 /* Reports a call through a pure virtual slot, then BUG()s. */
 void ioview_shim_pure_virtual_called(void);
 
-/* Logging through dev_info()/dev_err() on the PCI function. */
-void ioview_shim_dev_info(struct pci_dev *pdev, const char *fmt, ...)
-	__attribute__((__format__(__printf__, 2, 3)));
-void ioview_shim_dev_err(struct pci_dev *pdev, const char *fmt, ...)
-	__attribute__((__format__(__printf__, 2, 3)));
+/** enum ioview_log_level - kernel log level of a driver message */
+enum ioview_log_level {
+	IOVIEW_LOG_INFO = 1,	/* dev_info() */
+	IOVIEW_LOG_ERR = 2,	/* dev_err() */
+};
+
+/* Logs one message for the PCI function, like dev_info()/dev_err(). */
+void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
+			 const char *fmt, ...)
+	__attribute__((__format__(__printf__, 3, 4)));
 
 /* PCI function state.  Return 0 or a negative errno. */
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
