@@ -82,6 +82,30 @@ else
 	not_ok "build fails on an objtool warning in C++ and removes the object" "$(tail -n 10 <<<"$log")"
 fi
 
+# Kbuild's dependency tracking covers the C++ objects: a second build does
+# nothing, a touched C++ header rebuilds exactly the objects including it.
+built_objects() {
+	sed -nE 's@^ *(CC|CXX|LD) \[M\] +.*/([^/]*)$@\2@p' <<<"$1" | sort | tr '\n' ' '
+}
+out=build/kmod/$rel
+kmod/scripts/build-module.sh "$kdir" "$out" kmod >/dev/null 2>&1
+log=$(kmod/scripts/build-module.sh "$kdir" "$out" kmod 2>&1)
+rebuilt=$(built_objects "$log")
+if [ -z "$rebuilt" ]; then
+	ok "a second build rebuilds nothing"
+else
+	not_ok "a second build rebuilds nothing" "rebuilt: $rebuilt"
+fi
+touch kmod/cxxrt.h
+log=$(kmod/scripts/build-module.sh "$kdir" "$out" kmod 2>&1)
+rebuilt=$(built_objects "$log")
+if [ "$rebuilt" = "cxxrt.o driver.o ioview.ko ioview.o " ]; then
+	ok "touching a C++ header rebuilds only the objects that include it"
+else
+	not_ok "touching a C++ header rebuilds only the objects that include it" "rebuilt: $rebuilt
+$log"
+fi
+
 flags="-D__KERNEL__ -std=gnu11 -Wstrict-prototypes -mcmodel=kernel -fno-PIE -mno-red-zone -O2"
 # shellcheck disable=SC2086
 out=$(kmod/scripts/cxx-flags.sh g++ $flags)
