@@ -38,11 +38,39 @@
 namespace ioview {
 
 /**
- * @brief A backend that copies can use: byte accesses are the minimum, for arbitrary lengths
- * and alignments; wider accessors are used where alignment allows.
+ * @brief A backend with its own block copy between its space and normal memory.
+ *
+ * `B::copy_from(h, dst, n)` copies @p n bytes at @p h into @p dst and `B::copy_to(h, src, n)`
+ * copies them back, bytes in memory order, no swapping, any length and alignment. An MMIO
+ * backend maps them to memcpy_fromio()/memcpy_toio(), which pick access widths the bus
+ * tolerates. Copies between a view and normal memory use them; io_copy() between two views
+ * does not (it must order its accesses for overlap).
+ *
+ * ```cpp
+ * struct block_backend {
+ *         using handle = unsigned char *;
+ *         static constexpr ioview::byte_order order = ioview::byte_order::native;
+ *         static ioview::uptr address(handle h) { return reinterpret_cast<ioview::uptr>(h); }
+ *         static handle offset(handle h, ioview::usize n) { return h + n; }
+ *         static void copy_from(handle h, void *dst, ioview::usize n) { __builtin_memcpy(dst, h, n); }
+ *         static void copy_to(handle h, const void *src, ioview::usize n) { __builtin_memcpy(h, src, n); }
+ * };
+ * static_assert(ioview::block_copy_capable<block_backend>);
+ * static_assert(ioview::copy_capable<block_backend>);
+ * ```
  */
 template <typename B>
-concept copy_capable = backend<B> && capable<B, 1>;
+concept block_copy_capable = backend<B> && requires(typename B::handle h, void *d, const void *s, usize n) {
+	B::copy_from(h, d, n);
+	B::copy_to(h, s, n);
+};
+
+/**
+ * @brief A backend that copies can use: its own block copy, or byte accesses as the minimum
+ * for arbitrary lengths and alignments, wider accessors where alignment allows.
+ */
+template <typename B>
+concept copy_capable = backend<B> && (block_copy_capable<B> || capable<B, 1>);
 
 namespace detail {
 
@@ -130,6 +158,13 @@ inline status transfer_step(typename B::handle h, unsigned char *mem, usize w)
 template <typename B, bool ToIo, usize KnownAlign = 1>
 inline status transfer(typename B::handle h, unsigned char *mem, usize n)
 {
+	if constexpr (block_copy_capable<B>) {
+		if constexpr (ToIo)
+			B::copy_to(h, mem, n);
+		else
+			B::copy_from(h, mem, n);
+		return status::success();
+	}
 	constexpr usize w_fixed = widest_access<B>(KnownAlign);
 	if (w_fixed > 1 && n % w_fixed == 0) {
 		for (usize i = 0; i < n; i += w_fixed) {
@@ -295,7 +330,8 @@ template <typename BD, typename TD, typename BS, typename TS>
 status io_copy(view<BD, TD> dst, view<BS, TS> src)
 {
 	static_assert(detail::check_writable<TD>());
-	static_assert(copy_capable<BD> && copy_capable<BS>, "ioview: a backend of these views cannot copy");
+	static_assert(capable<BD, 1> && capable<BS, 1>,
+		      "ioview: io_copy orders single accesses for overlap and needs byte accessors on both backends");
 	usize n = dst.size();
 	if (n != src.size())
 		return fail(einval);

@@ -144,6 +144,35 @@ struct coherent {
 	template <typename T> static dma_addr_t dma_address(view<coherent, T> v) { return v.handle().dma; }
 };
 
+/* ---- MMIO with a block copy (memcpy_fromio/memcpy_toio) ----------------------------------- */
+
+// The fake mmio backend plus copy_from/copy_to hooks that record each call, standing for the
+// kernel's memcpy_fromio()/memcpy_toio().
+struct block_copy_calls {
+	usize from_calls, from_bytes, to_calls, to_bytes;
+};
+inline block_copy_calls block_copies = {};
+
+struct mmio_block : mmio {
+	static handle offset(handle h, usize n) { return mmio::offset(h, n); }
+	static void copy_from(handle h, void *dst, usize n)
+	{
+		__builtin_memcpy(dst, const_cast<const void *>(h), n);
+		block_copies.from_calls++;
+		block_copies.from_bytes += n;
+	}
+	static void copy_to(handle h, const void *src, usize n)
+	{
+		__builtin_memcpy(const_cast<void *>(h), src, n);
+		block_copies.to_calls++;
+		block_copies.to_bytes += n;
+	}
+	template <typename R> static view<mmio_block, R> map(void *base, usize size)
+	{
+		return view<mmio_block, R>::from_handle(base, size);
+	}
+};
+
 } // namespace fake
 
 #endif
