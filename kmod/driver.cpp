@@ -7,6 +7,7 @@
 // exactly that.  The devices' registers and memory are reached through
 // ioview views by the code that grows on this skeleton.
 #include "cxxrt.h"
+#include "selftest.h"
 #include "shim.h"
 
 namespace {
@@ -79,4 +80,10 @@ void ioview_driver_remove(pci_dev *pdev)
 	ioview_shim_pci_disable(pdev);
 	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "unbound %s\n", dev->name);
 	delete dev;
+}
+
+void ioview_driver_loaded()
+{
+	if (ioview_shim_selftest_requested())
+		ioview::kernel::selftest::run_module_suites();
 }

@@ -13,6 +13,12 @@
 
 static_assert(__builtin_types_compatible_p(ioview_size_t, size_t),
 	      "ioview_size_t must be the kernel's size_t");
+static_assert(__builtin_types_compatible_p(ioview_va_list, va_list),
+	      "ioview_va_list must be the kernel's va_list");
+
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "Run the in-kernel self-tests at load and log them as KTAP (default: off)");
 
 static gfp_t ioview_gfp_flags(enum ioview_gfp gfp)
 {
@@ -49,6 +55,53 @@ void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
 	else
 		dev_info(&pdev->dev, "%pV", &vaf);
 	va_end(args);
+}
+
+/**
+ * ioview_shim_log() - log one line of the module, not tied to a device
+ * @level: %IOVIEW_LOG_INFO or %IOVIEW_LOG_ERR
+ * @fmt: printf format; the line ends with its own newline
+ *
+ * No prefix is added: KTAP lines must reach the log exactly as formatted
+ * so that a parser can strip one constant prefix (the timestamp) from each.
+ */
+void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (level == IOVIEW_LOG_ERR)
+		printk(KERN_ERR "%pV", &vaf);
+	else
+		printk(KERN_INFO "%pV", &vaf);
+	va_end(args);
+}
+
+/**
+ * ioview_shim_vsnprintf() - vsnprintf() for the C++ side
+ * @buf: destination
+ * @size: bytes at @buf
+ * @fmt: printf format
+ * @args: its arguments
+ *
+ * Return: the length the whole output would have had, as vsnprintf().
+ */
+int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview_va_list args)
+{
+	return vsnprintf(buf, size, fmt, args);
+}
+
+/**
+ * ioview_shim_selftest_requested() - whether selftest=1 was given at load
+ *
+ * Return: non-zero if the self-tests should run.
+ */
+int ioview_shim_selftest_requested(void)
+{
+	return selftest;
 }
 
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids)
@@ -109,7 +162,22 @@ static struct pci_driver ioview_pci_driver = {
 	.probe = ioview_pci_probe,
 	.remove = ioview_pci_remove,
 };
-module_pci_driver(ioview_pci_driver);
+static int __init ioview_init(void)
+{
+	int err = pci_register_driver(&ioview_pci_driver);
+
+	if (err)
+		return err;
+	ioview_driver_loaded();
+	return 0;
+}
+module_init(ioview_init);
+
+static void __exit ioview_exit(void)
+{
+	pci_unregister_driver(&ioview_pci_driver);
+}
+module_exit(ioview_exit);
 
 MODULE_DESCRIPTION("Typed, projected I/O views for PCI drivers in C++ (sample driver for QEMU edu and ivshmem)");
 MODULE_LICENSE("GPL");

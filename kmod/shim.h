@@ -23,6 +23,8 @@ extern "C" {
 struct pci_dev;
 
 typedef __SIZE_TYPE__ ioview_size_t;
+/* The compiler's own va_list type: the same in C and C++, checked against va_list in shim.c. */
+typedef __builtin_va_list ioview_va_list;
 
 /** enum ioview_gfp - allocation context, mapped to gfp_t by the shim */
 enum ioview_gfp {
@@ -68,6 +70,20 @@ void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
 			 const char *fmt, ...)
 	__attribute__((__format__(__printf__, 3, 4)));
 
+/* Logs one line of the module's own, not tied to a device: printk() with no prefix. */
+void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 2, 3)));
+
+/*
+ * vsnprintf(): formats into @buf of @size bytes, always NUL-terminated when
+ * @size > 0; returns the length the whole output would have had.
+ */
+int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview_va_list args)
+	__attribute__((__format__(__printf__, 3, 0)));
+
+/* Non-zero when the module was loaded with selftest=1 (the parameter lives in shim.c). */
+int ioview_shim_selftest_requested(void);
+
 /* PCI function state.  Return 0 or a negative errno. */
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
 unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar);
@@ -83,6 +99,13 @@ void *ioview_shim_get_drvdata(struct pci_dev *pdev);
  */
 int ioview_driver_probe(struct pci_dev *pdev, enum ioview_device_kind kind);
 void ioview_driver_remove(struct pci_dev *pdev);
+
+/*
+ * Implemented in C++, called by the shim's module init once the PCI driver
+ * is registered (so functions present at boot are already bound).  It
+ * cannot fail the load: a self-test failure is a result, not an error.
+ */
+void ioview_driver_loaded(void);
 
 #ifdef __cplusplus
 }

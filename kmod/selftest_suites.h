@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The suites ioview.ko runs with selftest=1, in KTAP order.  Each is
+// defined (with constant initialisation only) in its own selftest_*.cpp.
+#ifndef IOVIEW_KMOD_SELFTEST_SUITES_H
+#define IOVIEW_KMOD_SELFTEST_SUITES_H
+
+#include "selftest.h"
+
+namespace ioview::kernel::selftest {
+
+/// The harness checking itself: diagnostics, verdicts (selftest_core.cpp).
+extern const suite harness_suite;
+/// The view library on kernel memory: projection, checks, copies (selftest_core.cpp).
+extern const suite sysmem_suite;
+
+/// Every suite of the module, in the order they run and are numbered.
+inline constexpr const suite *module_suites[] = {
+	&harness_suite,
+	&sysmem_suite,
+};
+
+} // namespace ioview::kernel::selftest
+
+#endif // IOVIEW_KMOD_SELFTEST_SUITES_H
