@@ -754,25 +754,17 @@ public:
 private:
 	constexpr view(handle_type h, extent_type e) noexcept : h_(h), extent_(e) {}
 
+	/* Untyped accesses are naturally aligned, which for every offered width is alignof(W). */
 	template <typename W, usize Off> constexpr auto untyped_view() const noexcept
 	{
-		static_assert(detail::check_region<T>());
-		static_assert(detail::check_bounds<T, Off, sizeof(W), size_info::min_size>());
-		static_assert(detail::check_aligned<T, Off, sizeof(W)>());
-		static_assert(detail::check_base_align<T, sizeof(W)>());
-		return view<B, detail::copy_const_t<T, W>>::from_handle(B::offset(h_, Off));
+		static_assert(alignof(W) == sizeof(W));
+		return at_offset<W, Off>();
 	}
 
 	template <typename W> constexpr auto untyped_try_view(usize off) const noexcept
 	{
-		static_assert(detail::check_region<T>());
-		using V = view<B, detail::copy_const_t<T, W>>;
-		if (!detail::range_fits(off, sizeof(W), extent_))
-			return result<V>(fail(erange));
-		handle_type h = B::offset(h_, off);
-		if (!detail::is_aligned(B::address(h), sizeof(W)))
-			return result<V>(fail(einval));
-		return result<V>(V::from_handle(h));
+		static_assert(alignof(W) == sizeof(W));
+		return try_at_offset<W>(off);
 	}
 
 	/* Untyped reads return the CPU value in the backend's byte order, like readl(). */
