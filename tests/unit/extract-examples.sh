@@ -1,5 +1,6 @@
 #!/bin/sh
-# Extract every ```cpp block from the doc comments of the headers under INCLUDE_DIR into its own
+# Extract every ```cpp block from the doc comments of the headers under INCLUDE_DIR, and from the
+# Markdown documents (the top-level README.md and include/ioview/doc/*.md), into its own
 # translation unit in OUT_DIR, so the documentation cannot drift from the code.
 # Prints "file<TAB>header:line" per example.
 # Usage: extract-examples.sh INCLUDE_DIR OUT_DIR
@@ -8,8 +9,8 @@ INC=$1
 OUT=$2
 rm -rf "$OUT"
 mkdir -p "$OUT"
-for h in $(cd "$INC" && find ioview -name '*.h' | sort); do
-	awk -v hdr="$h" -v out="$OUT" '
+extract() {
+	awk -v hdr="$1" -v out="$OUT" '
 		BEGIN { n = 0; inside = 0 }
 		{
 			line = $0
@@ -28,5 +29,11 @@ for h in $(cd "$INC" && find ioview -name '*.h' | sort); do
 		}
 		inside && line ~ /^```[ \t]*$/ { inside = 0; close(file); next }
 		inside { print line > file }
-	' "$INC/$h"
+	' "$2"
+}
+for h in $(cd "$INC" && find ioview -name '*.h' | sort); do
+	extract "$h" "$INC/$h"
+done
+for d in "$INC/../README.md" "$INC"/ioview/doc/*.md; do
+	[ -f "$d" ] && extract "$(basename "$d")" "$d"
 done

@@ -60,7 +60,7 @@ for h in $(cd "$ROOT/include" && find ioview -name '*.h' | sort) ALL; do
 	fi
 done
 
-# Every ```cpp example in a header comment compiles (userspace flags, all headers visible).
+# Every ```cpp example in a header comment or a Markdown document compiles (userspace flags).
 sh "$ROOT/tests/unit/extract-examples.sh" "$ROOT/include" "$OUT/examples" >"$OUT/examples.list"
 while IFS='	' read -r src where; do
 	if $CXX -std=gnu++20 -Wall -Wextra -Werror -Wno-unused-function -I"$ROOT/include" -fsyntax-only "$src" 2>"$src.log"; then
