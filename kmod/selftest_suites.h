@@ -13,11 +13,14 @@ namespace ioview::kernel::selftest {
 extern const suite harness_suite;
 /// The view library on kernel memory: projection, checks, copies (selftest_core.cpp).
 extern const suite sysmem_suite;
+/// The kernel MMIO backend on kernel memory: inline vs shim accessors (selftest_mmio.cpp).
+extern const suite mmio_suite;
 
 /// Every suite of the module, in the order they run and are numbered.
 inline constexpr const suite *module_suites[] = {
 	&harness_suite,
 	&sysmem_suite,
+	&mmio_suite,
 };
 
 } // namespace ioview::kernel::selftest

@@ -5,6 +5,7 @@
  * C++ objects reach kernel APIs.
  */
 #include <linux/build_bug.h>
+#include <linux/io.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -102,6 +103,63 @@ int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview
 int ioview_shim_selftest_requested(void)
 {
 	return selftest;
+}
+
+/*
+ * MMIO accessors, one exported function per kernel accessor.  Generated so
+ * that every one is the same one-line forwarder; the __force casts only
+ * restore the __iomem annotation that shim.h cannot spell.
+ */
+#define IOVIEW_SHIM_MMIO_READ(name, type)					\
+	type ioview_shim_##name(const volatile void *addr)			\
+	{									\
+		return name((const volatile void __iomem __force *)addr);	\
+	}
+#define IOVIEW_SHIM_MMIO_WRITE(name, type)					\
+	void ioview_shim_##name(type value, volatile void *addr)		\
+	{									\
+		name(value, (volatile void __iomem __force *)addr);		\
+	}
+
+IOVIEW_SHIM_MMIO_READ(readb, unsigned char)
+IOVIEW_SHIM_MMIO_READ(readw, unsigned short)
+IOVIEW_SHIM_MMIO_READ(readl, unsigned int)
+IOVIEW_SHIM_MMIO_READ(readb_relaxed, unsigned char)
+IOVIEW_SHIM_MMIO_READ(readw_relaxed, unsigned short)
+IOVIEW_SHIM_MMIO_READ(readl_relaxed, unsigned int)
+IOVIEW_SHIM_MMIO_WRITE(writeb, unsigned char)
+IOVIEW_SHIM_MMIO_WRITE(writew, unsigned short)
+IOVIEW_SHIM_MMIO_WRITE(writel, unsigned int)
+IOVIEW_SHIM_MMIO_WRITE(writeb_relaxed, unsigned char)
+IOVIEW_SHIM_MMIO_WRITE(writew_relaxed, unsigned short)
+IOVIEW_SHIM_MMIO_WRITE(writel_relaxed, unsigned int)
+#if __SIZEOF_POINTER__ == 8
+IOVIEW_SHIM_MMIO_READ(readq, unsigned long long)
+IOVIEW_SHIM_MMIO_READ(readq_relaxed, unsigned long long)
+IOVIEW_SHIM_MMIO_WRITE(writeq, unsigned long long)
+IOVIEW_SHIM_MMIO_WRITE(writeq_relaxed, unsigned long long)
+#endif
+
+/**
+ * ioview_shim_memcpy_fromio() - memcpy_fromio() for the C++ side
+ * @dst: normal memory
+ * @src: mapped I/O memory
+ * @n: bytes
+ */
+void ioview_shim_memcpy_fromio(void *dst, const volatile void *src, ioview_size_t n)
+{
+	memcpy_fromio(dst, (const volatile void __iomem __force *)src, n);
+}
+
+/**
+ * ioview_shim_memcpy_toio() - memcpy_toio() for the C++ side
+ * @dst: mapped I/O memory
+ * @src: normal memory
+ * @n: bytes
+ */
+void ioview_shim_memcpy_toio(volatile void *dst, const void *src, ioview_size_t n)
+{
+	memcpy_toio((volatile void __iomem __force *)dst, src, n);
 }
 
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids)

@@ -84,6 +84,35 @@ int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview
 /* Non-zero when the module was loaded with selftest=1 (the parameter lives in shim.c). */
 int ioview_shim_selftest_requested(void);
 
+/*
+ * MMIO accessors: readb()..readq(), writeb()..writeq() and their _relaxed
+ * forms, memcpy_fromio()/memcpy_toio().  @addr is an __iomem address (the
+ * annotation is the kernel's; C++ sees a plain volatile pointer).  On
+ * x86-64 the C++ side inlines the single-access ones (kernel_mmio.h), so
+ * these are the portable fallback; the block copies are always called.
+ */
+unsigned char ioview_shim_readb(const volatile void *addr);
+unsigned short ioview_shim_readw(const volatile void *addr);
+unsigned int ioview_shim_readl(const volatile void *addr);
+unsigned char ioview_shim_readb_relaxed(const volatile void *addr);
+unsigned short ioview_shim_readw_relaxed(const volatile void *addr);
+unsigned int ioview_shim_readl_relaxed(const volatile void *addr);
+void ioview_shim_writeb(unsigned char value, volatile void *addr);
+void ioview_shim_writew(unsigned short value, volatile void *addr);
+void ioview_shim_writel(unsigned int value, volatile void *addr);
+void ioview_shim_writeb_relaxed(unsigned char value, volatile void *addr);
+void ioview_shim_writew_relaxed(unsigned short value, volatile void *addr);
+void ioview_shim_writel_relaxed(unsigned int value, volatile void *addr);
+#if __SIZEOF_POINTER__ == 8
+/* Only where the kernel has a native readq (64-bit): never two halves. */
+unsigned long long ioview_shim_readq(const volatile void *addr);
+unsigned long long ioview_shim_readq_relaxed(const volatile void *addr);
+void ioview_shim_writeq(unsigned long long value, volatile void *addr);
+void ioview_shim_writeq_relaxed(unsigned long long value, volatile void *addr);
+#endif
+void ioview_shim_memcpy_fromio(void *dst, const volatile void *src, ioview_size_t n);
+void ioview_shim_memcpy_toio(volatile void *dst, const void *src, ioview_size_t n);
+
 /* PCI function state.  Return 0 or a negative errno. */
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
 unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar);

@@ -24,5 +24,6 @@
 #include <ioview/endian.h>
 #include <ioview/register.h>
 #include <ioview/iosys_map.h>
+#include <ioview/mmio.h>
 
 #endif /* IOVIEW_IOVIEW_H */
