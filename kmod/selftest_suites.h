@@ -15,12 +15,15 @@ extern const suite harness_suite;
 extern const suite sysmem_suite;
 /// The kernel MMIO backend on kernel memory: inline vs shim accessors (selftest_mmio.cpp).
 extern const suite mmio_suite;
+/// bar_mapping on edu's BAR0: size check, exclusivity, ownership (selftest_bar.cpp).
+extern const suite bar_suite;
 
 /// Every suite of the module, in the order they run and are numbered.
 inline constexpr const suite *module_suites[] = {
 	&harness_suite,
 	&sysmem_suite,
 	&mmio_suite,
+	&bar_suite,
 };
 
 } // namespace ioview::kernel::selftest

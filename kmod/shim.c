@@ -187,6 +187,41 @@ void ioview_shim_pci_disable(struct pci_dev *pdev)
 	pci_disable_device(pdev);
 }
 
+/**
+ * ioview_shim_pci_bar_is_mem() - whether a BAR is memory space
+ * @pdev: PCI function
+ * @bar: BAR number
+ *
+ * Return: non-zero for a memory BAR; zero for an I/O port, an unused or an
+ * out-of-range BAR (the MMIO accessors must never get a port cookie).
+ */
+int ioview_shim_pci_bar_is_mem(struct pci_dev *pdev, int bar)
+{
+	if (bar < 0 || bar >= PCI_STD_NUM_BARS)
+		return 0;
+	return !!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM);
+}
+
+int ioview_shim_pci_request_region(struct pci_dev *pdev, int bar)
+{
+	return pci_request_region(pdev, bar, KBUILD_MODNAME);
+}
+
+void ioview_shim_pci_release_region(struct pci_dev *pdev, int bar)
+{
+	pci_release_region(pdev, bar);
+}
+
+volatile void *ioview_shim_pci_iomap(struct pci_dev *pdev, int bar)
+{
+	return (volatile void __force *)pci_iomap(pdev, bar, 0);
+}
+
+void ioview_shim_pci_iounmap(struct pci_dev *pdev, volatile void *addr)
+{
+	pci_iounmap(pdev, (void __iomem __force *)addr);
+}
+
 void ioview_shim_set_drvdata(struct pci_dev *pdev, void *data)
 {
 	pci_set_drvdata(pdev, data);
@@ -220,6 +255,42 @@ static struct pci_driver ioview_pci_driver = {
 	.probe = ioview_pci_probe,
 	.remove = ioview_pci_remove,
 };
+/**
+ * ioview_shim_selftest_device_get() - a function of @kind bound to this driver
+ * @kind: which entry of the id table
+ *
+ * Return: the function, referenced and with its device lock held (so
+ * remove() cannot run under a self-test), or NULL if none is bound.
+ */
+struct pci_dev *ioview_shim_selftest_device_get(enum ioview_device_kind kind)
+{
+	const struct pci_device_id *id;
+	struct pci_dev *pdev = NULL;
+
+	for (id = ioview_pci_ids; id->vendor; id++)
+		if (id->driver_data == kind)
+			break;
+	if (!id->vendor)
+		return NULL;
+	while ((pdev = pci_get_device(id->vendor, id->device, pdev))) {
+		device_lock(&pdev->dev);
+		if (pdev->dev.driver == &ioview_pci_driver.driver)
+			return pdev;
+		device_unlock(&pdev->dev);
+	}
+	return NULL;
+}
+
+/**
+ * ioview_shim_selftest_device_put() - undo ioview_shim_selftest_device_get()
+ * @pdev: what it returned (not NULL)
+ */
+void ioview_shim_selftest_device_put(struct pci_dev *pdev)
+{
+	device_unlock(&pdev->dev);
+	pci_dev_put(pdev);
+}
+
 static int __init ioview_init(void)
 {
 	int err = pci_register_driver(&ioview_pci_driver);

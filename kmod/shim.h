@@ -118,8 +118,29 @@ void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
 unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar);
 int ioview_shim_pci_enable(struct pci_dev *pdev);
 void ioview_shim_pci_disable(struct pci_dev *pdev);
+
+/*
+ * BAR mappings.  Request, then map; unmap, then release.  @bar is 0..5.
+ * ioview_shim_pci_bar_is_mem() is non-zero for a memory (not I/O port)
+ * BAR; ioview_shim_pci_iomap() maps the whole BAR and returns NULL on
+ * failure; the request is made in the module's name.
+ */
+int ioview_shim_pci_bar_is_mem(struct pci_dev *pdev, int bar);
+int ioview_shim_pci_request_region(struct pci_dev *pdev, int bar);
+void ioview_shim_pci_release_region(struct pci_dev *pdev, int bar);
+volatile void *ioview_shim_pci_iomap(struct pci_dev *pdev, int bar);
+void ioview_shim_pci_iounmap(struct pci_dev *pdev, volatile void *addr);
+
 void ioview_shim_set_drvdata(struct pci_dev *pdev, void *data);
 void *ioview_shim_get_drvdata(struct pci_dev *pdev);
+
+/*
+ * The function of @kind bound to this driver, for self-tests: returned
+ * with a reference and its device lock held, so it can neither be unbound
+ * nor freed until ioview_shim_selftest_device_put().  NULL if none.
+ */
+struct pci_dev *ioview_shim_selftest_device_get(enum ioview_device_kind kind);
+void ioview_shim_selftest_device_put(struct pci_dev *pdev);
 
 /*
  * Implemented in C++, called by the shim's struct pci_driver.

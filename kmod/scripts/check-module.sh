@@ -102,12 +102,20 @@ check_code() {
 			print "SSE/MMX/x87 instruction\t" fn ": " $2 " " $3; next }
 		$2 ~ /^(fld|fst|fild|fist|fadd|fsub|fmul|fdiv|fxch|fcom|fucom|fninit|fnstcw|fldcw|fnsave|frstor|fxsave|fxrstor|emms)/ {
 			print "SSE/MMX/x87 instruction\t" fn ": " $2; next }
-		$2 == "sub" && $3 ~ /^\$0x[0-9a-f]+,%rsp$/ {
+		# A frame is allocated by "sub $N,%rsp" or, when N is 128 (which
+		# fits a signed byte only negated), by "add $-N,%rsp"; a 64-bit
+		# immediate with the top bit set is negative and is read as such.
+		($2 == "sub" || $2 == "add") && $3 ~ /^\$0x[0-9a-f]+,%rsp$/ {
 			n = $3; sub(/^\$0x/, "", n); sub(/,%rsp$/, "", n)
+			neg = length(n) == 16 && index("89abcdef", substr(n, 1, 1)) > 0
 			v = 0
-			for (i = 1; i <= length(n); i++)
-				v = v * 16 + index("0123456789abcdef", substr(n, i, 1)) - 1
-			if (v > budget)
+			for (i = 1; i <= length(n); i++) {
+				d = index("0123456789abcdef", substr(n, i, 1)) - 1
+				v = v * 16 + (neg ? 15 - d : d)
+			}
+			if (neg)
+				v = v + 1
+			if ((($2 == "sub") != neg) && v > budget)
 				print "stack frame over " budget " bytes\t" fn ": " v " bytes"
 		}')
 	[ -n "$out" ] || return 0

@@ -105,4 +105,7 @@ if [ "$total" -eq 0 ]; then
   tap_fail "self-tests ran" "no case in the KTAP:" "$(cat "$ktap")"
 fi
 
+# Every mapping a case made was released: no resource is left in ioview's name.
+expect_eq "no I/O memory left requested by ioview" "$(grep -F ioview /proc/iomem)" ""
+
 expect_run "rmmod ioview" rmmod ioview

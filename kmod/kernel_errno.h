@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The errno values the module's C++ code returns beyond those of
+// <ioview/support.h>, equal to include/uapi/asm-generic/errno-base.h (C++
+// cannot include it).  Negate them, as the kernel does:
+//
+//     if (!base)
+//             return ioview::fail(ioview::kernel::enomem);   // -ENOMEM
+#ifndef IOVIEW_KMOD_KERNEL_ERRNO_H
+#define IOVIEW_KMOD_KERNEL_ERRNO_H
+
+namespace ioview::kernel {
+
+inline constexpr int enxio = 6;		///< no such device or address
+inline constexpr int enomem = 12;	///< out of memory
+inline constexpr int ebusy = 16;	///< device or resource busy
+
+} // namespace ioview::kernel
+
+#endif // IOVIEW_KMOD_KERNEL_ERRNO_H
