@@ -17,6 +17,8 @@ extern const suite sysmem_suite;
 extern const suite mmio_suite;
 /// bar_mapping on edu's BAR0: size check, exclusivity, ownership (selftest_bar.cpp).
 extern const suite bar_suite;
+/// edu's BAR0 registers through views (selftest_edu.cpp).
+extern const suite edu_suite;
 
 /// Every suite of the module, in the order they run and are numbered.
 inline constexpr const suite *module_suites[] = {
@@ -24,6 +26,7 @@ inline constexpr const suite *module_suites[] = {
 	&sysmem_suite,
 	&mmio_suite,
 	&bar_suite,
+	&edu_suite,
 };
 
 } // namespace ioview::kernel::selftest
