@@ -6,7 +6,10 @@
 // runtime, stored as driver data) and logs what it found; remove undoes
 // exactly that.  The devices' registers and memory are reached through
 // ioview views by the code that grows on this skeleton.
+#include <ioview/support.h>
+
 #include "cxxrt.h"
+#include "kernel_errno.h"
 #include "selftest.h"
 #include "shim.h"
 
@@ -14,8 +17,6 @@ namespace {
 
 using ioview::kernel::gfp;
 
-constexpr int enodev = 19;	// include/uapi/asm-generic/errno-base.h
-constexpr int enomem = 12;
 
 struct bound_device {
 	ioview_device_kind kind;
@@ -51,11 +52,11 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 	const char *name = kind_name(kind);
 
 	if (!name)
-		return -enodev;
+		return -ioview::enodev;
 
 	auto *dev = new (gfp::kernel) bound_device{kind, name, {}};
 	if (!dev)
-		return -enomem;
+		return -ioview::kernel::enomem;
 	ioview_shim_pci_ids(pdev, &dev->ids);
 
 	int err = ioview_shim_pci_enable(pdev);
