@@ -203,24 +203,9 @@ template <mmio_accessors A> struct mmio {
 	 */
 	template <typename T> static result<view<mmio, T>> try_view(volatile void *base, usize bytes) noexcept
 	{
-		using ks = known_size<T>;
-		using R = result<view<mmio, T>>;
 		if (base == nullptr)
-			return R(fail(efault));
-		if (!detail::is_aligned(address(base), ks::min_align) || bytes < ks::min_size)
-			return R(fail(einval));
-		if constexpr (ks::is_region) {
-			if (bytes % 4 != 0)
-				return R(fail(einval));
-			return R(view<mmio, T>::from_handle(base, bytes));
-		} else if constexpr (ks::is_slice) {
-			constexpr usize elem = sizeof(typename detail::slice_element<T>::type);
-			if (bytes % elem != 0)
-				return R(fail(einval));
-			return R(view<mmio, T>::from_handle(base, bytes / elem));
-		} else {
-			return R(view<mmio, T>::from_handle(base));
-		}
+			return result<view<mmio, T>>(fail(efault));
+		return detail::checked_view<mmio, T>(base, bytes);
 	}
 };
 

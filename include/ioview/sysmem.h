@@ -91,24 +91,9 @@ struct sysmem {
 	 */
 	template <typename T> static result<view<sysmem, T>> try_view(void *base, usize bytes) noexcept
 	{
-		using ks = known_size<T>;
-		using R = result<view<sysmem, T>>;
 		if (base == nullptr)
-			return R(fail(efault));
-		if (!detail::is_aligned(address(base), ks::min_align) || bytes < ks::min_size)
-			return R(fail(einval));
-		if constexpr (ks::is_region) {
-			if (bytes % 4 != 0)
-				return R(fail(einval));
-			return R(view<sysmem, T>::from_handle(base, bytes));
-		} else if constexpr (ks::is_slice) {
-			constexpr usize elem = sizeof(typename detail::slice_element<T>::type);
-			if (bytes % elem != 0)
-				return R(fail(einval));
-			return R(view<sysmem, T>::from_handle(base, bytes / elem));
-		} else {
-			return R(view<sysmem, T>::from_handle(base));
-		}
+			return result<view<sysmem, T>>(fail(efault));
+		return detail::checked_view<sysmem, T>(base, bytes);
 	}
 };
 

@@ -806,6 +806,35 @@ private:
 	[[no_unique_address]] extent_type extent_;
 };
 
+namespace detail {
+
+/*
+ * The view of a T at handle h over `bytes` bytes, as every backend's try_view() makes it: the
+ * address must have T's minimum alignment and the bytes its minimum size; a region's length must
+ * be a multiple of 4 and a slice's a multiple of its element.  -EINVAL otherwise.
+ */
+template <typename B, typename T> result<view<B, T>> checked_view(typename B::handle h, usize bytes) noexcept
+{
+	using ks = known_size<T>;
+	using R = result<view<B, T>>;
+	if (!is_aligned(B::address(h), ks::min_align) || bytes < ks::min_size)
+		return R(fail(einval));
+	if constexpr (ks::is_region) {
+		if (bytes % 4 != 0)
+			return R(fail(einval));
+		return R(view<B, T>::from_handle(h, bytes));
+	} else if constexpr (ks::is_slice) {
+		constexpr usize elem = sizeof(typename slice_element<T>::type);
+		if (bytes % elem != 0)
+			return R(fail(einval));
+		return R(view<B, T>::from_handle(h, bytes / elem));
+	} else {
+		return R(view<B, T>::from_handle(h));
+	}
+}
+
+} // namespace detail
+
 } // namespace ioview
 
 #endif /* IOVIEW_VIEW_H */
