@@ -58,77 +58,77 @@ namespace ioview::kernel::selftest {
 
 namespace {
 
-verdict identification_register(context &t)
+// Runs body(mapping) with edu's BAR0 mapped as T for the length of the call;
+// skips when no edu function is bound.
+template <typename T, typename Body> verdict on_edu_bar0(context &t, Body body)
 {
 	selftest_device edu(IOVIEW_DEVICE_EDU);
 	if (!edu)
 		return t.skip("%s", no_edu);
-	auto m = bar_mapping<edu_head>::map(edu.get(), 0);
+	auto m = bar_mapping<T>::map(edu.get(), 0);
 	if (!m)
-		return t.fail("map BAR0 as edu_head failed with %d", m.error());
+		return t.fail("map BAR0 failed with %d", m.error());
+	return body(m.value());
+}
 
-	u32 typed = IOVIEW_PROJECT(m.value().view(), identification).read_val();
-	if (typed != edu_identification)
-		return t.fail("identification read %#010x, want %#010x", typed, edu_identification);
-	m.value().reset();
-
-	auto r = bar_mapping<edu_bar0>::map(edu.get(), 0);
-	if (!r)
-		return t.fail("map BAR0 as a region failed with %d", r.error());
-	u32 untyped = r.value().view().read32<0>();
-	if (untyped != edu_identification)
-		return t.fail("read32<0> of the region gave %#010x, want %#010x", untyped, edu_identification);
-	return t.pass();
+verdict identification_register(context &t)
+{
+	verdict typed = on_edu_bar0<edu_head>(t, [&](bar_mapping<edu_head> &m) {
+		u32 id = IOVIEW_PROJECT(m.view(), identification).read_val();
+		if (id != edu_identification)
+			return t.fail("identification read %#010x, want %#010x", id, edu_identification);
+		return t.pass();
+	});
+	if (typed != verdict::pass)
+		return typed;
+	return on_edu_bar0<edu_bar0>(t, [&](bar_mapping<edu_bar0> &m) {
+		u32 id = m.view().read32<0>();
+		if (id != edu_identification)
+			return t.fail("read32<0> of the region gave %#010x, want %#010x", id, edu_identification);
+		return t.pass();
+	});
 }
 
 verdict liveness_returns_the_complement(context &t)
 {
 	static constexpr u32 patterns[] = { 0, 0xffffffff, 0x12345678, 0xa5a5a5a5, 0x010000ed };
-	selftest_device edu(IOVIEW_DEVICE_EDU);
-	if (!edu)
-		return t.skip("%s", no_edu);
-	auto m = bar_mapping<edu_head>::map(edu.get(), 0);
-	if (!m)
-		return t.fail("map BAR0 failed with %d", m.error());
-	auto live = IOVIEW_PROJECT(m.value().view(), liveness);
+	return on_edu_bar0<edu_head>(t, [&](bar_mapping<edu_head> &m) {
+		auto live = IOVIEW_PROJECT(m.view(), liveness);
 
-	for (u32 p : patterns) {
-		live.write_val(p);
-		u32 got = live.read_val();
-		if (got != ~p)
-			return t.fail("wrote %#010x, read %#010x, want %#010x", p, got, ~p);
-		live.write_val_relaxed(p ^ 0x0f0f0f0f);
-		got = live.read_val_relaxed();
-		if (got != ~(p ^ 0x0f0f0f0f))
-			return t.fail("relaxed: wrote %#010x, read %#010x", p ^ 0x0f0f0f0f, got);
-	}
-	return t.pass();
+		for (u32 p : patterns) {
+			live.write_val(p);
+			u32 got = live.read_val();
+			if (got != ~p)
+				return t.fail("wrote %#010x, read %#010x, want %#010x", p, got, ~p);
+			live.write_val_relaxed(p ^ 0x0f0f0f0f);
+			got = live.read_val_relaxed();
+			if (got != ~(p ^ 0x0f0f0f0f))
+				return t.fail("relaxed: wrote %#010x, read %#010x", p ^ 0x0f0f0f0f, got);
+		}
+		return t.pass();
+	});
 }
 
 // Runs the refused accesses through counting accessors over edu's BAR0 and
 // checks that none reached the device, by count and by the liveness value.
 template <typename Refusals> verdict refused_without_access(context &t, Refusals refusals)
 {
-	selftest_device edu(IOVIEW_DEVICE_EDU);
-	if (!edu)
-		return t.skip("%s", no_edu);
-	auto m = bar_mapping<edu_bar0>::map(edu.get(), 0);
-	if (!m)
-		return t.fail("map BAR0 failed with %d", m.error());
-	auto bar = view<counting_mmio, edu_bar0>::from_handle(m.value().view().handle(), m.value().size());
+	return on_edu_bar0<edu_bar0>(t, [&](bar_mapping<edu_bar0> &m) {
+		auto bar = view<counting_mmio, edu_bar0>::from_handle(m.view().handle(), m.size());
 
-	if (!bar.try_write32(edu_liveness, 0x600dcafe))
-		return t.fail("an in-range, aligned try_write32 was refused");
-	counting_accessors::accesses = 0;
-	verdict v = refusals(t, bar);
-	if (v != verdict::pass)
-		return v;
-	if (counting_accessors::accesses != 0)
-		return t.fail("%zu accesses reached the device", counting_accessors::accesses);
-	auto live = bar.try_read32(edu_liveness);
-	if (!live || live.value() != ~0x600dcafeu)
-		return t.fail("liveness changed: %#010x, want %#010x", live.value_or(0), ~0x600dcafeu);
-	return t.pass();
+		if (!bar.try_write32(edu_liveness, 0x600dcafe))
+			return t.fail("an in-range, aligned try_write32 was refused");
+		counting_accessors::accesses = 0;
+		verdict v = refusals(t, bar);
+		if (v != verdict::pass)
+			return v;
+		if (counting_accessors::accesses != 0)
+			return t.fail("%zu accesses reached the device", counting_accessors::accesses);
+		auto live = bar.try_read32(edu_liveness);
+		if (!live || live.value() != ~0x600dcafeu)
+			return t.fail("liveness changed: %#010x, want %#010x", live.value_or(0), ~0x600dcafeu);
+		return t.pass();
+	});
 }
 
 verdict try_refuses_out_of_range(context &t)
@@ -164,40 +164,34 @@ verdict dma_source_register_is_64_bit(context &t)
 	if constexpr (!capable<kmmio, 8>) {
 		return t.skip("no 64-bit MMIO access on this architecture");
 	} else {
-		selftest_device edu(IOVIEW_DEVICE_EDU);
-		if (!edu)
-			return t.skip("%s", no_edu);
-		auto m = bar_mapping<edu_bar0>::map(edu.get(), 0);
-		if (!m)
-			return t.fail("map BAR0 failed with %d", m.error());
-		auto bar = m.value().view();
-		constexpr u64 pattern = 0x0000000123456780ull;
+		return on_edu_bar0<edu_bar0>(t, [&](bar_mapping<edu_bar0> &m) {
+			auto bar = m.view();
+			constexpr u64 pattern = 0x0000000123456780ull;
 
-		bar.write64<edu_dma_source>(pattern);
-		u64 got = bar.read64<edu_dma_source>();
-		bar.write64<edu_dma_source>(0);
-		if (got != pattern)
-			return t.fail("DMA source read %#llx after writing %#llx", static_cast<unsigned long long>(got),
-				      static_cast<unsigned long long>(pattern));
-		return t.pass();
+			bar.write64<edu_dma_source>(pattern);
+			u64 got = bar.read64<edu_dma_source>();
+			bar.write64<edu_dma_source>(0);
+			if (got != pattern)
+				return t.fail("DMA source read %#llx after writing %#llx",
+					      static_cast<unsigned long long>(got),
+					      static_cast<unsigned long long>(pattern));
+			return t.pass();
+		});
 	}
 }
 
 verdict block_copy_reads_the_head(context &t)
 {
-	selftest_device edu(IOVIEW_DEVICE_EDU);
-	if (!edu)
-		return t.skip("%s", no_edu);
-	auto m = bar_mapping<edu_head>::map(edu.get(), 0);
-	if (!m)
-		return t.fail("map BAR0 failed with %d", m.error());
-	auto head = m.value().view();
+	return on_edu_bar0<edu_head>(t, [&](bar_mapping<edu_head> &m) {
+		auto head = m.view();
 
-	IOVIEW_PROJECT(head, liveness).write_val(0x0badf00d);
-	edu_head copy = copy_read(head);	// memcpy_fromio(): 4-byte accesses on this aligned block
-	if (copy.identification != edu_identification || copy.liveness != ~0x0badf00du)
-		return t.fail("copy read identification %#010x liveness %#010x", copy.identification, copy.liveness);
-	return t.pass();
+		IOVIEW_PROJECT(head, liveness).write_val(0x0badf00d);
+		edu_head copy = copy_read(head);	// memcpy_fromio(): 4-byte accesses on this aligned block
+		if (copy.identification != edu_identification || copy.liveness != ~0x0badf00du)
+			return t.fail("copy read identification %#010x liveness %#010x", copy.identification,
+				      copy.liveness);
+		return t.pass();
+	});
 }
 
 constinit const test_case edu_cases[] = {
