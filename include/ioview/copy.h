@@ -257,10 +257,9 @@ template <typename B, typename T> write_result_t<B> copy_write(view<B, T> v, con
 	static_assert(detail::check_plain<detail::remove_cv_t<T>>());
 	static_assert(copy_capable<B>, "ioview: the backend of this view cannot copy");
 	using V = detail::remove_cv_t<T>;
-	struct bytes {
-		alignas(V) unsigned char b[sizeof(V)];
-	} in = bit_cast<bytes>(value);
-	status s = detail::transfer<B, true, alignof(V)>(v.handle(), in.b, sizeof(V));
+	// The bytes of value itself, not a copy: a block copy hands them straight to the backend.
+	auto *in = const_cast<unsigned char *>(reinterpret_cast<const unsigned char *>(__builtin_addressof(value)));
+	status s = detail::transfer<B, true, alignof(V)>(v.handle(), in, sizeof(V));
 	if constexpr (fallible<B>)
 		return s;
 	else

@@ -740,13 +740,13 @@ public:
 	/** @brief Read-modify-write of the 32-bit word at runtime @p off; errors as try_read32. */
 	template <typename F> status try_update32(usize off, F &&f) const
 	{
-		auto word = untyped_try_view<u32>(off);
-		if (!word)
-			return word.to_status();
+		if (int err = untyped_check<u32>(off))
+			return failure{ err };
+		auto word = view<B, detail::copy_const_t<T, u32>>::from_handle(B::offset(h_, off));
 		if constexpr (fallible<B>)
-			return word.value().update(detail::forward<F>(f));
+			return word.update(detail::forward<F>(f));
 		else {
-			word.value().update(detail::forward<F>(f));
+			word.update(detail::forward<F>(f));
 			return status::success();
 		}
 	}
@@ -761,10 +761,20 @@ private:
 		return at_offset<W, Off>();
 	}
 
-	template <typename W> constexpr auto untyped_try_view(usize off) const noexcept
+	/*
+	 * 0 if a W at runtime @p off is inside the region and aligned, else the negative errno of
+	 * try_at_offset().  A plain int rather than a result<view>: with the kernel's
+	 * -ftrivial-auto-var-init=zero, GCC 12 keeps a stack slot (and so, under -pg, a frame) for
+	 * a class-type local initialized from a call, which a check on the hot path should not cost.
+	 */
+	template <typename W> constexpr int untyped_check(usize off) const noexcept
 	{
 		static_assert(alignof(W) == sizeof(W));
-		return try_at_offset<W>(off);
+		if (!detail::range_fits(off, sizeof(W), extent_))
+			return -erange;
+		if (!detail::is_aligned(B::address(B::offset(h_, off)), alignof(W)))
+			return -einval;
+		return 0;
 	}
 
 	/* Untyped reads return the CPU value in the backend's byte order, like readl(). */
@@ -782,22 +792,20 @@ private:
 	template <typename W> result<W> untyped_try_read(usize off) const noexcept
 	{
 		static_assert(detail::check_capable<B, sizeof(W)>());
-		auto v = untyped_try_view<W>(off);
-		if (!v)
-			return failure{ v.error() };
-		return detail::backend_read<B, sizeof(W), false>(v.value().handle());
+		if (int err = untyped_check<W>(off))
+			return failure{ err };
+		return detail::backend_read<B, sizeof(W), false>(B::offset(h_, off));
 	}
 	template <typename W> status untyped_try_write(usize off, W value) const noexcept
 	{
 		static_assert(detail::check_writable<T>());
 		static_assert(detail::check_capable<B, sizeof(W)>());
-		auto v = untyped_try_view<W>(off);
-		if (!v)
-			return v.to_status();
+		if (int err = untyped_check<W>(off))
+			return failure{ err };
 		if constexpr (fallible<B>) {
-			return detail::backend_write<B, sizeof(W), false>(v.value().handle(), value);
+			return detail::backend_write<B, sizeof(W), false>(B::offset(h_, off), value);
 		} else {
-			detail::backend_write<B, sizeof(W), false>(v.value().handle(), value);
+			detail::backend_write<B, sizeof(W), false>(B::offset(h_, off), value);
 			return status::success();
 		}
 	}
