@@ -78,8 +78,8 @@ run: all
 shell: all
 	tests/vm/run.sh $(KERNEL) shell
 
-bench:
-	$(MAKE) -C tests/bench/codegen
+bench: all
+	tests/bench/run.sh
 
 endif
 

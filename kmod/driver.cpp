@@ -8,6 +8,7 @@
 // ioview views by the code that grows on this skeleton.
 #include <ioview/support.h>
 
+#include "bench.h"
 #include "cxxrt.h"
 #include "kernel_errno.h"
 #include "selftest.h"
@@ -87,4 +88,6 @@ void ioview_driver_loaded()
 {
 	if (ioview_shim_selftest_requested())
 		ioview::kernel::selftest::run_module_suites();
+	if (ioview_shim_bench_requested())
+		ioview::kernel::bench::run();
 }

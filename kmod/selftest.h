@@ -66,7 +66,7 @@ enum class verdict : u8 {
 inline constexpr usize diag_capacity = 128;
 
 /// Cases whose results are kept; later ones still run and are logged.
-inline constexpr usize max_records = 64;
+inline constexpr usize max_records = 128;
 
 /**
  * What one case left behind.

@@ -21,6 +21,10 @@ static bool selftest;
 module_param(selftest, bool, 0444);
 MODULE_PARM_DESC(selftest, "Run the in-kernel self-tests at load and log them as KTAP (default: off)");
 
+static bool bench;
+module_param(bench, bool, 0444);
+MODULE_PARM_DESC(bench, "Run the in-kernel micro-benchmark at load and log its figures (default: off)");
+
 static gfp_t ioview_gfp_flags(enum ioview_gfp gfp)
 {
 	return gfp == IOVIEW_GFP_ATOMIC ? GFP_ATOMIC : GFP_KERNEL;
@@ -103,6 +107,16 @@ int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview
 int ioview_shim_selftest_requested(void)
 {
 	return selftest;
+}
+
+/**
+ * ioview_shim_bench_requested() - whether bench=1 was given at load
+ *
+ * Return: non-zero if the benchmark should run.
+ */
+int ioview_shim_bench_requested(void)
+{
+	return bench;
 }
 
 /*

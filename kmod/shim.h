@@ -143,6 +143,43 @@ struct pci_dev *ioview_shim_selftest_device_get(enum ioview_device_kind kind);
 void ioview_shim_selftest_device_put(struct pci_dev *pdev);
 
 /*
+ * Benchmarks (bench=1).  Each pattern is a pair with one prototype: the C
+ * baseline in bench_c.c, written with the kernel's own accessors as a C
+ * driver would, and the same work through ioview views in bench.cpp.  Both
+ * are out of line and compiled in the same build with the same flags, so
+ * tests/bench/module compares their instructions and the in-kernel run
+ * times them against each other.  @regs is an __iomem register block laid
+ * out like edu's BAR0 (see bench.cpp).
+ */
+#define IOVIEW_BENCH_PAIR(ret, name, ...)				\
+	ret ioview_bench_c_##name(__VA_ARGS__);				\
+	ret ioview_bench_cxx_##name(__VA_ARGS__)
+IOVIEW_BENCH_PAIR(unsigned int, read32, const volatile void *regs);
+IOVIEW_BENCH_PAIR(void, write32, volatile void *regs, unsigned int value);
+IOVIEW_BENCH_PAIR(unsigned int, read32_relaxed, const volatile void *regs);
+IOVIEW_BENCH_PAIR(void, write32_relaxed, volatile void *regs, unsigned int value);
+IOVIEW_BENCH_PAIR(unsigned char, read8, const volatile void *regs);
+IOVIEW_BENCH_PAIR(void, write16, volatile void *regs, unsigned short value);
+#if __SIZEOF_POINTER__ == 8
+IOVIEW_BENCH_PAIR(unsigned long long, read64, const volatile void *regs);
+IOVIEW_BENCH_PAIR(void, write64, volatile void *regs, unsigned long long value);
+#endif
+IOVIEW_BENCH_PAIR(void, set_bits32, volatile void *regs, unsigned int bits);
+IOVIEW_BENCH_PAIR(int, read_slot, const volatile void *regs, ioview_size_t index, unsigned int *value);
+IOVIEW_BENCH_PAIR(int, read_at, const volatile void *regs, ioview_size_t len, ioview_size_t offset,
+		  unsigned int *value);
+IOVIEW_BENCH_PAIR(void, copy_block_to_io, volatile void *regs, const void *src);
+IOVIEW_BENCH_PAIR(unsigned int, read32_loop, const volatile void *regs, unsigned int count);
+IOVIEW_BENCH_PAIR(int, copy_to_io, volatile void *dst, ioview_size_t len, const void *src);
+#undef IOVIEW_BENCH_PAIR
+
+/* ktime_get_ns(): monotonic nanoseconds, for the benchmarks' timing. */
+unsigned long long ioview_shim_ktime_ns(void);
+
+/* Non-zero when the module was loaded with bench=1. */
+int ioview_shim_bench_requested(void);
+
+/*
  * Implemented in C++, called by the shim's struct pci_driver.
  * ioview_driver_probe() returns 0 or a negative errno and leaves nothing
  * behind on failure.

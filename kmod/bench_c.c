@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * C baselines of the benchmark pairs declared in shim.h: each function does
+ * what its ioview_bench_cxx_*() counterpart in bench.cpp does, written the
+ * way a C driver writes it, with the kernel's own accessors and its own
+ * bounds checks.  The offsets are those of struct bench_regs in bench.cpp.
+ */
+#include <linux/errno.h>
+#include <linux/io.h>
+#include <linux/ktime.h>
+#include <linux/types.h>
+
+#include "shim.h"
+
+#define BENCH_LIVENESS		0x04
+#define BENCH_STATUS		0x20
+#define BENCH_SLOTS		0x40
+#define BENCH_SLOT_COUNT	16
+#define BENCH_WIDE		0x80
+#define BENCH_BYTE		0x89
+#define BENCH_HALF		0x92
+#define BENCH_BLOCK		0x100
+#define BENCH_BLOCK_LEN		64
+
+#define io(regs) ((void __iomem __force *)(regs))
+#define cio(regs) ((const void __iomem __force *)(regs))
+
+unsigned int ioview_bench_c_read32(const volatile void *regs)
+{
+	return readl(cio(regs) + BENCH_LIVENESS);
+}
+
+void ioview_bench_c_write32(volatile void *regs, unsigned int value)
+{
+	writel(value, io(regs) + BENCH_LIVENESS);
+}
+
+unsigned int ioview_bench_c_read32_relaxed(const volatile void *regs)
+{
+	return readl_relaxed(cio(regs) + BENCH_LIVENESS);
+}
+
+void ioview_bench_c_write32_relaxed(volatile void *regs, unsigned int value)
+{
+	writel_relaxed(value, io(regs) + BENCH_LIVENESS);
+}
+
+unsigned char ioview_bench_c_read8(const volatile void *regs)
+{
+	return readb(cio(regs) + BENCH_BYTE);
+}
+
+void ioview_bench_c_write16(volatile void *regs, unsigned short value)
+{
+	writew(value, io(regs) + BENCH_HALF);
+}
+
+#if __SIZEOF_POINTER__ == 8
+unsigned long long ioview_bench_c_read64(const volatile void *regs)
+{
+	return readq(cio(regs) + BENCH_WIDE);
+}
+
+void ioview_bench_c_write64(volatile void *regs, unsigned long long value)
+{
+	writeq(value, io(regs) + BENCH_WIDE);
+}
+#endif
+
+void ioview_bench_c_set_bits32(volatile void *regs, unsigned int bits)
+{
+	writel(readl(io(regs) + BENCH_STATUS) | bits, io(regs) + BENCH_STATUS);
+}
+
+int ioview_bench_c_read_slot(const volatile void *regs, size_t index, unsigned int *value)
+{
+	if (index >= BENCH_SLOT_COUNT)
+		return -ERANGE;
+	*value = readl(cio(regs) + BENCH_SLOTS + 4 * index);
+	return 0;
+}
+
+int ioview_bench_c_read_at(const volatile void *regs, size_t len, size_t offset, unsigned int *value)
+{
+	if (offset > len || len - offset < 4)
+		return -ERANGE;
+	if (((unsigned long)regs + offset) % 4)
+		return -EINVAL;
+	*value = readl(cio(regs) + offset);
+	return 0;
+}
+
+void ioview_bench_c_copy_block_to_io(volatile void *regs, const void *src)
+{
+	memcpy_toio(io(regs) + BENCH_BLOCK, src, BENCH_BLOCK_LEN);
+}
+
+unsigned int ioview_bench_c_read32_loop(const volatile void *regs, unsigned int count)
+{
+	unsigned int sum = 0;
+
+	while (count--)
+		sum ^= readl(cio(regs) + BENCH_LIVENESS);
+	return sum;
+}
+
+int ioview_bench_c_copy_to_io(volatile void *dst, size_t len, const void *src)
+{
+	memcpy_toio(io(dst), src, len);
+	return 0;
+}
+
+/**
+ * ioview_shim_ktime_ns() - ktime_get_ns() for the C++ side
+ *
+ * Return: monotonic time in nanoseconds.
+ */
+unsigned long long ioview_shim_ktime_ns(void)
+{
+	return ktime_get_ns();
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The benchmark pairs (shim.h, bench_c.c, bench.cpp) run on kernel memory:
+// each C++ half must do exactly what its C half does (same return value,
+// same bytes left behind, same errors), or comparing their instruction
+// counts and times would compare different work.
+#include <ioview/support.h>
+
+#include "selftest_suites.h"
+#include "shim.h"
+
+namespace ioview::kernel::selftest {
+
+namespace {
+
+constexpr usize regs_size = 0x140;	// sizeof(bench_regs) in bench.cpp
+
+// One block per side, in .bss; x86-64 MMIO accessors work on RAM too.
+alignas(64) u8 c_side[regs_size];
+alignas(64) u8 cxx_side[regs_size];
+
+void fill_both(u8 seed)
+{
+	for (usize i = 0; i < regs_size; ++i)
+		c_side[i] = cxx_side[i] = static_cast<u8>(i * 13 + seed);
+}
+
+// Offset of the first differing byte, or regs_size if none.
+usize first_difference()
+{
+	for (usize i = 0; i < regs_size; ++i)
+		if (c_side[i] != cxx_side[i])
+			return i;
+	return regs_size;
+}
+
+verdict scalar_pairs_agree(context &t)
+{
+	fill_both(5);
+	if (ioview_bench_c_read32(c_side) != ioview_bench_cxx_read32(cxx_side) ||
+	    ioview_bench_c_read32_relaxed(c_side) != ioview_bench_cxx_read32_relaxed(cxx_side) ||
+	    ioview_bench_c_read8(c_side) != ioview_bench_cxx_read8(cxx_side))
+		return t.fail("a read pair disagrees");
+#if __SIZEOF_POINTER__ == 8
+	if (ioview_bench_c_read64(c_side) != ioview_bench_cxx_read64(cxx_side))
+		return t.fail("read64 pair disagrees");
+#endif
+	ioview_bench_c_write32(c_side, 0x11223344);
+	ioview_bench_cxx_write32(cxx_side, 0x11223344);
+	ioview_bench_c_write16(c_side, 0x5566);
+	ioview_bench_cxx_write16(cxx_side, 0x5566);
+	ioview_bench_c_set_bits32(c_side, 0x80000001);
+	ioview_bench_cxx_set_bits32(cxx_side, 0x80000001);
+#if __SIZEOF_POINTER__ == 8
+	ioview_bench_c_write64(c_side, 0x0102030405060708ull);
+	ioview_bench_cxx_write64(cxx_side, 0x0102030405060708ull);
+#endif
+	usize at = first_difference();
+	if (at != regs_size)
+		return t.fail("after the writes the blocks differ at %#zx: C %#x, C++ %#x", at, c_side[at], cxx_side[at]);
+	// The writes landed where bench_regs says (so neither side was a no-op).
+	if (ioview_bench_c_read32(c_side) != 0x11223344 || c_side[0x92] != 0x66 || c_side[0x93] != 0x55 ||
+	    (c_side[0x20] & 1) != 1 || (c_side[0x23] & 0x80) != 0x80)
+		return t.fail("the writes did not reach liveness/halves[1]/status");
+	ioview_bench_c_write32_relaxed(c_side, 0xcafe0001);
+	ioview_bench_cxx_write32_relaxed(cxx_side, 0xcafe0001);
+	if (first_difference() != regs_size || ioview_bench_cxx_read32_relaxed(cxx_side) != 0xcafe0001)
+		return t.fail("the relaxed write pair disagrees");
+	if (ioview_bench_c_read32_loop(c_side, 3) != ioview_bench_cxx_read32_loop(cxx_side, 3) ||
+	    ioview_bench_cxx_read32_loop(cxx_side, 3) != 0xcafe0001)
+		return t.fail("the read loop pair disagrees");
+	return t.pass();
+}
+
+verdict checked_pairs_agree(context &t)
+{
+	static constexpr usize indices[] = { 0, 1, 15, 16, 17, 1000, static_cast<usize>(-1) };
+	static constexpr usize offsets[] = { 0, 4, 0x13c, 0x13d, 0x13e, 0x140, 0x141, 2, 0xfe, 0x100,
+					      static_cast<usize>(-4) };
+	static constexpr usize lengths[] = { regs_size, 0x100, 4, 0 };
+
+	fill_both(9);
+	for (usize i : indices) {
+		unsigned int vc = 0xdead, vx = 0xdead;
+		int rc = ioview_bench_c_read_slot(c_side, i, &vc);
+		int rx = ioview_bench_cxx_read_slot(cxx_side, i, &vx);
+		if (rc != rx || vc != vx)
+			return t.fail("read_slot(%zu): C %d/%#x, C++ %d/%#x", i, rc, vc, rx, vx);
+		if ((i < 16) != (rc == 0))
+			return t.fail("read_slot(%zu) returned %d", i, rc);
+	}
+	usize refused = 0;
+	for (usize len : lengths) {
+		for (usize off : offsets) {
+			unsigned int vc = 0xdead, vx = 0xdead;
+			int rc = ioview_bench_c_read_at(c_side, len, off, &vc);
+			int rx = ioview_bench_cxx_read_at(cxx_side, len, off, &vx);
+			if (rc != rx || vc != vx)
+				return t.fail("read_at(len %#zx, off %#zx): C %d/%#x, C++ %d/%#x", len, off, rc, vc, rx, vx);
+			refused += rc != 0;
+		}
+	}
+	// Both error kinds were exercised: -ERANGE (past the end) and -EINVAL (misaligned).
+	unsigned int v;
+	if (ioview_bench_cxx_read_at(cxx_side, regs_size, 0x140, &v) != -erange ||
+	    ioview_bench_cxx_read_at(cxx_side, regs_size, 2, &v) != -einval || refused == 0)
+		return t.fail("read_at errors: past the end %d, misaligned %d", ioview_bench_cxx_read_at(cxx_side, regs_size, 0x140, &v),
+			      ioview_bench_cxx_read_at(cxx_side, regs_size, 2, &v));
+	return t.pass();
+}
+
+verdict copy_pairs_agree(context &t)
+{
+	u8 src[200];
+
+	for (usize i = 0; i < sizeof(src); ++i)
+		src[i] = static_cast<u8>(0xa0 ^ (i * 3));
+	fill_both(1);
+	ioview_bench_c_copy_block_to_io(c_side, src);
+	ioview_bench_cxx_copy_block_to_io(cxx_side, src);
+	if (first_difference() != regs_size || cxx_side[0x100] != src[0] || cxx_side[0x13f] != src[63])
+		return t.fail("copy_block_to_io pair disagrees or missed block[]");
+	int rc = ioview_bench_c_copy_to_io(c_side + 8, sizeof(src), src);
+	int rx = ioview_bench_cxx_copy_to_io(cxx_side + 8, sizeof(src), src);
+	if (rc != 0 || rx != 0 || first_difference() != regs_size || cxx_side[8] != src[0] ||
+	    cxx_side[8 + sizeof(src) - 1] != src[sizeof(src) - 1])
+		return t.fail("copy_to_io pair: C %d, C++ %d, first difference %#zx", rc, rx, first_difference());
+	return t.pass();
+}
+
+constinit const test_case bench_pair_cases[] = {
+	{ "scalar_pairs_agree", scalar_pairs_agree },
+	{ "checked_pairs_agree", checked_pairs_agree },
+	{ "copy_pairs_agree", copy_pairs_agree },
+};
+
+} // namespace
+
+constinit const suite bench_pairs_suite{ "ioview_bench_pairs", bench_pair_cases };
+
+} // namespace ioview::kernel::selftest
