@@ -86,8 +86,11 @@ void ioview_driver_remove(pci_dev *pdev)
 
 void ioview_driver_loaded()
 {
-	if (ioview_shim_selftest_requested())
-		ioview::kernel::selftest::run_module_suites();
 	if (ioview_shim_bench_requested())
 		ioview::kernel::bench::run();
+}
+
+void ioview_driver_selftest()
+{
+	ioview::kernel::selftest::run_module_suites();
 }

@@ -45,7 +45,8 @@
 // Besides the log, every case leaves a record (suite, case, verdict,
 // diagnostic in a fixed buffer) in static storage, read back through
 // results(), so results can be returned without allocating.  Runs are not
-// reentrant: the module runs them from its init only.
+// reentrant: the module serialises them (shim.c runs them at load and on
+// each write of 1 to the selftest parameter, under one mutex).
 #ifndef IOVIEW_KMOD_SELFTEST_H
 #define IOVIEW_KMOD_SELFTEST_H
 

@@ -7,6 +7,7 @@
 #include <linux/build_bug.h>
 #include <linux/io.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
@@ -17,9 +18,46 @@ static_assert(__builtin_types_compatible_p(ioview_size_t, size_t),
 static_assert(__builtin_types_compatible_p(ioview_va_list, va_list),
 	      "ioview_va_list must be the kernel's va_list");
 
+/*
+ * selftest=1 at load runs the self-tests once the driver is registered;
+ * writing 1 to /sys/module/ioview/parameters/selftest later runs them
+ * again.  Runs are serialised: the runner keeps its records in static
+ * storage.
+ */
 static bool selftest;
-module_param(selftest, bool, 0444);
-MODULE_PARM_DESC(selftest, "Run the in-kernel self-tests at load and log them as KTAP (default: off)");
+static bool ioview_live;
+static DEFINE_MUTEX(ioview_selftest_lock);
+
+static void ioview_run_selftests(void)
+{
+	mutex_lock(&ioview_selftest_lock);
+	ioview_driver_selftest();
+	mutex_unlock(&ioview_selftest_lock);
+}
+
+/*
+ * Parsed like a bool.  At load it only records the request (the driver is
+ * not registered yet); on a live module a true value runs the self-tests
+ * before the write returns.  A value that is not a bool is refused with
+ * -EINVAL and runs nothing.
+ */
+static int ioview_selftest_set(const char *val, const struct kernel_param *kp)
+{
+	int err = param_set_bool(val, kp);
+
+	if (err)
+		return err;
+	if (selftest && READ_ONCE(ioview_live))
+		ioview_run_selftests();
+	return 0;
+}
+
+static const struct kernel_param_ops ioview_selftest_ops = {
+	.set = ioview_selftest_set,
+	.get = param_get_bool,
+};
+module_param_cb(selftest, &ioview_selftest_ops, &selftest, 0644);
+MODULE_PARM_DESC(selftest, "Run the in-kernel self-tests and log them as KTAP: at load, or on each write of 1 (default: off)");
 
 static bool bench;
 module_param(bench, bool, 0444);
@@ -97,16 +135,6 @@ void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
 int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview_va_list args)
 {
 	return vsnprintf(buf, size, fmt, args);
-}
-
-/**
- * ioview_shim_selftest_requested() - whether selftest=1 was given at load
- *
- * Return: non-zero if the self-tests should run.
- */
-int ioview_shim_selftest_requested(void)
-{
-	return selftest;
 }
 
 /**
@@ -311,6 +339,9 @@ static int __init ioview_init(void)
 
 	if (err)
 		return err;
+	if (selftest)
+		ioview_run_selftests();
+	WRITE_ONCE(ioview_live, true);
 	ioview_driver_loaded();
 	return 0;
 }
@@ -318,6 +349,7 @@ module_init(ioview_init);
 
 static void __exit ioview_exit(void)
 {
+	WRITE_ONCE(ioview_live, false);
 	pci_unregister_driver(&ioview_pci_driver);
 }
 module_exit(ioview_exit);

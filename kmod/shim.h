@@ -81,8 +81,6 @@ void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
 int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview_va_list args)
 	__attribute__((__format__(__printf__, 3, 0)));
 
-/* Non-zero when the module was loaded with selftest=1 (the parameter lives in shim.c). */
-int ioview_shim_selftest_requested(void);
 
 /*
  * MMIO accessors: readb()..readq(), writeb()..writeq() and their _relaxed
@@ -189,10 +187,18 @@ void ioview_driver_remove(struct pci_dev *pdev);
 
 /*
  * Implemented in C++, called by the shim's module init once the PCI driver
- * is registered (so functions present at boot are already bound).  It
- * cannot fail the load: a self-test failure is a result, not an error.
+ * is registered (so functions present at boot are already bound) and the
+ * load-time self-tests have run.  It cannot fail the load: a self-test or
+ * benchmark result is a result, not an error.
  */
 void ioview_driver_loaded(void);
+
+/*
+ * Implemented in C++: runs the module's self-test suites, logging KTAP.
+ * The shim calls it at load with selftest=1 and on each write of 1 to the
+ * selftest parameter, never two at once.
+ */
+void ioview_driver_selftest(void);
 
 #ifdef __cplusplus
 }

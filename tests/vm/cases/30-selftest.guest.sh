@@ -108,4 +108,26 @@ fi
 # Every mapping a case made was released: no resource is left in ioview's name.
 expect_eq "no I/O memory left requested by ioview" "$(grep -F ioview /proc/iomem)" ""
 
+# On demand: writing 1 to the parameter runs every suite again, before the
+# write returns, with the same cases and verdicts as at load.
+param=/sys/module/ioview/parameters/selftest
+grep -E '^  (not )?ok ' "$ktap" > "$IOVM_TMP/load.cases"
+before=$(dmesg | wc -l)
+expect_run "writing 1 to the selftest parameter succeeds" sh -c "echo 1 > $param"
+dmesg | tail -n +"$((before + 1))" | sed 's/^\[[^]]*\] //' |
+  awk '!started && $0 == "KTAP version 1" { started = 1 } started' > "$IOVM_TMP/again.ktap"
+grep -E '^  (not )?ok ' "$IOVM_TMP/again.ktap" > "$IOVM_TMP/again.cases"
+expect_eq "on-demand run reports the load-time cases and verdicts" \
+  "$(cat "$IOVM_TMP/again.cases")" "$(cat "$IOVM_TMP/load.cases")"
+
+# A value that is not a bool is refused and runs nothing.
+before=$(dmesg | wc -l)
+if sh -c "echo maybe > $param" 2>/dev/null; then
+  tap_fail "a non-bool selftest value is refused" "the write succeeded"
+else
+  tap_ok "a non-bool selftest value is refused"
+fi
+expect_eq "a refused value runs no suite" "$(dmesg | tail -n +"$((before + 1))" | grep -c 'KTAP version')" 0
+expect_eq "no I/O memory left requested after the on-demand run" "$(grep -F ioview /proc/iomem)" ""
+
 expect_run "rmmod ioview" rmmod ioview
