@@ -1,19 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// DMA-coherent memory of QEMU's edu function: the DMA mask,
+// DMA-coherent memory of QEMU's edu function, end to end: the DMA mask,
 // coherent_buffer's allocation (zeroed, refused sizes, ownership), the DMA
-// addresses of projected views and the plain system-memory view of the
-// same bytes.
+// addresses of projected views, the plain system-memory view of the same
+// bytes, and edu's DMA engine moving bytes between two projected
+// sub-ranges through its own buffer, addressed by those views.
 //
-// The tests set the 28-bit DMA mask of edu's DMA engine first (QEMU
-// hw/misc/edu.c masks every RAM address to 28 bits).  The test bed has no
-// IOMMU, so the DMA address is the physical one and a mask narrower than
-// the kernel's DMA zone (16 MiB) cannot be served.
+// edu's DMA engine (QEMU hw/misc/edu.c): 64-bit registers at BAR0 0x80
+// (source), 0x88 (destination), 0x90 (count) and 0x98 (command: bit 0
+// starts a transfer and reads 1 until it is done, bit 1 picks the direction,
+// 0 from RAM into edu's buffer and 1 from it into RAM, bit 2 asks for an
+// interrupt, which these tests never do).  edu's buffer is 4 KiB at device
+// address 0x40000.  A transfer completes from a virtual-clock timer 100 ms
+// after the command, and edu masks every RAM address to 28 bits, so the
+// buffers must lie below 256 MiB: the tests set that DMA mask first.  The
+// test bed has no IOMMU, so the DMA address is the physical one and a mask
+// narrower than the kernel's DMA zone (16 MiB) cannot be served.
 //
 // Every buffer is owned by a coherent_buffer in the case's scope and freed
-// on every path.
+// on every path; bus mastering is switched on only around the transfers and
+// off again before the buffers are freed, so a transfer that outlived its
+// wait cannot write into freed memory.
 #include <ioview/ioview.h>
 
+#include "bar_mapping.h"
 #include "coherent_buffer.h"
 #include "selftest_device.h"
 #include "selftest_suites.h"
@@ -22,8 +32,29 @@ namespace ioview::kernel::selftest {
 
 namespace {
 
+struct edu_tag;
+using edu_bar0 = region<0x100000, edu_tag, 8>;
+
+// edu's DMA engine registers, at edu_dma_offset in BAR0.
+struct edu_dma_regs {
+	u64 source;
+	u64 destination;
+	u64 count;
+	u64 command;
+};
+constexpr usize edu_dma_offset = 0x80;
+constexpr u64 edu_dma_run = 1;			// command bit 0: start; reads 1 while running
+constexpr u64 edu_dma_into_ram = 2;		// command bit 1: edu's buffer -> RAM
+constexpr u64 edu_dma_from_ram = 0;		// RAM -> edu's buffer
+constexpr u64 edu_buffer = 0x40000;		// device address of edu's 4 KiB buffer
+constexpr u64 edu_buffer_size = 4096;
 constexpr unsigned int edu_dma_bits = 28;
 constexpr u64 edu_dma_limit = (1ull << edu_dma_bits) - 1;
+
+// edu needs ~100 ms of virtual time per transfer; TCG on a loaded host can
+// stretch that, so the bound is generous.  Only a broken run waits it out.
+constexpr unsigned int dma_poll_ms = 10;
+constexpr unsigned int dma_timeout_ms = 5000;
 
 constexpr const char *no_edu = "no edu function bound to ioview";
 
@@ -41,16 +72,40 @@ struct dma_block {
 	u8 payload[200];
 };
 
+// The transfer's length and offsets are odd on purpose: a DMA address off
+// by any number of bytes moves the pattern against the sentinels.
+constexpr usize transfer_len = 0x2f3;
+constexpr usize source_bytes = 2 * 4096;
+constexpr usize source_offset = 0xe35;		// the sub-range crosses the first page boundary
+constexpr u64 edu_offset = 0x123;
+
+// The destination: the transfer must land exactly on `landing`.
+struct landing_page {
+	u8 before[0x41];
+	u8 landing[transfer_len];
+	u8 after[0x4c];
+};
+
+constexpr u8 sentinel = 0x5a;
+constexpr u8 source_fill = 0xc3;
+
 } // namespace
 
 } // namespace ioview::kernel::selftest
 
+template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::selftest::edu_dma_regs> = true;
 template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::selftest::dma_desc> = true;
 template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::selftest::dma_block> = true;
+template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::selftest::landing_page> = true;
 
 namespace ioview::kernel::selftest {
 
 namespace {
+
+static_assert(__builtin_offsetof(landing_page, landing) == 0x41 && sizeof(landing_page) == 0x380);
+static_assert(edu_offset + transfer_len <= edu_buffer_size);
+static_assert(source_offset + transfer_len <= source_bytes && source_offset < 4096 &&
+	      source_offset + transfer_len > 4096);
 
 unsigned long long ull(u64 v)
 {
@@ -431,6 +486,124 @@ verdict copies_are_plain_memory_copies(context &t)
 	});
 }
 
+/* ---- edu's DMA engine ---------------------------------------------------- */
+
+// Bus mastering for the length of a scope: the function may start DMA only
+// while one is alive.  The driver does not otherwise hold bus mastering,
+// so the scope gives it back off.
+class bus_master {
+public:
+	explicit bus_master(pci_dev *pdev) noexcept : pdev_(pdev) { ioview_shim_pci_set_master(pdev_); }
+	~bus_master() { ioview_shim_pci_clear_master(pdev_); }
+	bus_master(const bus_master &) = delete;
+	bus_master &operator=(const bus_master &) = delete;
+
+private:
+	pci_dev *pdev_;
+};
+
+// One transfer of edu's engine, waited for by polling the command register.
+// The command write is a non-relaxed writeq, so the CPU's stores to the
+// source buffer are visible to the device before it starts; the completion
+// read is a non-relaxed readq, so later reads of the destination see what
+// the device wrote.
+// A template so that it is only compiled where the engine's 64-bit registers can be reached.
+template <typename Regs>
+verdict edu_transfer(context &t, Regs dma, u64 source, u64 destination, u64 direction, const char *what)
+{
+	auto command = IOVIEW_PROJECT(dma, command);
+
+	if (command.read_val() & edu_dma_run)
+		return t.fail("%s: the engine is still busy with an earlier transfer", what);
+	IOVIEW_PROJECT(dma, source).write_val(source);
+	IOVIEW_PROJECT(dma, destination).write_val(destination);
+	IOVIEW_PROJECT(dma, count).write_val(transfer_len);
+	if (IOVIEW_PROJECT(dma, source).read_val() != source || IOVIEW_PROJECT(dma, count).read_val() != transfer_len)
+		return t.fail("%s: the engine did not take its registers", what);
+	command.write_val(edu_dma_run | direction);
+	for (unsigned int waited = 0;; waited += dma_poll_ms) {
+		if (!(command.read_val() & edu_dma_run))
+			return t.pass();
+		if (waited >= dma_timeout_ms)
+			return t.fail("%s: still running after %u ms", what, waited);
+		ioview_shim_msleep(dma_poll_ms);
+	}
+}
+
+verdict edu_dma_through_projected_views(context &t)
+{
+	if constexpr (!capable<kmmio, 8>) {
+		return t.skip("no 64-bit MMIO access on this architecture");
+	} else {
+		return on_edu(t, [&](pci_dev *pdev) {
+			auto bar = bar_mapping<edu_bar0>::map(pdev, 0);
+			if (!bar)
+				return t.fail("map BAR0 failed with %d", bar.error());
+			auto regs = bar.value().view().at_offset<edu_dma_regs, edu_dma_offset>();
+
+			auto src = coherent_buffer<slice<u8>>::allocate_slice(pdev, source_bytes);
+			if (!src)
+				return t.fail("allocating the source failed with %d", src.error());
+			auto dst = coherent_buffer<landing_page>::allocate(pdev);
+			if (!dst)
+				return t.fail("allocating the destination failed with %d", dst.error());
+
+			// The projected views the device is pointed at.
+			auto out = src.value().view().try_subrange(source_offset, transfer_len);
+			if (!out)
+				return t.fail("try_subrange(%#zx, %#zx) failed with %d", source_offset, transfer_len,
+					      out.error());
+			auto page = dst.value().view();
+			auto in = IOVIEW_PROJECT(page, landing);
+			const u64 out_dma = dma_address(out.value());
+			const u64 in_dma = dma_address(in);
+			if (out_dma != src.value().dma_address() + source_offset ||
+			    in_dma != dst.value().dma_address() + __builtin_offsetof(landing_page, landing))
+				return t.fail("projected DMA addresses %#llx/%#llx, want %#llx/%#llx", ull(out_dma),
+					      ull(in_dma), ull(src.value().dma_address() + source_offset),
+					      ull(dst.value().dma_address() + __builtin_offsetof(landing_page, landing)));
+			if (!edu_reaches(src.value().dma_address(), source_bytes) ||
+			    !edu_reaches(dst.value().dma_address(), sizeof(landing_page)))
+				return t.fail("buffers at DMA %#llx/%#llx are beyond edu's %u bits",
+					      ull(src.value().dma_address()), ull(dst.value().dma_address()),
+					      edu_dma_bits);
+
+			// The pattern exists only in the source sub-range; everything else is a sentinel.
+			fill(src.value().view(), source_fill);
+			fill_pattern(out.value());
+			fill(IOVIEW_PROJECT(page, before), sentinel);
+			fill(in, sentinel);
+			fill(IOVIEW_PROJECT(page, after), sentinel);
+
+			// Declared after the buffers: bus mastering ends before they are freed.
+			bus_master master(pdev);
+			verdict v = edu_transfer(t, regs, out_dma, edu_buffer + edu_offset, edu_dma_from_ram,
+						 "RAM to edu");
+			if (v != verdict::pass)
+				return v;
+			v = edu_transfer(t, regs, edu_buffer + edu_offset, in_dma, edu_dma_into_ram, "edu to RAM");
+			if (v != verdict::pass)
+				return v;
+
+			usize bad = first_not_pattern(in);
+			if (bad != transfer_len)
+				return t.fail("landing byte %zu is %#x, want %#x (DMA %#llx -> edu -> %#llx)", bad,
+					      in.try_at(bad).value().read_val(), pattern_byte(bad), ull(out_dma),
+					      ull(in_dma));
+			usize before = first_not(IOVIEW_PROJECT(page, before), sentinel);
+			usize after = first_not(IOVIEW_PROJECT(page, after), sentinel);
+			if (before != sizeof(landing_page::before) || after != sizeof(landing_page::after))
+				return t.fail("DMA wrote outside the landing field: before[%zu] after[%zu] changed",
+					      before, after);
+			usize src_left = first_not(src.value().view().try_subrange(0, source_offset).value(),
+						   source_fill);
+			if (src_left != source_offset)
+				return t.fail("source byte %zu changed", src_left);
+			return t.pass();
+		});
+	}
+}
+
 constinit const test_case coherent_cases[] = {
 	{ "dma_mask_width_is_checked", dma_mask_width_is_checked },
 	{ "allocation_is_zeroed", allocation_is_zeroed },
@@ -440,6 +613,7 @@ constinit const test_case coherent_cases[] = {
 	{ "slice_projection_and_refusals", slice_projection_and_refusals },
 	{ "to_sysmem_sees_the_same_bytes", to_sysmem_sees_the_same_bytes },
 	{ "copies_are_plain_memory_copies", copies_are_plain_memory_copies },
+	{ "edu_dma_through_projected_views", edu_dma_through_projected_views },
 };
 
 } // namespace

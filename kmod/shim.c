@@ -5,6 +5,7 @@
  * C++ objects reach kernel APIs.
  */
 #include <linux/build_bug.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/module.h>
@@ -296,6 +297,35 @@ void ioview_shim_dma_free_coherent(struct pci_dev *pdev, ioview_size_t size, voi
 				   unsigned long long dma)
 {
 	dma_free_coherent(&pdev->dev, size, cpu, (dma_addr_t)dma);
+}
+
+/**
+ * ioview_shim_pci_set_master() - let the function start DMA (pci_set_master())
+ * @pdev: PCI function, enabled
+ */
+void ioview_shim_pci_set_master(struct pci_dev *pdev)
+{
+	pci_set_master(pdev);
+}
+
+/**
+ * ioview_shim_pci_clear_master() - stop the function from starting DMA
+ * @pdev: PCI function
+ *
+ * A transfer the device starts afterwards no longer reaches memory.
+ */
+void ioview_shim_pci_clear_master(struct pci_dev *pdev)
+{
+	pci_clear_master(pdev);
+}
+
+/**
+ * ioview_shim_msleep() - msleep() for the C++ side
+ * @ms: at least this many milliseconds; process context
+ */
+void ioview_shim_msleep(unsigned int ms)
+{
+	msleep(ms);
 }
 
 static const struct pci_device_id ioview_pci_ids[] = {

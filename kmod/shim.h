@@ -143,7 +143,7 @@ struct pci_dev *ioview_shim_selftest_device_get(enum ioview_device_kind kind);
 void ioview_shim_selftest_device_put(struct pci_dev *pdev);
 
 /*
- * DMA-coherent memory of a PCI function.
+ * DMA-coherent memory of a PCI function, bus mastering and sleeping waits.
  * ioview_shim_dma_set_mask_and_coherent() takes the number of address bits
  * the device drives (1..64).  ioview_shim_dma_alloc_coherent() stores the
  * CPU and DMA addresses of a zeroed buffer of @size bytes; free it with the
@@ -155,6 +155,9 @@ int ioview_shim_dma_alloc_coherent(struct pci_dev *pdev, ioview_size_t size, voi
 				   unsigned long long *dma);
 void ioview_shim_dma_free_coherent(struct pci_dev *pdev, ioview_size_t size, void *cpu,
 				   unsigned long long dma);
+void ioview_shim_pci_set_master(struct pci_dev *pdev);
+void ioview_shim_pci_clear_master(struct pci_dev *pdev);
+void ioview_shim_msleep(unsigned int ms);
 
 /*
  * Implemented in C++, called by the shim's struct pci_driver.
