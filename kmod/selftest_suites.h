@@ -21,6 +21,8 @@ extern const suite bar_suite;
 extern const suite edu_suite;
 /// The benchmark pairs doing the same work in C and C++ (selftest_bench.cpp).
 extern const suite bench_pairs_suite;
+/// DMA-coherent memory of edu: allocation, DMA addresses of views, edu's DMA engine (selftest_coherent.cpp).
+extern const suite coherent_suite;
 
 /// Every suite of the module, in the order they run and are numbered.
 inline constexpr const suite *module_suites[] = {
@@ -30,6 +32,7 @@ inline constexpr const suite *module_suites[] = {
 	&bar_suite,
 	&edu_suite,
 	&bench_pairs_suite,
+	&coherent_suite,
 };
 
 } // namespace ioview::kernel::selftest

@@ -178,6 +178,23 @@ unsigned long long ioview_shim_ktime_ns(void);
 int ioview_shim_bench_requested(void);
 
 /*
+ * DMA-coherent memory of a PCI function, bus mastering and sleeping waits.
+ * ioview_shim_dma_set_mask_and_coherent() takes the number of address bits
+ * the device drives (1..64).  ioview_shim_dma_alloc_coherent() stores the
+ * CPU and DMA addresses of a zeroed buffer of @size bytes; free it with the
+ * same pdev, size and both addresses, from process context, before the
+ * function is unbound.  Return 0 or a negative errno.
+ */
+int ioview_shim_dma_set_mask_and_coherent(struct pci_dev *pdev, unsigned int bits);
+int ioview_shim_dma_alloc_coherent(struct pci_dev *pdev, ioview_size_t size, void **cpu,
+				   unsigned long long *dma);
+void ioview_shim_dma_free_coherent(struct pci_dev *pdev, ioview_size_t size, void *cpu,
+				   unsigned long long dma);
+void ioview_shim_pci_set_master(struct pci_dev *pdev);
+void ioview_shim_pci_clear_master(struct pci_dev *pdev);
+void ioview_shim_msleep(unsigned int ms);
+
+/*
  * Implemented in C++, called by the shim's struct pci_driver.
  * ioview_driver_probe() returns 0 or a negative errno and leaves nothing
  * behind on failure.

@@ -1,7 +1,8 @@
 // Backends that stand in for the kernel ones, to show they fit the backend concept unchanged:
-// a PCI config space (not memory at all: device + offset, fallible, no 64-bit access),
-// an MMIO region whose accessors are readl/writel-like function calls with barriers,
-// and a DMA-coherent buffer whose views carry the device address along with the CPU address.
+// a PCI config space (not memory at all: device + offset, fallible, no 64-bit access) and
+// an MMIO region whose accessors are readl/writel-like function calls with barriers.
+// DMA-coherent memory needs no stand-in: <ioview/coherent.h> is freestanding and is tested
+// directly (test_coherent.cpp).
 #ifndef IOVIEW_TESTS_FAKE_BACKENDS_H
 #define IOVIEW_TESTS_FAKE_BACKENDS_H
 
@@ -113,35 +114,6 @@ struct mmio {
 	{
 		return view<mmio, R>::from_handle(base, size);
 	}
-};
-
-/* ---- DMA-coherent memory ------------------------------------------------------------------- */
-
-using dma_addr_t = u64;
-
-// CPU accesses go to system memory; the view also carries the bus address the device uses.
-struct coherent {
-	struct handle {
-		void *cpu;
-		dma_addr_t dma;
-	};
-	static constexpr byte_order order = byte_order::native;
-	static uptr address(handle h) { return sysmem::address(h.cpu); }
-	static handle offset(handle h, usize n) { return { sysmem::offset(h.cpu, n), h.dma + n }; }
-	static u8 read8(handle h) { return sysmem::read8(h.cpu); }
-	static u16 read16(handle h) { return sysmem::read16(h.cpu); }
-	static u32 read32(handle h) { return sysmem::read32(h.cpu); }
-	static u64 read64(handle h) { return sysmem::read64(h.cpu); }
-	static void write8(handle h, u8 v) { sysmem::write8(h.cpu, v); }
-	static void write16(handle h, u16 v) { sysmem::write16(h.cpu, v); }
-	static void write32(handle h, u32 v) { sysmem::write32(h.cpu, v); }
-	static void write64(handle h, u64 v) { sysmem::write64(h.cpu, v); }
-
-	template <typename T> static view<coherent, T> alloc(T &object, dma_addr_t dma)
-	{
-		return view<coherent, T>::from_handle({ &object, dma });
-	}
-	template <typename T> static dma_addr_t dma_address(view<coherent, T> v) { return v.handle().dma; }
 };
 
 /* ---- MMIO with a block copy (memcpy_fromio/memcpy_toio) ----------------------------------- */

@@ -1,5 +1,5 @@
-// The design carries backends that are not plain memory: a fallible function-call config space,
-// readl-like MMIO with relaxed variants, and coherent memory with a DMA address.
+// The design carries backends that are not plain memory: a fallible function-call config space
+// and readl-like MMIO with relaxed variants (coherent memory: test_coherent.cpp).
 #include <catch2/catch.hpp>
 
 #include "fake_backends.h"
@@ -13,20 +13,13 @@ struct pci_header {
 	u16 command;
 	u16 status;
 };
-struct desc {
-	u64 addr;
-	u32 len;
-	u32 flags;
-};
 } // namespace
 template <> inline constexpr bool ioview::enable_plain_data<pci_header> = true;
-template <> inline constexpr bool ioview::enable_plain_data<desc> = true;
 
 TEST_CASE("fake backends satisfy the backend concept with their own capabilities", "[backend]")
 {
 	STATIC_REQUIRE(backend<fake::config_space>);
 	STATIC_REQUIRE(backend<fake::mmio>);
-	STATIC_REQUIRE(backend<fake::coherent>);
 	STATIC_REQUIRE(fallible<fake::config_space>);
 	STATIC_REQUIRE_FALSE(fallible<fake::mmio>);
 	STATIC_REQUIRE(capable<fake::config_space, 4>);
@@ -95,19 +88,4 @@ TEST_CASE("mmio: relaxed accessors skip the barrier, default ones have it", "[ba
 	REQUIRE(fake::mmio_counters.accesses == 3);
 	REQUIRE(bar.read32<4>() == 2);
 	REQUIRE(fake::mmio_counters.barriers == 2);
-}
-
-TEST_CASE("coherent: projection moves the DMA address with the CPU address", "[backend][coherent]")
-{
-	desc ring[4] = {};
-	auto v = fake::coherent::alloc(ring, 0x8000'0000);
-	auto d2 = v.at<2>();
-	REQUIRE(fake::coherent::dma_address(d2) == 0x8000'0000 + 2 * sizeof(desc));
-	auto len = IOVIEW_PROJECT(d2, len);
-	REQUIRE(fake::coherent::dma_address(len) == 0x8000'0000 + 2 * sizeof(desc) + 8);
-	len.write_val(1500);
-	REQUIRE(ring[2].len == 1500);
-	auto dyn = v.try_at(3);
-	REQUIRE(dyn.ok());
-	REQUIRE(fake::coherent::dma_address(dyn.value()) == 0x8000'0000 + 3 * sizeof(desc));
 }
