@@ -35,6 +35,14 @@ struct bench_regs {
 	u8 block[64];		// 0x100
 };
 
+/// A DMA descriptor in coherent memory (struct bench_desc in bench_c.c).
+struct bench_desc {
+	u64 addr;
+	u32 len;
+	u32 flags;
+};
+inline constexpr u32 desc_owned_by_device = 1;
+
 struct bench_tag;
 /// bench_regs as an untyped region, for the runtime-offset pattern.
 using bench_region = region<sizeof(bench_regs), bench_tag, 8>;
@@ -42,6 +50,7 @@ using bench_region = region<sizeof(bench_regs), bench_tag, 8>;
 } // namespace ioview::kernel::bench
 
 template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::bench::bench_regs> = true;
+template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::bench::bench_desc> = true;
 
 namespace {
 
@@ -155,6 +164,21 @@ int ioview_bench_cxx_copy_to_io(volatile void *dst, ioview_size_t len, const voi
 {
 	auto bytes = ioview::view<kmmio, ioview::slice<ioview::u8>>::from_handle(dst, len);
 	return ioview::copy_from_slice(bytes, static_cast<const ioview::u8 *>(src), len).error();
+}
+
+int ioview_bench_cxx_post_desc(void *ring, unsigned long long ring_dma, ioview_size_t count, ioview_size_t index,
+			       unsigned long long buf, unsigned int len, unsigned long long *desc_dma)
+{
+	using ioview::kernel::bench::bench_desc;
+	auto descs = ioview::view<ioview::coherent, ioview::slice<bench_desc>>::from_handle({ ring, ring_dma }, count);
+	auto d = descs.try_at(index);
+	if (!d)
+		return d.error();
+	IOVIEW_PROJECT(d.value(), addr).write_val(buf);
+	IOVIEW_PROJECT(d.value(), len).write_val(len);
+	IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
+	*desc_dma = ioview::dma_address(d.value());
+	return 0;
 }
 
 namespace ioview::kernel::bench {

@@ -110,6 +110,29 @@ int ioview_bench_c_copy_to_io(volatile void *dst, size_t len, const void *src)
 	return 0;
 }
 
+/* A DMA descriptor as a C driver declares it; bench.cpp has the same layout. */
+struct bench_desc {
+	u64 addr;
+	u32 len;
+	u32 flags;
+};
+#define BENCH_DESC_OWNED_BY_DEVICE 1
+
+int ioview_bench_c_post_desc(void *ring, unsigned long long ring_dma, size_t count, size_t index,
+			     unsigned long long buf, unsigned int len, unsigned long long *desc_dma)
+{
+	struct bench_desc *d;
+
+	if (index >= count)
+		return -ERANGE;
+	d = (struct bench_desc *)ring + index;
+	WRITE_ONCE(d->addr, buf);
+	WRITE_ONCE(d->len, len);
+	WRITE_ONCE(d->flags, BENCH_DESC_OWNED_BY_DEVICE);
+	*desc_dma = ring_dma + index * sizeof(*d);
+	return 0;
+}
+
 /**
  * ioview_shim_ktime_ns() - ktime_get_ns() for the C++ side
  *

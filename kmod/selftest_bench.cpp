@@ -128,10 +128,35 @@ verdict copy_pairs_agree(context &t)
 	return t.pass();
 }
 
+verdict coherent_pairs_agree(context &t)
+{
+	constexpr usize count = regs_size / 16;		// descriptors of 16 bytes
+	constexpr unsigned long long ring_dma = 0x12340000;	// any bus address: nothing is mapped
+	static constexpr usize indices[] = { 0, 1, count - 1, count, count + 1, static_cast<usize>(-1) };
+
+	fill_both(3);
+	for (usize i : indices) {
+		unsigned long long dc = 0, dx = 0;
+		int rc = ioview_bench_c_post_desc(c_side, ring_dma, count, i, 0xabcdef0123ull + i, 0x600 + i, &dc);
+		int rx = ioview_bench_cxx_post_desc(cxx_side, ring_dma, count, i, 0xabcdef0123ull + i, 0x600 + i, &dx);
+		if (rc != rx || dc != dx)
+			return t.fail("post_desc(%zu): C %d/%#llx, C++ %d/%#llx", i, rc, dc, rx, dx);
+		if ((i < count) != (rc == 0) || (rc == 0 && dx != ring_dma + 16 * i))
+			return t.fail("post_desc(%zu) returned %d, DMA address %#llx", i, rc, dx);
+		usize at = first_difference();
+		if (at != regs_size)
+			return t.fail("post_desc(%zu): rings differ at %#zx", i, at);
+	}
+	if (cxx_side[16 + 8] != 0x01 || cxx_side[16 + 9] != 0x06 || cxx_side[16 + 12] != 1)
+		return t.fail("descriptor 1 does not hold len 0x601 and flags 1");
+	return t.pass();
+}
+
 constinit const test_case bench_pair_cases[] = {
 	{ "scalar_pairs_agree", scalar_pairs_agree },
 	{ "checked_pairs_agree", checked_pairs_agree },
 	{ "copy_pairs_agree", copy_pairs_agree },
+	{ "coherent_pairs_agree", coherent_pairs_agree },
 };
 
 } // namespace

@@ -169,6 +169,9 @@ IOVIEW_BENCH_PAIR(int, read_at, const volatile void *regs, ioview_size_t len, io
 IOVIEW_BENCH_PAIR(void, copy_block_to_io, volatile void *regs, const void *src);
 IOVIEW_BENCH_PAIR(unsigned int, read32_loop, const volatile void *regs, unsigned int count);
 IOVIEW_BENCH_PAIR(int, copy_to_io, volatile void *dst, ioview_size_t len, const void *src);
+/* Coherent memory: fill descriptor @index of a ring of @count, give its DMA address. */
+IOVIEW_BENCH_PAIR(int, post_desc, void *ring, unsigned long long ring_dma, ioview_size_t count, ioview_size_t index,
+		  unsigned long long buf, unsigned int len, unsigned long long *desc_dma);
 #undef IOVIEW_BENCH_PAIR
 
 /* ktime_get_ns(): monotonic nanoseconds, for the benchmarks' timing. */
