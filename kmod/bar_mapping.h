@@ -30,6 +30,7 @@
 
 #include "kernel_errno.h"
 #include "kernel_mmio.h"
+#include "mapping.h"
 #include "owned_result.h"
 #include "shim.h"
 
@@ -55,7 +56,8 @@ public:
 	 * -EINVAL: @p bar is not 0..5 or the mapped address does not suit T;
 	 * -ENODEV: the BAR is not memory space (unused, or I/O ports);
 	 * -EBUSY (from the PCI core): the BAR is already requested;
-	 * -ENXIO: the BAR is shorter than known_size<T>::min_size;
+	 * -ENXIO: the BAR is shorter than known_size<T>::min_size (or, on a
+	 *  32-bit kernel, 4 GiB or more);
 	 * -ENOMEM: the mapping failed.
 	 */
 	static owned_result<bar_mapping> map(pci_dev *pdev, int bar) noexcept
@@ -73,13 +75,9 @@ public:
 		m.bar_ = bar;
 		// From here on the destructor of m undoes whatever was done.
 		unsigned long long len = ioview_shim_pci_bar_len(pdev, bar);
-		if (len < known_size<T>::min_size)
-			return fail(enxio);
-		if constexpr (sizeof(usize) < sizeof(len)) {
-			// A 32-bit kernel cannot map a BAR of 4 GiB or more in one piece.
-			if (len > static_cast<usize>(-1))
-				return fail(enxio);
-		}
+		err = mapping_length_error<T>(len);
+		if (err)
+			return fail(err);
 		m.base_ = ioview_shim_pci_iomap(pdev, bar);
 		if (!m.base_)
 			return fail(enomem);
@@ -132,15 +130,7 @@ public:
 	explicit operator bool() const noexcept { return mapped(); }
 
 	/// The view of the whole BAR as a T; precondition mapped().
-	view_type view() const noexcept
-	{
-		if constexpr (known_size<T>::is_region)
-			return view_type::from_handle(base_, len_);
-		else if constexpr (known_size<T>::is_slice)
-			return view_type::from_handle(base_, len_ / sizeof(typename ioview::detail::slice_element<T>::type));
-		else
-			return view_type::from_handle(base_);
-	}
+	view_type view() const noexcept { return whole_mapping_view<T>(base_, len_); }
 
 	/// Bytes mapped (the whole BAR); 0 when empty.
 	usize size() const noexcept { return len_; }

@@ -13,7 +13,6 @@
 
 #include "bar_mapping.h"
 #include "bench.h"
-#include "cxxrt.h"
 #include "selftest_device.h"
 #include "shim.h"
 

@@ -23,6 +23,8 @@ extern const suite edu_suite;
 extern const suite bench_pairs_suite;
 /// DMA-coherent memory of edu: allocation, DMA addresses of views, edu's DMA engine (selftest_coherent.cpp).
 extern const suite coherent_suite;
+/// ivshmem's BAR2 through views, bar_mapping and iomem_mapping; leaves the host witness (selftest_ivshmem.cpp).
+extern const suite ivshmem_suite;
 
 /// Every suite of the module, in the order they run and are numbered.
 inline constexpr const suite *module_suites[] = {
@@ -33,6 +35,7 @@ inline constexpr const suite *module_suites[] = {
 	&edu_suite,
 	&bench_pairs_suite,
 	&coherent_suite,
+	&ivshmem_suite,
 };
 
 } // namespace ioview::kernel::selftest

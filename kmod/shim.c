@@ -370,6 +370,93 @@ void ioview_shim_msleep(unsigned int ms)
 	msleep(ms);
 }
 
+/**
+ * ioview_shim_pci_bar_start() - physical start of a memory BAR
+ * @pdev: PCI function
+ * @bar: BAR number
+ * @start: where the address goes; untouched on error
+ *
+ * Return: 0; -EINVAL for a BAR number out of 0..5; -ENODEV for an unused
+ * or I/O port BAR (its start is no memory address).
+ */
+int ioview_shim_pci_bar_start(struct pci_dev *pdev, int bar, unsigned long long *start)
+{
+	if (bar < 0 || bar >= PCI_STD_NUM_BARS)
+		return -EINVAL;
+	if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM) || !pci_resource_len(pdev, bar))
+		return -ENODEV;
+	*start = pci_resource_start(pdev, bar);
+	return 0;
+}
+
+/*
+ * Whether [@start, @start + @len) is a non-empty range that does not wrap
+ * and whose addresses fit phys_addr_t (32 bits on some 32-bit kernels).
+ */
+static bool ioview_phys_range_ok(unsigned long long start, unsigned long long len)
+{
+	unsigned long long last = start + (len - 1);
+
+	return len && last >= start && (phys_addr_t)last == last;
+}
+
+/**
+ * ioview_shim_request_mem_region() - request_mem_region() in the module's name
+ * @start: physical start
+ * @len: bytes
+ *
+ * Return: 0; -EINVAL for an empty, wrapping or unrepresentable range;
+ * -EBUSY if any part of it is already requested.
+ */
+int ioview_shim_request_mem_region(unsigned long long start, unsigned long long len)
+{
+	if (!ioview_phys_range_ok(start, len))
+		return -EINVAL;
+	return request_mem_region(start, len, KBUILD_MODNAME) ? 0 : -EBUSY;
+}
+
+/**
+ * ioview_shim_release_mem_region() - undo ioview_shim_request_mem_region()
+ * @start: the start it was given
+ * @len: the length it was given
+ */
+void ioview_shim_release_mem_region(unsigned long long start, unsigned long long len)
+{
+	release_mem_region(start, len);
+}
+
+/**
+ * ioview_shim_ioremap() - ioremap() a physical range
+ * @start: physical start
+ * @len: bytes
+ * @addr: where the mapped (__iomem) address goes; untouched on error
+ *
+ * Return: 0; -EINVAL for an empty, wrapping or unrepresentable range (the
+ * length must also fit ioremap()'s unsigned long); -ENOMEM if the mapping
+ * failed.
+ */
+int ioview_shim_ioremap(unsigned long long start, unsigned long long len, volatile void **addr)
+{
+	void __iomem *base;
+
+	if (!ioview_phys_range_ok(start, len) || (unsigned long)len != len)
+		return -EINVAL;
+	base = ioremap(start, len);
+	if (!base)
+		return -ENOMEM;
+	*addr = (volatile void __force *)base;
+	return 0;
+}
+
+/**
+ * ioview_shim_iounmap() - undo ioview_shim_ioremap()
+ * @addr: the address it returned
+ */
+void ioview_shim_iounmap(volatile void *addr)
+{
+	iounmap((volatile void __iomem __force *)addr);
+}
+
 static const struct pci_device_id ioview_pci_ids[] = {
 	{ PCI_DEVICE(0x1234, 0x11e8), .driver_data = IOVIEW_DEVICE_EDU },
 	{ PCI_DEVICE(0x1af4, 0x1110), .driver_data = IOVIEW_DEVICE_IVSHMEM },

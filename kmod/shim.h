@@ -198,6 +198,20 @@ void ioview_shim_pci_clear_master(struct pci_dev *pdev);
 void ioview_shim_msleep(unsigned int ms);
 
 /*
+ * Physical memory ranges, for mappings that are not a whole BAR: a BAR's
+ * physical start, request_mem_region()/release_mem_region() in the module's
+ * name, ioremap()/iounmap().  Request, then map; unmap, then release.
+ * Addresses and lengths are unsigned long long, wide enough for any
+ * phys_addr_t; a range that does not fit the kernel's types, is empty or
+ * wraps around is refused with -EINVAL.
+ */
+int ioview_shim_pci_bar_start(struct pci_dev *pdev, int bar, unsigned long long *start);
+int ioview_shim_request_mem_region(unsigned long long start, unsigned long long len);
+void ioview_shim_release_mem_region(unsigned long long start, unsigned long long len);
+int ioview_shim_ioremap(unsigned long long start, unsigned long long len, volatile void **addr);
+void ioview_shim_iounmap(volatile void *addr);
+
+/*
  * Implemented in C++, called by the shim's struct pci_driver.
  * ioview_driver_probe() returns 0 or a negative errno and leaves nothing
  * behind on failure.
