@@ -25,5 +25,6 @@
 #include <ioview/register.h>
 #include <ioview/iosys_map.h>
 #include <ioview/mmio.h>
+#include <ioview/config_space.h>
 
 #endif /* IOVIEW_IOVIEW_H */
