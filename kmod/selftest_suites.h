@@ -19,6 +19,8 @@ extern const suite mmio_suite;
 extern const suite bar_suite;
 /// edu's BAR0 registers through views (selftest_edu.cpp).
 extern const suite edu_suite;
+/// PCI configuration space of edu and ivshmem-plain through views (selftest_config.cpp).
+extern const suite config_suite;
 
 /// Every suite of the module, in the order they run and are numbered.
 inline constexpr const suite *module_suites[] = {
@@ -27,6 +29,7 @@ inline constexpr const suite *module_suites[] = {
 	&mmio_suite,
 	&bar_suite,
 	&edu_suite,
+	&config_suite,
 };
 
 } // namespace ioview::kernel::selftest
