@@ -25,6 +25,8 @@ extern const suite bench_pairs_suite;
 extern const suite coherent_suite;
 /// ivshmem's BAR2 through views, bar_mapping and iomem_mapping; leaves the host witness (selftest_ivshmem.cpp).
 extern const suite ivshmem_suite;
+/// PCI configuration space of edu and ivshmem-plain through views (selftest_config.cpp).
+extern const suite config_suite;
 
 /// Every suite of the module, in the order they run and are numbered.
 inline constexpr const suite *module_suites[] = {
@@ -36,6 +38,7 @@ inline constexpr const suite *module_suites[] = {
 	&bench_pairs_suite,
 	&coherent_suite,
 	&ivshmem_suite,
+	&config_suite,
 };
 
 } // namespace ioview::kernel::selftest

@@ -457,6 +457,69 @@ void ioview_shim_iounmap(volatile void *addr)
 	iounmap((volatile void __iomem __force *)addr);
 }
 
+/*
+ * PCI configuration space accessors, one exported function per kernel
+ * accessor, generated so that each is the same bounded forwarder: an access
+ * reaching past the function's configuration space is -ERANGE (the kernel's
+ * own accessors do not check pdev->cfg_size), any other result of the
+ * kernel's accessor goes through pcibios_err_to_errno(), so the C++ side
+ * sees 0 or a negative errno only.  A failed read leaves *val as the kernel
+ * set it (all ones).
+ */
+static bool ioview_cfg_access_fits(struct pci_dev *pdev, unsigned int where, size_t size)
+{
+	return pdev->cfg_size > 0 && size <= (unsigned int)pdev->cfg_size &&
+	       where <= (unsigned int)pdev->cfg_size - size;
+}
+
+#define IOVIEW_SHIM_CFG_READ(name, type)						\
+	int ioview_shim_pci_##name(struct pci_dev *pdev, unsigned int where, type *val)	\
+	{										\
+		if (!ioview_cfg_access_fits(pdev, where, sizeof(type)))			\
+			return -ERANGE;							\
+		return pcibios_err_to_errno(pci_##name(pdev, where, val));		\
+	}
+#define IOVIEW_SHIM_CFG_WRITE(name, type)						\
+	int ioview_shim_pci_##name(struct pci_dev *pdev, unsigned int where, type val)	\
+	{										\
+		if (!ioview_cfg_access_fits(pdev, where, sizeof(type)))			\
+			return -ERANGE;							\
+		return pcibios_err_to_errno(pci_##name(pdev, where, val));		\
+	}
+
+IOVIEW_SHIM_CFG_READ(read_config_byte, unsigned char)
+IOVIEW_SHIM_CFG_READ(read_config_word, unsigned short)
+IOVIEW_SHIM_CFG_READ(read_config_dword, unsigned int)
+IOVIEW_SHIM_CFG_WRITE(write_config_byte, unsigned char)
+IOVIEW_SHIM_CFG_WRITE(write_config_word, unsigned short)
+IOVIEW_SHIM_CFG_WRITE(write_config_dword, unsigned int)
+
+/**
+ * ioview_shim_pci_cfg_size() - size of a function's configuration space
+ * @pdev: PCI function
+ *
+ * Return: 256 (PCI_CFG_SPACE_SIZE), or 4096 (PCI_CFG_SPACE_EXP_SIZE) when the
+ * PCI core found the extended space when it enumerated the function.
+ */
+int ioview_shim_pci_cfg_size(struct pci_dev *pdev)
+{
+	return pdev->cfg_size;
+}
+
+/**
+ * ioview_shim_pci_find_capability() - the kernel's capability-list walk
+ * @pdev: PCI function
+ * @cap: capability id (PCI_CAP_ID_*)
+ *
+ * For the self-tests, as an independent witness of ioview's own walk.
+ *
+ * Return: the capability's offset, or 0 if the function does not have it.
+ */
+int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap)
+{
+	return pci_find_capability(pdev, cap);
+}
+
 static const struct pci_device_id ioview_pci_ids[] = {
 	{ PCI_DEVICE(0x1234, 0x11e8), .driver_data = IOVIEW_DEVICE_EDU },
 	{ PCI_DEVICE(0x1af4, 0x1110), .driver_data = IOVIEW_DEVICE_IVSHMEM },

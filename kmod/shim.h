@@ -212,6 +212,24 @@ int ioview_shim_ioremap(unsigned long long start, unsigned long long len, volati
 void ioview_shim_iounmap(volatile void *addr);
 
 /*
+ * PCI configuration space.  The accessors are pci_{read,write}_config_*()
+ * with the PCIBIOS_* result turned into 0 or a negative errno
+ * (pcibios_err_to_errno()); an access that does not lie inside the
+ * function's configuration space is refused with -ERANGE before the kernel
+ * is asked.  ioview_shim_pci_cfg_size() is that size in bytes: 256, or 4096
+ * for a function with the extended space.  ioview_shim_pci_find_capability()
+ * is the kernel's own pci_find_capability(): an offset, or 0 if absent.
+ */
+int ioview_shim_pci_read_config_byte(struct pci_dev *pdev, unsigned int where, unsigned char *val);
+int ioview_shim_pci_read_config_word(struct pci_dev *pdev, unsigned int where, unsigned short *val);
+int ioview_shim_pci_read_config_dword(struct pci_dev *pdev, unsigned int where, unsigned int *val);
+int ioview_shim_pci_write_config_byte(struct pci_dev *pdev, unsigned int where, unsigned char val);
+int ioview_shim_pci_write_config_word(struct pci_dev *pdev, unsigned int where, unsigned short val);
+int ioview_shim_pci_write_config_dword(struct pci_dev *pdev, unsigned int where, unsigned int val);
+int ioview_shim_pci_cfg_size(struct pci_dev *pdev);
+int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap);
+
+/*
  * Implemented in C++, called by the shim's struct pci_driver.
  * ioview_driver_probe() returns 0 or a negative errno and leaves nothing
  * behind on failure.

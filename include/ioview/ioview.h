@@ -26,5 +26,6 @@
 #include <ioview/iosys_map.h>
 #include <ioview/mmio.h>
 #include <ioview/coherent.h>
+#include <ioview/config_space.h>
 
 #endif /* IOVIEW_IOVIEW_H */

@@ -59,11 +59,13 @@ inline constexpr bool has_64bit_access = __SIZEOF_POINTER__ == 8;
  * called EINVAL etc. because userspace `<errno.h>` defines those as macros.
  */
 ///@{
+inline constexpr int enoent = 2;
 inline constexpr int eio = 5;
 inline constexpr int efault = 14;
 inline constexpr int enodev = 19;
 inline constexpr int einval = 22;
 inline constexpr int erange = 34;
+inline constexpr int eloop = 40;
 inline constexpr int eopnotsupp = 95;
 ///@}
 

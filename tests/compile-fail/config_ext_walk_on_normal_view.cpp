@@ -1,0 +1,15 @@
+// Extended capabilities live at 0x100 and up: the walk needs a view of the 4096-byte space.
+// expect: ioview: the extended capability walk needs a view of pci::extended_config (4096 bytes)
+// expect-instance: ext_walk_needs_extended_view<ioview::region<256, ioview::pci::config_tag>, 256>
+#include "fake_config.h"
+
+#ifndef IOVIEW_CF_CONTROL
+using space = ioview::pci::normal_config;
+#else
+using space = ioview::pci::extended_config;
+#endif
+
+ioview::result<ioview::usize> f(ioview::view<fake_cfg::config, space> cfg)
+{
+	return ioview::pci::find_ext_capability(cfg, ioview::pci::ext_cap_aer);
+}

@@ -1,0 +1,23 @@
+// A u64 field of a struct in configuration space cannot be read in one access, even when its
+// address is 8-byte aligned: the backend has no 64-bit accessor.
+// expect: ioview: Backend has no accessor of Bytes bytes
+// expect-instance: backend_lacks_access_width<ioview::config_space<fake_cfg::accessors>, 8>
+#include "fake_config.h"
+
+#ifndef IOVIEW_CF_CONTROL
+using field = ioview::u64;
+#else
+using field = ioview::u32;
+#endif
+
+struct bar_pairs {
+	field bar01;
+	field bar23;
+};
+template <> inline constexpr bool ioview::enable_plain_data<bar_pairs> = true;
+
+auto f(ioview::view<fake_cfg::config, ioview::pci::normal_config> cfg)
+{
+	auto bars = cfg.try_at_offset<bar_pairs>(0x10);
+	return IOVIEW_PROJECT(bars.value(), bar23).read_val();
+}
