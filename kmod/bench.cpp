@@ -13,6 +13,7 @@
 
 #include "bar_mapping.h"
 #include "bench.h"
+#include "kernel_config.h"
 #include "selftest_device.h"
 #include "shim.h"
 
@@ -177,6 +178,18 @@ int ioview_bench_cxx_post_desc(void *ring, unsigned long long ring_dma, ioview_s
 	IOVIEW_PROJECT(d.value(), len).write_val(len);
 	IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
 	*desc_dma = ioview::dma_address(d.value());
+	return 0;
+}
+
+int ioview_bench_cxx_config_command(pci_dev *pdev, unsigned short *value)
+{
+	auto cfg = ioview::kernel::config_view(pdev);
+	if (!cfg)
+		return cfg.error();
+	auto command = IOVIEW_PROJECT(ioview::pci::header(cfg.value()), command).read_val();
+	if (!command)
+		return command.error();
+	*value = command.value().get();
 	return 0;
 }
 

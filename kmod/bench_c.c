@@ -8,6 +8,7 @@
 #include <linux/errno.h>
 #include <linux/io.h>
 #include <linux/ktime.h>
+#include <linux/pci.h>
 #include <linux/types.h>
 
 #include "shim.h"
@@ -130,6 +131,17 @@ int ioview_bench_c_post_desc(void *ring, unsigned long long ring_dma, size_t cou
 	WRITE_ONCE(d->len, len);
 	WRITE_ONCE(d->flags, BENCH_DESC_OWNED_BY_DEVICE);
 	*desc_dma = ring_dma + index * sizeof(*d);
+	return 0;
+}
+
+int ioview_bench_c_config_command(struct pci_dev *pdev, unsigned short *value)
+{
+	u16 v;
+	int err = pci_read_config_word(pdev, PCI_COMMAND, &v);
+
+	if (err)
+		return pcibios_err_to_errno(err);
+	*value = v;
 	return 0;
 }
 

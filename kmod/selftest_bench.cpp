@@ -6,6 +6,7 @@
 // counts and times would compare different work.
 #include <ioview/support.h>
 
+#include "selftest_device.h"
 #include "selftest_suites.h"
 #include "shim.h"
 
@@ -152,11 +153,30 @@ verdict coherent_pairs_agree(context &t)
 	return t.pass();
 }
 
+verdict config_pairs_agree(context &t)
+{
+	selftest_device edu(IOVIEW_DEVICE_EDU);
+	if (!edu)
+		return t.skip("no edu function bound to ioview");
+	unsigned short vc = 0xdead, vx = 0xbeef;
+	int rc = ioview_bench_c_config_command(edu.get(), &vc);
+	int rx = ioview_bench_cxx_config_command(edu.get(), &vx);
+	// Bound and enabled: memory space decoding (bit 1) is on.
+	if (rc != 0 || rx != 0 || vc != vx || !(vx & 0x2))
+		return t.fail("config_command: C %d/%#x, C++ %d/%#x", rc, vc, rx, vx);
+	vx = 0xbeef;
+	rx = ioview_bench_cxx_config_command(nullptr, &vx);
+	if (rx != -efault || vx != 0xbeef)
+		return t.fail("config_command(NULL): %d, value %#x; want %d, untouched", rx, vx, -efault);
+	return t.pass();
+}
+
 constinit const test_case bench_pair_cases[] = {
 	{ "scalar_pairs_agree", scalar_pairs_agree },
 	{ "checked_pairs_agree", checked_pairs_agree },
 	{ "copy_pairs_agree", copy_pairs_agree },
 	{ "coherent_pairs_agree", coherent_pairs_agree },
+	{ "config_pairs_agree", config_pairs_agree },
 };
 
 } // namespace

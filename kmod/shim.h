@@ -172,6 +172,8 @@ IOVIEW_BENCH_PAIR(int, copy_to_io, volatile void *dst, ioview_size_t len, const 
 /* Coherent memory: fill descriptor @index of a ring of @count, give its DMA address. */
 IOVIEW_BENCH_PAIR(int, post_desc, void *ring, unsigned long long ring_dma, ioview_size_t count, ioview_size_t index,
 		  unsigned long long buf, unsigned int len, unsigned long long *desc_dma);
+/* Configuration space: the command register of @pdev. */
+IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
 #undef IOVIEW_BENCH_PAIR
 
 /* ktime_get_ns(): monotonic nanoseconds, for the benchmarks' timing. */
