@@ -66,7 +66,13 @@ public:
 			return fail(einval);
 		if (!ioview_shim_pci_bar_is_mem(pdev, bar))
 			return fail(enodev);
-		int err = ioview_shim_pci_request_region(pdev, bar);
+		// The length is known before the request: a BAR too short for T is
+		// refused without requesting anything.
+		unsigned long long len = ioview_shim_pci_bar_len(pdev, bar);
+		int err = mapping_length_error<T>(len);
+		if (err)
+			return fail(err);
+		err = ioview_shim_pci_request_region(pdev, bar);
 		if (err)
 			return failure{ err };
 
@@ -74,10 +80,6 @@ public:
 		m.pdev_ = pdev;
 		m.bar_ = bar;
 		// From here on the destructor of m undoes whatever was done.
-		unsigned long long len = ioview_shim_pci_bar_len(pdev, bar);
-		err = mapping_length_error<T>(len);
-		if (err)
-			return fail(err);
 		m.base_ = ioview_shim_pci_iomap(pdev, bar);
 		if (!m.base_)
 			return fail(enomem);
