@@ -8,6 +8,7 @@
 #include <ioview/ioview.h>
 
 #include "bar_mapping.h"
+#include "selftest_counting.h"
 #include "selftest_device.h"
 #include "selftest_suites.h"
 
@@ -31,22 +32,6 @@ constexpr usize edu_dma_source = 0x80;	// 64-bit, harmless while no command is w
 
 constexpr const char *no_edu = "no edu function bound to ioview";
 
-// kernel_mmio_accessors that count accesses, over the same mapping, to
-// show that a refused try_ access never reaches the device.
-struct counting_accessors : kernel_mmio_accessors {
-	static inline usize accesses;
-	static u32 read32(const volatile void *a) noexcept
-	{
-		++accesses;
-		return kernel_mmio_accessors::read32(a);
-	}
-	static void write32(u32 v, volatile void *a) noexcept
-	{
-		++accesses;
-		kernel_mmio_accessors::write32(v, a);
-	}
-};
-using counting_mmio = ioview::mmio<counting_accessors>;
 
 } // namespace
 
@@ -118,12 +103,12 @@ template <typename Refusals> verdict refused_without_access(context &t, Refusals
 
 		if (!bar.try_write32(edu_liveness, 0x600dcafe))
 			return t.fail("an in-range, aligned try_write32 was refused");
-		counting_accessors::accesses = 0;
+		counting_mmio_accessors::accesses = 0;
 		verdict v = refusals(t, bar);
 		if (v != verdict::pass)
 			return v;
-		if (counting_accessors::accesses != 0)
-			return t.fail("%zu accesses reached the device", counting_accessors::accesses);
+		if (counting_mmio_accessors::accesses != 0)
+			return t.fail("%zu accesses reached the device", counting_mmio_accessors::accesses);
 		auto live = bar.try_read32(edu_liveness);
 		if (!live || live.value() != ~0x600dcafeu)
 			return t.fail("liveness changed: %#010x, want %#010x", live.value_or(0), ~0x600dcafeu);

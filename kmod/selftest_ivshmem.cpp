@@ -39,6 +39,7 @@
 #include "bar_mapping.h"
 #include "cxxrt.h"
 #include "iomem_mapping.h"
+#include "selftest_counting.h"
 #include "selftest_device.h"
 #include "selftest_suites.h"
 
@@ -84,35 +85,6 @@ struct witness_page {
 
 constexpr const char *no_ivshmem = "no ivshmem function bound to ioview";
 
-// kernel_mmio_accessors that count the accesses and block copies made
-// through them, over the same mapping, to show that a refused projection
-// or try_ access never reaches the BAR.
-struct counting_accessors : kernel_mmio_accessors {
-	using base = kernel_mmio_accessors;
-	static inline usize accesses;
-	template <typename R> static R counted(R value) noexcept
-	{
-		++accesses;
-		return value;
-	}
-	static u8 read8(const volatile void *a) noexcept { return counted(base::read8(a)); }
-	static u16 read16(const volatile void *a) noexcept { return counted(base::read16(a)); }
-	static u32 read32(const volatile void *a) noexcept { return counted(base::read32(a)); }
-	static u64 read64(const volatile void *a) noexcept { return counted(base::read64(a)); }
-	static void write8(u8 v, volatile void *a) noexcept { base::write8(counted(v), a); }
-	static void write16(u16 v, volatile void *a) noexcept { base::write16(counted(v), a); }
-	static void write32(u32 v, volatile void *a) noexcept { base::write32(counted(v), a); }
-	static void write64(u64 v, volatile void *a) noexcept { base::write64(counted(v), a); }
-	static void copy_from_io(void *dst, const volatile void *src, usize n) noexcept
-	{
-		base::copy_from_io(dst, src, counted(n));
-	}
-	static void copy_to_io(volatile void *dst, const void *src, usize n) noexcept
-	{
-		base::copy_to_io(dst, src, counted(n));
-	}
-};
-using counting_mmio = ioview::mmio<counting_accessors>;
 
 } // namespace
 
@@ -403,7 +375,7 @@ verdict bounds_errors_make_no_access(context &t)
 		words.at<0>().write_val(0x5e000000);
 		words.at<63>().write_val(0x5e00003f);
 		bar.write32<copy_off + sizeof(copy_block)>(0x5e000040);
-		counting_accessors::accesses = 0;
+		counting_mmio_accessors::accesses = 0;
 
 		int errs[16];
 		usize n = 0;
@@ -443,8 +415,8 @@ verdict bounds_errors_make_no_access(context &t)
 		for (usize i = 0; i < n; ++i)
 			if (errs[i] != -erange)
 				return t.fail("refusal %zu gave %d, want %d", i, errs[i], -erange);
-		if (counting_accessors::accesses != 0)
-			return t.fail("%zu accesses reached the BAR", counting_accessors::accesses);
+		if (counting_mmio_accessors::accesses != 0)
+			return t.fail("%zu accesses reached the BAR", counting_mmio_accessors::accesses);
 
 		u32 first = words.at<0>().read_val();
 		u32 last = words.at<63>().read_val();

@@ -8,40 +8,17 @@
 #include <ioview/ioview.h>
 
 #include "kernel_mmio.h"
+#include "selftest_counting.h"
 #include "selftest_suites.h"
 
 namespace ioview::kernel::selftest {
+
+usize counting_mmio_accessors::accesses;
 
 namespace {
 
 using shim_mmio = ioview::mmio<shim_mmio_accessors>;
 
-// kernel_mmio_accessors that count the accesses made through them, to
-// show that a refused access never reaches the bus.
-struct counting_accessors : kernel_mmio_accessors {
-	static inline usize accesses;
-	static u32 read32(const volatile void *a) noexcept
-	{
-		++accesses;
-		return kernel_mmio_accessors::read32(a);
-	}
-	static void write32(u32 v, volatile void *a) noexcept
-	{
-		++accesses;
-		kernel_mmio_accessors::write32(v, a);
-	}
-	static u16 read16(const volatile void *a) noexcept
-	{
-		++accesses;
-		return kernel_mmio_accessors::read16(a);
-	}
-	static void write16(u16 v, volatile void *a) noexcept
-	{
-		++accesses;
-		kernel_mmio_accessors::write16(v, a);
-	}
-};
-using counting_mmio = ioview::mmio<counting_accessors>;
 
 struct alignas(8) scratch {
 	u8 bytes[8];
@@ -118,17 +95,17 @@ verdict refused_accesses_never_reach_the_bus(context &t)
 	auto v = counting_mmio::try_view<region<16>>(words, sizeof(words));
 	if (!v)
 		return t.fail("try_view failed: %d", v.error());
-	counting_accessors::accesses = 0;
+	counting_mmio_accessors::accesses = 0;
 	auto past = v.value().try_read32(16);
 	auto misaligned = v.value().try_write32(6, 0xdead);
 	auto odd = v.value().try_read16(3);
 	if (past.error() != -erange || misaligned.error() != -einval || odd.error() != -einval)
 		return t.fail("errors %d/%d/%d, want %d/%d/%d", past.error(), misaligned.error(), odd.error(), -erange,
 			      -einval, -einval);
-	if (counting_accessors::accesses != 0)
-		return t.fail("%zu accesses reached the accessors", counting_accessors::accesses);
-	if (v.value().try_read32(12).value_or(0) != 4 || counting_accessors::accesses != 1)
-		return t.fail("an accepted access did not go through exactly once (%zu)", counting_accessors::accesses);
+	if (counting_mmio_accessors::accesses != 0)
+		return t.fail("%zu accesses reached the accessors", counting_mmio_accessors::accesses);
+	if (v.value().try_read32(12).value_or(0) != 4 || counting_mmio_accessors::accesses != 1)
+		return t.fail("an accepted access did not go through exactly once (%zu)", counting_mmio_accessors::accesses);
 	return t.pass();
 }
 
