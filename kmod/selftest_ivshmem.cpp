@@ -457,176 +457,168 @@ struct phys_range {
 	ull len;
 };
 
-verdict bar2_range(context &t, pci_dev *pdev, phys_range &r)
+// Runs body(pdev, range) with BAR2's physical range, the ivshmem function
+// held for the length of the call; skips when none is bound.
+template <typename Body> verdict on_bar2_range(context &t, Body body)
 {
-	int err = ioview_shim_pci_bar_start(pdev, bar2_number, &r.start);
-	r.len = ioview_shim_pci_bar_len(pdev, bar2_number);
+	selftest_device shm(IOVIEW_DEVICE_IVSHMEM);
+	if (!shm)
+		return t.skip("%s", no_ivshmem);
+	phys_range r;
+	int err = ioview_shim_pci_bar_start(shm.get(), bar2_number, &r.start);
+	r.len = ioview_shim_pci_bar_len(shm.get(), bar2_number);
 	if (err)
 		return t.fail("BAR2 start: %d", err);
 	if (r.len != bar2_len || r.start == 0)
 		return t.fail("BAR2 at %#llx, %llu bytes; want %zu bytes", r.start, r.len, bar2_len);
-	ull bad;
-	if (ioview_shim_pci_bar_start(pdev, 6, &bad) != -einval || ioview_shim_pci_bar_start(pdev, 1, &bad) != -enodev)
-		return t.fail("BAR start of BAR6/BAR1 was not refused with -EINVAL/-ENODEV");
-	return t.pass();
+	return body(shm.get(), r);
 }
 
 verdict iomem_mapping_sees_the_bar(context &t)
 {
-	selftest_device shm(IOVIEW_DEVICE_IVSHMEM);
-	if (!shm)
-		return t.skip("%s", no_ivshmem);
-	phys_range r;
-	if (bar2_range(t, shm.get(), r) != verdict::pass)
-		return verdict::fail;
+	return on_bar2_range(t, [&](pci_dev *pdev, const phys_range &r) {
+		ull bad;
+		if (ioview_shim_pci_bar_start(pdev, 6, &bad) != -einval ||
+		    ioview_shim_pci_bar_start(pdev, 1, &bad) != -enodev)
+			return t.fail("BAR start of BAR6/BAR1 was not refused with -EINVAL/-ENODEV");
+		{
+			auto b = bar_mapping<bar2>::map(pdev, bar2_number);
+			if (!b)
+				return t.fail("map BAR2 failed with %d", b.error());
+			auto page = b.value().view().region_at<page_region, iomem_off>();
+			for (usize i = 0; i < 8; ++i)
+				if (!page.try_write64(8 * i, pattern64(i)))
+					return t.fail("an in-range try_write64 at +%zu was refused", 8 * i);
+			page.write32<0x800>(0x10e0e0e0);
+		}	// BAR2 released: iomem_mapping may request it now
 
-	{
-		auto b = bar_mapping<bar2>::map(shm.get(), bar2_number);
-		if (!b)
-			return t.fail("map BAR2 failed with %d", b.error());
-		auto page = b.value().view().region_at<page_region, iomem_off>();
-		for (usize i = 0; i < 8; ++i)
-			if (!page.try_write64(8 * i, pattern64(i)))
-				return t.fail("an in-range try_write64 at +%zu was refused", 8 * i);
-		page.write32<0x800>(0x10e0e0e0);
-	}	// BAR2 released: iomem_mapping may request it now
-
-	{
-		auto im = iomem_mapping<bar2>::map(r.start, r.len);
-		if (!im)
-			return t.fail("iomem map of BAR2 (%#llx, %llu bytes) failed with %d", r.start, r.len, im.error());
-		if (im.value().size() != bar2_len || im.value().phys() != r.start)
-			return t.fail("iomem mapping has %zu bytes at %#llx", im.value().size(), im.value().phys());
-		auto page = im.value().view().region_at<page_region, iomem_off>();
-		for (usize i = 0; i < 8; ++i) {
-			u64 got = page.try_read64(8 * i).value_or(0);
-			if (got != pattern64(i))
-				return t.fail("iomem reads %#llx at +%zu, want %#llx", static_cast<ull>(got), 8 * i,
-					      static_cast<ull>(pattern64(i)));
+		{
+			auto im = iomem_mapping<bar2>::map(r.start, r.len);
+			if (!im)
+				return t.fail("iomem map of BAR2 (%#llx, %llu bytes) failed with %d", r.start, r.len, im.error());
+			if (im.value().size() != bar2_len || im.value().phys() != r.start)
+				return t.fail("iomem mapping has %zu bytes at %#llx", im.value().size(), im.value().phys());
+			auto page = im.value().view().region_at<page_region, iomem_off>();
+			for (usize i = 0; i < 8; ++i) {
+				u64 got = page.try_read64(8 * i).value_or(0);
+				if (got != pattern64(i))
+					return t.fail("iomem reads %#llx at +%zu, want %#llx", static_cast<ull>(got), 8 * i,
+						      static_cast<ull>(pattern64(i)));
+			}
+			u64 copied[8];
+			if (!copy_to_slice(page.at_offset<u64[8], 0>(), copied, 8))
+				return t.fail("copy_to_slice over the iomem mapping was refused");
+			for (usize i = 0; i < 8; ++i)
+				if (copied[i] != pattern64(i))
+					return t.fail("iomem block copy word %zu is %#llx", i, static_cast<ull>(copied[i]));
+			if (page.read32<0x800>() != 0x10e0e0e0)
+				return t.fail("iomem reads %#x at +0x800", page.read32<0x800>());
+			page.write32<0x804>(0x0e0e0e01);
 		}
-		u64 copied[8];
-		if (!copy_to_slice(page.at_offset<u64[8], 0>(), copied, 8))
-			return t.fail("copy_to_slice over the iomem mapping was refused");
+
+		// Part of the BAR: one page at its physical address.
+		{
+			auto part = iomem_mapping<page_region>::map(r.start + iomem_off, 0x1000);
+			if (!part)
+				return t.fail("iomem map of one page of BAR2 failed with %d", part.error());
+			auto page = part.value().view();
+			if (page.size() != 0x1000 || page.read64<56>() != pattern64(7) || page.read32<0x804>() != 0x0e0e0e01)
+				return t.fail("one-page iomem mapping: %zu bytes, reads %#llx/%#x", page.size(),
+					      static_cast<ull>(page.read64<56>()), page.read32<0x804>());
+		}
+
+		auto b = bar_mapping<bar2>::map(pdev, bar2_number);
+		if (!b)
+			return t.fail("map BAR2 after the iomem mappings failed with %d", b.error());
+		auto page = b.value().view().region_at<page_region, iomem_off>();
+		u32 written = page.read32<0x804>();
 		for (usize i = 0; i < 8; ++i)
-			if (copied[i] != pattern64(i))
-				return t.fail("iomem block copy word %zu is %#llx", i, static_cast<ull>(copied[i]));
-		if (page.read32<0x800>() != 0x10e0e0e0)
-			return t.fail("iomem reads %#x at +0x800", page.read32<0x800>());
-		page.write32<0x804>(0x0e0e0e01);
-	}
-
-	// Part of the BAR: one page at its physical address.
-	{
-		auto part = iomem_mapping<page_region>::map(r.start + iomem_off, 0x1000);
-		if (!part)
-			return t.fail("iomem map of one page of BAR2 failed with %d", part.error());
-		auto page = part.value().view();
-		if (page.size() != 0x1000 || page.read64<56>() != pattern64(7) || page.read32<0x804>() != 0x0e0e0e01)
-			return t.fail("one-page iomem mapping: %zu bytes, reads %#llx/%#x", page.size(),
-				      static_cast<ull>(page.read64<56>()), page.read32<0x804>());
-	}
-
-	auto b = bar_mapping<bar2>::map(shm.get(), bar2_number);
-	if (!b)
-		return t.fail("map BAR2 after the iomem mappings failed with %d", b.error());
-	auto page = b.value().view().region_at<page_region, iomem_off>();
-	u32 written = page.read32<0x804>();
-	for (usize i = 0; i < 8; ++i)
-		if (!page.try_write64(8 * i, 0))
-			return t.fail("clearing +%zu was refused", 8 * i);
-	page.write64<0x800>(0);
-	if (written != 0x0e0e0e01)
-		return t.fail("the BAR mapping reads %#x where the iomem mapping wrote 0x0e0e0e01", written);
-	return t.pass();
+			if (!page.try_write64(8 * i, 0))
+				return t.fail("clearing +%zu was refused", 8 * i);
+		page.write64<0x800>(0);
+		if (written != 0x0e0e0e01)
+			return t.fail("the BAR mapping reads %#x where the iomem mapping wrote 0x0e0e0e01", written);
+		return t.pass();
+	});
 }
 
 verdict iomem_mapping_refuses_cleanly(context &t)
 {
-	selftest_device shm(IOVIEW_DEVICE_IVSHMEM);
-	if (!shm)
-		return t.skip("%s", no_ivshmem);
-	phys_range r;
-	if (bar2_range(t, shm.get(), r) != verdict::pass)
-		return verdict::fail;
-
-	auto big = iomem_mapping<larger_than_bar2>::map(r.start, r.len);
-	if (big.ok() || big.error() != -enxio)
-		return t.fail("1 MiB mapped as 2 MiB gave %d, want %d", big.error(), -enxio);
-	// Had the refused map kept its request, this one would get -EBUSY.
-	auto right = iomem_mapping<bar2>::map(r.start, r.len);
-	if (!right)
-		return t.fail("iomem map of BAR2 right after the refused one failed with %d", right.error());
-	right.value().reset();
-	auto empty = iomem_mapping<region<4>>::map(r.start, 0);
-	auto wraps = iomem_mapping<region<4>>::map(~0ull - 0xfff, 0x2000);
-	if (empty.error() != -einval || wraps.error() != -einval)
-		return t.fail("empty/wrapping ranges gave %d/%d, want %d", empty.error(), wraps.error(), -einval);
-	// Mapped, then refused for T's alignment (BAR2 + 4 is not 8-aligned): must be unmapped and released.
-	auto misaligned = iomem_mapping<page_region>::map(r.start + 4, 0x1000);
-	if (misaligned.error() != -einval)
-		return t.fail("a 4-aligned mapping of an 8-aligned region gave %d, want %d", misaligned.error(), -einval);
-	auto aligned4 = iomem_mapping<region<0x1000, ivshmem_tag, 4>>::map(r.start + 4, 0x1000);
-	if (!aligned4)
-		return t.fail("the same range as a 4-aligned region failed with %d (left requested?)", aligned4.error());
-	aligned4.value().reset();
-	// Nothing of the refused ones is still requested: the whole BAR maps both ways.
-	auto whole = iomem_mapping<bar2>::map(r.start, r.len);
-	if (!whole)
-		return t.fail("iomem map of BAR2 after the refusals failed with %d", whole.error());
-	whole.value().reset();
-	auto b = bar_mapping<bar2>::map(shm.get(), bar2_number);
-	if (!b)
-		return t.fail("map BAR2 after the refusals failed with %d", b.error());
-	return t.pass();
+	return on_bar2_range(t, [&](pci_dev *pdev, const phys_range &r) {
+		auto big = iomem_mapping<larger_than_bar2>::map(r.start, r.len);
+		if (big.ok() || big.error() != -enxio)
+			return t.fail("1 MiB mapped as 2 MiB gave %d, want %d", big.error(), -enxio);
+		// Had the refused map kept its request, this one would get -EBUSY.
+		auto right = iomem_mapping<bar2>::map(r.start, r.len);
+		if (!right)
+			return t.fail("iomem map of BAR2 right after the refused one failed with %d", right.error());
+		right.value().reset();
+		auto empty = iomem_mapping<region<4>>::map(r.start, 0);
+		auto wraps = iomem_mapping<region<4>>::map(~0ull - 0xfff, 0x2000);
+		if (empty.error() != -einval || wraps.error() != -einval)
+			return t.fail("empty/wrapping ranges gave %d/%d, want %d", empty.error(), wraps.error(), -einval);
+		// Mapped, then refused for T's alignment (BAR2 + 4 is not 8-aligned): must be unmapped and released.
+		auto misaligned = iomem_mapping<page_region>::map(r.start + 4, 0x1000);
+		if (misaligned.error() != -einval)
+			return t.fail("a 4-aligned mapping of an 8-aligned region gave %d, want %d", misaligned.error(), -einval);
+		auto aligned4 = iomem_mapping<region<0x1000, ivshmem_tag, 4>>::map(r.start + 4, 0x1000);
+		if (!aligned4)
+			return t.fail("the same range as a 4-aligned region failed with %d (left requested?)", aligned4.error());
+		aligned4.value().reset();
+		// Nothing of the refused ones is still requested: the whole BAR maps both ways.
+		auto whole = iomem_mapping<bar2>::map(r.start, r.len);
+		if (!whole)
+			return t.fail("iomem map of BAR2 after the refusals failed with %d", whole.error());
+		whole.value().reset();
+		auto b = bar_mapping<bar2>::map(pdev, bar2_number);
+		if (!b)
+			return t.fail("map BAR2 after the refusals failed with %d", b.error());
+		return t.pass();
+	});
 }
 
 verdict iomem_mapping_is_exclusive(context &t)
 {
-	selftest_device shm(IOVIEW_DEVICE_IVSHMEM);
-	if (!shm)
-		return t.skip("%s", no_ivshmem);
-	phys_range r;
-	if (bar2_range(t, shm.get(), r) != verdict::pass)
-		return verdict::fail;
+	return on_bar2_range(t, [&](pci_dev *pdev, const phys_range &r) {
+		auto first = iomem_mapping<bar2>::map(r.start, r.len);
+		if (!first)
+			return t.fail("first iomem map failed with %d", first.error());
+		auto again = iomem_mapping<bar2>::map(r.start, r.len);
+		auto part = iomem_mapping<page_region>::map(r.start + iomem_off, 0x1000);
+		auto bar = bar_mapping<bar2>::map(pdev, bar2_number);
+		if (again.error() != -ebusy || part.error() != -ebusy || bar.error() != -ebusy)
+			return t.fail("while held: iomem/part/BAR map gave %d/%d/%d, want %d", again.error(), part.error(),
+				      bar.error(), -ebusy);
 
-	auto first = iomem_mapping<bar2>::map(r.start, r.len);
-	if (!first)
-		return t.fail("first iomem map failed with %d", first.error());
-	auto again = iomem_mapping<bar2>::map(r.start, r.len);
-	auto part = iomem_mapping<page_region>::map(r.start + iomem_off, 0x1000);
-	auto bar = bar_mapping<bar2>::map(shm.get(), bar2_number);
-	if (again.error() != -ebusy || part.error() != -ebusy || bar.error() != -ebusy)
-		return t.fail("while held: iomem/part/BAR map gave %d/%d/%d, want %d", again.error(), part.error(),
-			      bar.error(), -ebusy);
+		// Move construction hands the request over; destroying the target gives it back.
+		{
+			iomem_mapping<bar2> inner = first.take();
+			if (first.value().mapped() || first.value().size() != 0 || inner.size() != bar2_len)
+				return t.fail("move left source size %zu, target size %zu", first.value().size(), inner.size());
+			if (iomem_mapping<bar2>::map(r.start, r.len).error() != -ebusy)
+				return t.fail("the moved-to mapping does not hold the request");
+		}
+		auto held_by_bar = bar_mapping<bar2>::map(pdev, bar2_number);
+		if (!held_by_bar)
+			return t.fail("map BAR2 after the iomem owner's destruction failed with %d", held_by_bar.error());
+		if (iomem_mapping<page_region>::map(r.start, 0x1000).error() != -ebusy)
+			return t.fail("iomem map of a page of a mapped BAR was not refused with -EBUSY");
+		held_by_bar.value().reset();
 
-	// Move construction hands the request over; destroying the target gives it back.
-	{
-		iomem_mapping<bar2> inner = first.take();
-		if (first.value().mapped() || first.value().size() != 0 || inner.size() != bar2_len)
-			return t.fail("move left source size %zu, target size %zu", first.value().size(), inner.size());
-		if (iomem_mapping<bar2>::map(r.start, r.len).error() != -ebusy)
-			return t.fail("the moved-to mapping does not hold the request");
-	}
-	auto held_by_bar = bar_mapping<bar2>::map(shm.get(), bar2_number);
-	if (!held_by_bar)
-		return t.fail("map BAR2 after the iomem owner's destruction failed with %d", held_by_bar.error());
-	if (iomem_mapping<page_region>::map(r.start, 0x1000).error() != -ebusy)
-		return t.fail("iomem map of a page of a mapped BAR was not refused with -EBUSY");
-	held_by_bar.value().reset();
-
-	// Move assignment releases what the target held before.
-	auto a = iomem_mapping<page_region>::map(r.start, 0x1000);
-	auto c = iomem_mapping<page_region>::map(r.start + 0x1000, 0x1000);
-	if (!a || !c)
-		return t.fail("two page mappings gave %d/%d", a.error(), c.error());
-	a.value() = c.take();
-	if (a.value().phys() != r.start + 0x1000 || c.value().mapped())
-		return t.fail("move assignment: target at %#llx, source mapped=%d", a.value().phys(), c.value().mapped());
-	auto first_page = iomem_mapping<page_region>::map(r.start, 0x1000);
-	auto second_page = iomem_mapping<page_region>::map(r.start + 0x1000, 0x1000);
-	if (!first_page || second_page.error() != -ebusy)
-		return t.fail("after move assignment: old page %d, new page %d", first_page.error(), second_page.error());
-	return t.pass();
+		// Move assignment releases what the target held before.
+		auto a = iomem_mapping<page_region>::map(r.start, 0x1000);
+		auto c = iomem_mapping<page_region>::map(r.start + 0x1000, 0x1000);
+		if (!a || !c)
+			return t.fail("two page mappings gave %d/%d", a.error(), c.error());
+		a.value() = c.take();
+		if (a.value().phys() != r.start + 0x1000 || c.value().mapped())
+			return t.fail("move assignment: target at %#llx, source mapped=%d", a.value().phys(), c.value().mapped());
+		auto first_page = iomem_mapping<page_region>::map(r.start, 0x1000);
+		auto second_page = iomem_mapping<page_region>::map(r.start + 0x1000, 0x1000);
+		if (!first_page || second_page.error() != -ebusy)
+			return t.fail("after move assignment: old page %d, new page %d", first_page.error(), second_page.error());
+		return t.pass();
+	});
 }
 
 // Writes the witness (see the top of this file) and reads it back by
