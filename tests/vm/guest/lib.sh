@@ -71,3 +71,18 @@ dmesg_count() {
 module_loaded() {
   grep -q "^$1 " /proc/modules
 }
+
+# module_can_load NAME: true when ioview.ko is in the initramfs and not yet
+# loaded; otherwise reports NAME as failed, with why, and is false.
+#   module_can_load "insmod ioview.ko bench=1" || return 0
+module_can_load() {
+  if [ ! -e "$IOVM_MODULE" ]; then
+    tap_fail "$1" \
+      "ioview.ko is not in the initramfs: build/kmod/$IOVM_RELEASE/kmod/ioview.ko was missing on the host"
+    return 1
+  fi
+  if module_loaded ioview; then
+    tap_fail "$1" "an earlier case left the module loaded"
+    return 1
+  fi
+}
