@@ -258,76 +258,77 @@ struct best_of {
 
 #define bench_line(fmt, ...) ioview_shim_log(IOVIEW_LOG_INFO, "ioview bench: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
 
+// Runs body(base) with BAR @p bar of the bound function of @p kind mapped
+// as T, for the length of the call; logs why @p what is skipped and
+// returns false when there is no such function or mapping.
+template <typename T, typename Body> bool on_mapped_bar(const char *what, ioview_device_kind kind, int bar, Body body)
+{
+	selftest::selftest_device dev(kind);
+	if (!dev) {
+		bench_line("%s skipped: no %s function bound", what, kind == IOVIEW_DEVICE_EDU ? "edu" : "ivshmem");
+		return false;
+	}
+	auto m = bar_mapping<T>::map(dev.get(), bar);
+	if (!m) {
+		bench_line("%s skipped: mapping BAR%d failed with %d", what, bar, m.error());
+		return false;
+	}
+	return body(m.value().view().handle());
+}
+
 bool bench_edu_read()
 {
-	selftest::selftest_device edu(IOVIEW_DEVICE_EDU);
-	if (!edu) {
-		bench_line("mmio_read32 skipped: no edu function bound");
-		return false;
-	}
-	auto m = bar_mapping<edu_bar0>::map(edu.get(), 0);
-	if (!m) {
-		bench_line("mmio_read32 skipped: mapping edu BAR0 failed with %d", m.error());
-		return false;
-	}
-	volatile void *regs = m.value().view().handle();
-	unsigned int sink_view = 0, sink_c = 0;
-	best_of b;
-	b.measure([&] { sink_view ^= ioview_bench_cxx_read32_loop(regs, reads_per_round); },
-		  [&] { sink_c ^= ioview_bench_c_read32_loop(regs, reads_per_round); });
-	// Both loops read the same register the same number of times.
-	if (sink_view != sink_c)
-		bench_line("mmio_read32 disagreement: view %#x, C %#x", sink_view, sink_c);
-	unsigned int r = b.ratio_x100();
-	bench_line("mmio_read32 edu BAR0+0x04: view %llu ns/op, C readl %llu ns/op, ratio %u.%02u (best times; median ratio of %u rounds of %u reads)",
-		   static_cast<unsigned long long>(b.view / reads_per_round),
-		   static_cast<unsigned long long>(b.c / reads_per_round), r / 100, r % 100, rounds, reads_per_round);
-	return true;
+	return on_mapped_bar<edu_bar0>("mmio_read32", IOVIEW_DEVICE_EDU, 0, [](volatile void *regs) {
+		unsigned int sink_view = 0, sink_c = 0;
+		best_of b;
+		b.measure([&] { sink_view ^= ioview_bench_cxx_read32_loop(regs, reads_per_round); },
+			  [&] { sink_c ^= ioview_bench_c_read32_loop(regs, reads_per_round); });
+		// Both loops read the same register the same number of times.
+		if (sink_view != sink_c)
+			bench_line("mmio_read32 disagreement: view %#x, C %#x", sink_view, sink_c);
+		unsigned int r = b.ratio_x100();
+		bench_line("mmio_read32 edu BAR0+0x04: view %llu ns/op, C readl %llu ns/op, ratio %u.%02u (best times; median ratio of %u rounds of %u reads)",
+			   static_cast<unsigned long long>(b.view / reads_per_round),
+			   static_cast<unsigned long long>(b.c / reads_per_round), r / 100, r % 100, rounds, reads_per_round);
+		return true;
+	});
 }
 
 bool bench_ivshmem_copy()
 {
-	selftest::selftest_device ivshmem(IOVIEW_DEVICE_IVSHMEM);
-	if (!ivshmem) {
-		bench_line("memcpy_toio_64k skipped: no ivshmem function bound");
-		return false;
-	}
-	auto m = bar_mapping<ivshmem_bar2>::map(ivshmem.get(), 2);
-	if (!m) {
-		bench_line("memcpy_toio_64k skipped: mapping ivshmem BAR2 failed with %d", m.error());
-		return false;
-	}
-	auto *src = static_cast<u8 *>(ioview_shim_kmalloc(copy_len, IOVIEW_GFP_KERNEL));
-	if (!src) {
-		bench_line("memcpy_toio_64k skipped: no memory for the source buffer");
-		return false;
-	}
-	for (usize i = 0; i < copy_len; ++i)
-		src[i] = static_cast<u8>(i * 7 + 1);
-	volatile void *dst = kmmio::offset(m.value().view().handle(), copy_offset);
-	int err = 0;
-	best_of b;
-	b.measure(
-		[&] {
-			for (unsigned int i = 0; i < copies_per_round; ++i)
-				err |= ioview_bench_cxx_copy_to_io(dst, copy_len, src);
-		},
-		[&] {
-			for (unsigned int i = 0; i < copies_per_round; ++i)
-				err |= ioview_bench_c_copy_to_io(dst, copy_len, src);
-		});
-	ioview_shim_kfree(src);
-	if (err)
-		bench_line("memcpy_toio_64k error %d", err);
-	unsigned int r = b.ratio_x100();
-	u64 bytes = static_cast<u64>(copy_len) * copies_per_round;
-	// MiB/s = bytes / ns * 1e9 / 2^20.
-	auto mib_s = [bytes](u64 ns) { return static_cast<unsigned long long>(ns ? bytes * 1000000000ull / ns >> 20 : 0); };
-	bench_line("memcpy_toio_64k ivshmem BAR2: view %llu ns/copy (%llu MiB/s), C %llu ns/copy (%llu MiB/s), ratio %u.%02u (best times; median ratio of %u rounds of %u copies)",
-		   static_cast<unsigned long long>(b.view / copies_per_round), mib_s(b.view),
-		   static_cast<unsigned long long>(b.c / copies_per_round), mib_s(b.c), r / 100, r % 100, rounds,
-		   copies_per_round);
-	return err == 0;
+	return on_mapped_bar<ivshmem_bar2>("memcpy_toio_64k", IOVIEW_DEVICE_IVSHMEM, 2, [](volatile void *bar2) {
+		auto *src = static_cast<u8 *>(ioview_shim_kmalloc(copy_len, IOVIEW_GFP_KERNEL));
+		if (!src) {
+			bench_line("memcpy_toio_64k skipped: no memory for the source buffer");
+			return false;
+		}
+		for (usize i = 0; i < copy_len; ++i)
+			src[i] = static_cast<u8>(i * 7 + 1);
+		volatile void *dst = kmmio::offset(bar2, copy_offset);
+		int err = 0;
+		best_of b;
+		b.measure(
+			[&] {
+				for (unsigned int i = 0; i < copies_per_round; ++i)
+					err |= ioview_bench_cxx_copy_to_io(dst, copy_len, src);
+			},
+			[&] {
+				for (unsigned int i = 0; i < copies_per_round; ++i)
+					err |= ioview_bench_c_copy_to_io(dst, copy_len, src);
+			});
+		ioview_shim_kfree(src);
+		if (err)
+			bench_line("memcpy_toio_64k error %d", err);
+		unsigned int r = b.ratio_x100();
+		u64 bytes = static_cast<u64>(copy_len) * copies_per_round;
+		// MiB/s = bytes / ns * 1e9 / 2^20.
+		auto mib_s = [bytes](u64 ns) { return static_cast<unsigned long long>(ns ? bytes * 1000000000ull / ns >> 20 : 0); };
+		bench_line("memcpy_toio_64k ivshmem BAR2: view %llu ns/copy (%llu MiB/s), C %llu ns/copy (%llu MiB/s), ratio %u.%02u (best times; median ratio of %u rounds of %u copies)",
+			   static_cast<unsigned long long>(b.view / copies_per_round), mib_s(b.view),
+			   static_cast<unsigned long long>(b.c / copies_per_round), mib_s(b.c), r / 100, r % 100, rounds,
+			   copies_per_round);
+		return err == 0;
+	});
 }
 
 } // namespace
