@@ -64,16 +64,34 @@ static_assert(__builtin_offsetof(bench_regs, liveness) == 0x04 && __builtin_offs
 	      __builtin_offsetof(bench_regs, block) == 0x100 && sizeof(bench_regs) == 0x140,
 	      "bench_regs must match the offsets in bench_c.c");
 
+/*
+ * The C halves trust their pointers as a C driver trusts a mapping: non-NULL, aligned for the
+ * block, as long as the block. The C++ halves state the same assumption to the compiler and
+ * then go through the backends' checked constructors, whose checks it lets the compiler drop;
+ * what is measured is the access pattern, not a check the C half does not make.
+ */
+template <ioview::usize Align> void assume_mapping(const volatile void *p, ioview::usize len, ioview::usize min_len)
+{
+	if (p == nullptr || (reinterpret_cast<ioview::uptr>(p) & (Align - 1)) != 0 || len < min_len || len % 4 != 0)
+		__builtin_unreachable();
+}
+
+template <typename T> ioview::view<kmmio, T> assumed_view(const volatile void *regs, ioview::usize len)
+{
+	assume_mapping<ioview::known_size<T>::min_align>(regs, len, ioview::known_size<T>::min_size);
+	return kmmio::try_view<T>(const_cast<volatile void *>(regs), len).value();
+}
+
 // The shim passes const-qualified __iomem addresses; views of MMIO hold
 // plain volatile handles and express read-only-ness in their type instead.
 ioview::view<kmmio, const bench_regs> regs_view(const volatile void *regs)
 {
-	return ioview::view<kmmio, const bench_regs>::from_handle(const_cast<volatile void *>(regs));
+	return assumed_view<const bench_regs>(regs, sizeof(bench_regs));
 }
 
 ioview::view<kmmio, bench_regs> regs_view(volatile void *regs)
 {
-	return ioview::view<kmmio, bench_regs>::from_handle(regs);
+	return assumed_view<bench_regs>(regs, sizeof(bench_regs));
 }
 
 } // namespace
@@ -136,7 +154,7 @@ int ioview_bench_cxx_read_slot(const volatile void *regs, ioview_size_t index, u
 
 int ioview_bench_cxx_read_at(const volatile void *regs, ioview_size_t len, ioview_size_t offset, unsigned int *value)
 {
-	auto bar = ioview::view<kmmio, const bench_region>::from_handle(const_cast<volatile void *>(regs), len);
+	auto bar = assumed_view<const bench_region>(regs, len);
 	auto word = bar.try_read32(offset);
 	if (!word)
 		return word.error();
@@ -162,7 +180,9 @@ unsigned int ioview_bench_cxx_read32_loop(const volatile void *regs, unsigned in
 
 int ioview_bench_cxx_copy_to_io(volatile void *dst, ioview_size_t len, const void *src)
 {
-	auto bytes = ioview::view<kmmio, ioview::slice<ioview::u8>>::from_handle(dst, len);
+	if (dst == nullptr)
+		__builtin_unreachable();	// as trusted as in the C half
+	auto bytes = kmmio::try_view<ioview::slice<ioview::u8>>(dst, len).value();
 	return ioview::copy_from_slice(bytes, static_cast<const ioview::u8 *>(src), len).error();
 }
 
@@ -170,7 +190,10 @@ int ioview_bench_cxx_post_desc(void *ring, unsigned long long ring_dma, ioview_s
 			       unsigned long long buf, unsigned int len, unsigned long long *desc_dma)
 {
 	using ioview::kernel::bench::bench_desc;
-	auto descs = ioview::view<ioview::coherent, ioview::slice<bench_desc>>::from_handle({ ring, ring_dma }, count);
+	assume_mapping<alignof(bench_desc)>(ring, count * sizeof(bench_desc), 0);
+	if ((ring_dma & (alignof(bench_desc) - 1)) != 0)
+		__builtin_unreachable();
+	auto descs = ioview::coherent::try_view<ioview::slice<bench_desc>>(ring, ring_dma, count * sizeof(bench_desc)).value();
 	auto d = descs.try_at(index);
 	if (!d)
 		return d.error();

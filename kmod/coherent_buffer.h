@@ -152,10 +152,9 @@ public:
 	/// The view of the whole buffer, carrying its DMA address; precondition allocated().
 	view_type view() const noexcept
 	{
-		if constexpr (size_info::is_slice)
-			return view_type::from_handle({ cpu_, dma_ }, count_);
-		else
-			return view_type::from_handle({ cpu_, dma_ });
+		// dma_alloc_coherent() memory is page-aligned on both sides and bytes_ is the exact
+		// size, so the backend's checked constructor cannot refuse (or trap) here.
+		return ioview::coherent::try_view<T>(cpu_, dma_, bytes_).value();
 	}
 
 	/// The DMA address of the first byte (what dma_alloc_coherent() returned); 0 when empty.

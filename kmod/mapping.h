@@ -46,13 +46,9 @@ template <typename T> constexpr int mapping_length_error(unsigned long long len)
  */
 template <typename T> view<kmmio, T> whole_mapping_view(volatile void *base, usize len) noexcept
 {
-	using V = view<kmmio, T>;
-	if constexpr (known_size<T>::is_region)
-		return V::from_handle(base, len);
-	else if constexpr (known_size<T>::is_slice)
-		return V::from_handle(base, len / sizeof(typename ioview::detail::slice_element<T>::type));
-	else
-		return V::from_handle(base);
+	// Only the backend makes views of raw addresses; its checks passed in map(), so value()
+	// cannot trap here.
+	return kmmio::try_view<T>(base, len).value();
 }
 
 } // namespace ioview::kernel

@@ -384,14 +384,15 @@ verdict extended_view_refused(context &t)
 
 verdict shim_refuses_past_the_function(context &t)
 {
-	// A view built by hand that claims 4096 bytes of a 256-byte function
-	// (breaking the view's invariant on purpose): the shim still refuses
-	// every access past cfg_size, and the errors reach the caller, through
-	// the walk too.
+	// A view that claims 4096 bytes of a 256-byte function: the backend's
+	// raw constructor trusts the size it is given (kernel_config.h's views
+	// ask the PCI core instead), so this is what a wrong caller could make.
+	// The shim still refuses every access past cfg_size, and the errors
+	// reach the caller, through the walk too.
 	selftest_device edu(IOVIEW_DEVICE_EDU);
 	if (!edu)
 		return t.skip("%s", no_edu);
-	auto lying = view<kconfig, pci::extended_config>::from_handle({ edu.get(), 0 }, pci::extended_config_size);
+	auto lying = kconfig::try_view<pci::extended_config>(edu.get(), pci::extended_config_size).value();
 	auto r32 = lying.try_read32(0x100);
 	auto w8 = lying.try_write8(0xfff, 0);
 	auto r16 = lying.try_read16(0xfe);	// the last word inside: allowed

@@ -4,7 +4,7 @@
 // through them, for self-tests that must show a refused access never
 // reached the device.
 //
-//     auto bar = view<counting_mmio, regs>::from_handle(mapping.view().handle(), mapping.size());
+//     auto bar = counting_mmio::try_view<regs>(mapping.view().handle(), mapping.size()).value();
 //     counting_mmio_accessors::accesses = 0;
 //     auto r = bar.try_read32(past_the_end);          // -ERANGE
 //     if (counting_mmio_accessors::accesses != 0)

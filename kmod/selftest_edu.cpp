@@ -99,7 +99,7 @@ verdict liveness_returns_the_complement(context &t)
 template <typename Refusals> verdict refused_without_access(context &t, Refusals refusals)
 {
 	return on_edu_bar0<edu_bar0>(t, [&](bar_mapping<edu_bar0> &m) {
-		auto bar = view<counting_mmio, edu_bar0>::from_handle(m.view().handle(), m.size());
+		auto bar = counting_mmio::try_view<edu_bar0>(m.view().handle(), m.size()).value();
 
 		if (!bar.try_write32(edu_liveness, 0x600dcafe))
 			return t.fail("an in-range, aligned try_write32 was refused");

@@ -367,7 +367,7 @@ verdict bounds_errors_make_no_access(context &t)
 {
 	return on_bar2<bar2>(t, [&](bar_mapping<bar2> &m) {
 		constexpr usize huge = static_cast<usize>(-1);
-		auto bar = view<counting_mmio, bar2>::from_handle(m.view().handle(), m.size());
+		auto bar = counting_mmio::try_view<bar2>(m.view().handle(), m.size()).value();
 		auto cb = bar.at_offset<copy_block, copy_off>();
 		auto words = IOVIEW_PROJECT(cb, words);
 

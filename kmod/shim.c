@@ -86,6 +86,11 @@ void ioview_shim_pure_virtual_called(void)
 	BUG();
 }
 
+void ioview_shim_contract_violation(const char *what, int err)
+{
+	WARN(1, "%s (error %d)\n", what, err);
+}
+
 void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
 			const char *fmt, ...)
 {

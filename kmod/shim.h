@@ -59,6 +59,15 @@ void ioview_shim_kfree(const void *ptr);
 /* Reports a call through a pure virtual slot, then BUG()s. */
 void ioview_shim_pure_virtual_called(void);
 
+/*
+ * The library's contract-violation handler (IOVIEW_CONTRACT_HANDLER, see
+ * include/ioview/support.h): a broken precondition such as value() of a
+ * result that holds an error.  WARNs with @what and @err and returns; the
+ * library then hands out an all-zero value (a view of address 0), never
+ * the garbage the broken call would have used.
+ */
+void ioview_shim_contract_violation(const char *what, int err);
+
 /** enum ioview_log_level - kernel log level of a driver message */
 enum ioview_log_level {
 	IOVIEW_LOG_INFO = 1,	/* dev_info() */

@@ -12,7 +12,8 @@
  *
  * CPU accesses are those of sysmem: one volatile load or store of the access width, native byte
  * order, no CPU barrier; 64-bit accesses only where the target has them. The relaxed forms are
- * the same accesses. Copies between a view and normal memory are plain memory copies. Ordering
+ * the same accesses. Copies, block copies included, are made of those volatile accesses, so the
+ * compiler keeps every one of them even though the memory looks like ordinary RAM. Ordering
  * against the device is the caller's business (see doc/memory-order.md: the kernel's dma_wmb()
  * and dma_rmb(), or a non-relaxed MMIO access).
  *
@@ -91,14 +92,13 @@ struct coherent {
 	static void write64_relaxed(handle h, u64 v) noexcept { write64(h, v); }
 #endif
 
-	/**
-	 * @brief Block copy out of coherent memory: a plain memcpy (see block_copy_capable in
-	 * copy.h). Coherent memory needs no I/O accessors, so the compiler's or the kernel's
-	 * memcpy picks the widths.
+	/*
+	 * No block copy (copy_from/copy_to) on purpose: the device writes this memory behind the
+	 * compiler's back, and a plain memcpy lets the compiler merge two copies of a descriptor
+	 * into one, hoist a copy out of a polling loop or drop the first of two stores. Copies go
+	 * through the volatile accessors above instead, each at most 8 bytes (copy.h), so every
+	 * access the program asks for happens, once, in program order.
 	 */
-	static void copy_from(handle h, void *dst, usize n) noexcept { __builtin_memcpy(dst, h.cpu, n); }
-	/** @brief Block copy into coherent memory: a plain memcpy. */
-	static void copy_to(handle h, const void *src, usize n) noexcept { __builtin_memcpy(h.cpu, src, n); }
 
 	/**
 	 * @brief A view of an object the caller owns, which the device reaches at @p dma_addr.
@@ -119,7 +119,7 @@ struct coherent {
 	template <typename T> static view<coherent, T> view_of(T &object, u64 dma_addr) noexcept
 	{
 		return view<coherent, T>::from_handle(
-			{ const_cast<void *>(static_cast<const volatile void *>(&object)), dma_addr });
+			backend_key<coherent>{}, { const_cast<void *>(static_cast<const volatile void *>(&object)), dma_addr });
 	}
 
 	/**
@@ -149,7 +149,18 @@ struct coherent {
 			return result<view<coherent, T>>(fail(efault));
 		if ((dma_addr & (known_size<T>::min_align - 1)) != 0)
 			return result<view<coherent, T>>(fail(einval));
-		return detail::checked_view<coherent, T>({ cpu, dma_addr }, bytes);
+		return detail::checked_view<coherent, T>(backend_key<coherent>{}, { cpu, dma_addr }, bytes);
+	}
+
+	/** @brief The CPU side of @p v as a sysmem view; see the free to_sysmem(). */
+	template <typename T> static constexpr view<sysmem, T> to_sysmem(view<coherent, T> v) noexcept
+	{
+		if constexpr (known_size<T>::is_region)
+			return sysmem::adopt<T>(v.handle().cpu, v.size());
+		else if constexpr (known_size<T>::is_slice)
+			return sysmem::adopt<T>(v.handle().cpu, v.length());
+		else
+			return sysmem::adopt<T>(v.handle().cpu);
 	}
 };
 
@@ -199,12 +210,7 @@ template <typename T> [[nodiscard]] constexpr u64 dma_address(view<coherent, T> 
  */
 template <typename T> [[nodiscard]] constexpr view<sysmem, T> to_sysmem(view<coherent, T> v) noexcept
 {
-	if constexpr (known_size<T>::is_region)
-		return view<sysmem, T>::from_handle(v.handle().cpu, v.size());
-	else if constexpr (known_size<T>::is_slice)
-		return view<sysmem, T>::from_handle(v.handle().cpu, v.length());
-	else
-		return view<sysmem, T>::from_handle(v.handle().cpu);
+	return coherent::to_sysmem(v);
 }
 
 } // namespace ioview

@@ -407,7 +407,7 @@ template <config_accessors A> struct config_space {
 			return result<view<config_space, T>>(fail(efault));
 		if (bytes > pci::extended_config_size)
 			return result<view<config_space, T>>(fail(einval));
-		return detail::checked_view<config_space, T>(handle{ dev, 0 }, bytes);
+		return detail::checked_view<config_space, T>(backend_key<config_space>{}, handle{ dev, 0 }, bytes);
 	}
 
 private:
@@ -438,38 +438,29 @@ private:
 };
 
 namespace diag {
-template <typename T> struct not_a_config_space_view {
-	static_assert(detail::always_false<T>,
-		      "ioview: a capability walk needs a view of pci::normal_config or pci::extended_config; T is not "
-		      "one");
-	static constexpr bool ok = false;
-};
-template <typename T, usize Size> struct ext_walk_needs_extended_view {
-	static_assert(detail::always_false<T>,
-		      "ioview: the extended capability walk needs a view of pci::extended_config (4096 bytes); T "
-		      "guarantees only Size");
-	static constexpr bool ok = false;
-};
+template <typename T> struct not_a_config_space_view; // a capability walk needs a view of pci::normal_config or pci::extended_config
+template <typename T, typename Size> struct ext_walk_needs_extended_view; // the extended capability walk needs pci::extended_config (4096 bytes); T guarantees only this size
 } // namespace diag
 
 namespace detail {
-template <typename R> consteval bool check_config_region()
+template <typename R> consteval bool is_config_region()
 {
 	if constexpr (!is_region<R>)
-		return diag::not_a_config_space_view<R>::ok;
-	else if constexpr (!is_same<typename remove_cv_t<R>::tag, pci::config_tag>)
-		return diag::not_a_config_space_view<R>::ok;
+		return false;
 	else
-		return true;
+		return is_same<typename remove_cv_t<R>::tag, pci::config_tag>;
+}
+template <typename R> consteval bool check_config_region()
+{
+	return expect<is_config_region<R>(), diag::not_a_config_space_view<R>>();
 }
 template <typename R> consteval bool check_extended_region()
 {
-	if constexpr (!check_config_region<R>())
-		return false;
-	else if constexpr (known_size<R>::min_size < pci::extended_config_size)
-		return diag::ext_walk_needs_extended_view<R, known_size<R>::min_size>::ok;
+	if constexpr (!is_config_region<R>())
+		return check_config_region<R>();
 	else
-		return true;
+		return expect<(known_size<R>::min_size >= pci::extended_config_size),
+			      diag::ext_walk_needs_extended_view<R, diag::size<known_size<R>::min_size>>>();
 }
 } // namespace detail
 

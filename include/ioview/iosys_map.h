@@ -81,8 +81,20 @@ template <typename Io> struct iosys_map_backend {
 	static void write16(handle h, u16 v) noexcept requires capable<Io, 2> { write<2, false>(h, v); }
 	static void write32(handle h, u32 v) noexcept requires capable<Io, 4> { write<4, false>(h, v); }
 	static void write64(handle h, u64 v) noexcept requires(capable<Io, 8> && capable<sysmem, 8>) { write<8, false>(h, v); }
+	static u8 read8_relaxed(handle h) noexcept requires relaxed_capable<Io, 1> { return read<1, true>(h); }
+	static u16 read16_relaxed(handle h) noexcept requires relaxed_capable<Io, 2> { return read<2, true>(h); }
 	static u32 read32_relaxed(handle h) noexcept requires relaxed_capable<Io, 4> { return read<4, true>(h); }
+	static u64 read64_relaxed(handle h) noexcept requires(relaxed_capable<Io, 8> && capable<sysmem, 8>)
+	{
+		return read<8, true>(h);
+	}
+	static void write8_relaxed(handle h, u8 v) noexcept requires relaxed_capable<Io, 1> { write<1, true>(h, v); }
+	static void write16_relaxed(handle h, u16 v) noexcept requires relaxed_capable<Io, 2> { write<2, true>(h, v); }
 	static void write32_relaxed(handle h, u32 v) noexcept requires relaxed_capable<Io, 4> { write<4, true>(h, v); }
+	static void write64_relaxed(handle h, u64 v) noexcept requires(relaxed_capable<Io, 8> && capable<sysmem, 8>)
+	{
+		write<8, true>(h, v);
+	}
 
 	/**
 	 * @brief A view of T over I/O memory; the Io view's invariants carry over.
@@ -108,12 +120,13 @@ template <typename Io> struct iosys_map_backend {
 private:
 	template <typename T, typename V> static view<iosys_map_backend, T> wrap(handle h, V v) noexcept
 	{
+		constexpr backend_key<iosys_map_backend> key{};
 		if constexpr (known_size<T>::is_region)
-			return view<iosys_map_backend, T>::from_handle(h, v.size());
+			return view<iosys_map_backend, T>::from_handle(key, h, v.size());
 		else if constexpr (known_size<T>::is_slice)
-			return view<iosys_map_backend, T>::from_handle(h, v.length());
+			return view<iosys_map_backend, T>::from_handle(key, h, v.length());
 		else
-			return view<iosys_map_backend, T>::from_handle(h);
+			return view<iosys_map_backend, T>::from_handle(key, h);
 	}
 };
 

@@ -205,7 +205,7 @@ template <mmio_accessors A> struct mmio {
 	{
 		if (base == nullptr)
 			return result<view<mmio, T>>(fail(efault));
-		return detail::checked_view<mmio, T>(base, bytes);
+		return detail::checked_view<mmio, T>(backend_key<mmio>{}, base, bytes);
 	}
 };
 

@@ -51,46 +51,26 @@ inline constexpr field_access w1c = field_access::w1c;
 inline constexpr field_access rsvd_zero = field_access::rsvd_zero;
 
 namespace diag {
-template <typename Register, unsigned Hi, unsigned Lo, unsigned RegisterBits> struct field_out_of_range {
-	static_assert(detail::always_false<Register>,
-		      "ioview: field Hi:Lo of Register is reversed or past its RegisterBits bits");
-	static constexpr bool ok = false;
-};
-template <typename Register, unsigned HiA, unsigned LoA, unsigned HiB, unsigned LoB> struct fields_overlap {
-	static_assert(detail::always_false<Register>, "ioview: fields HiA:LoA and HiB:LoB of Register overlap");
-	static constexpr bool ok = false;
-};
-template <typename Register, unsigned Hi, unsigned Lo> struct field_not_writable {
-	static_assert(detail::always_false<Register>,
-		      "ioview: field Hi:Lo of Register is read-only or reserved and cannot be set");
-	static constexpr bool ok = false;
-};
-template <typename Register, typename Expected, typename Given> struct register_on_wrong_region {
-	static_assert(detail::always_false<Register>,
-		      "ioview: Register belongs to region Expected, not to Given");
-	static constexpr bool ok = false;
-};
-template <typename Register> struct register_without_field_list {
-	static_assert(detail::always_false<Register>,
-		      "ioview: Register must declare `static constexpr field_list<...> fields{}`");
-	static constexpr bool ok = false;
-};
+/* Bits hi:lo of a field, so a diagnostic reads `bits<7, 4>`. */
+template <unsigned Hi, unsigned Lo> struct bits {};
+template <unsigned N> struct register_bits {};
+
+template <typename Register, typename Bits, typename RegisterBits> struct field_out_of_range; // field hi:lo is reversed or past the register's width
+template <typename Register, typename BitsA, typename BitsB> struct fields_overlap; // two fields of the register's field_list share bits
+template <typename Register, typename Bits> struct field_not_writable; // the field is read-only or reserved: set() and try_set() do not exist for it
+template <typename Register, typename Expected, typename Given> struct register_on_wrong_region; // the register belongs to the Expected region type (tag), not to the view's
+template <typename Register> struct register_without_field_list; // a register must declare `static constexpr field_list<...> fields{}`
 } // namespace diag
 
 namespace detail {
 template <typename Self, unsigned Hi, unsigned Lo, unsigned Bits> consteval bool check_field_range()
 {
-	if constexpr (!(Lo <= Hi && Hi < Bits))
-		return diag::field_out_of_range<Self, Hi, Lo, Bits>::ok;
-	else
-		return true;
+	return expect<(Lo <= Hi && Hi < Bits),
+		      diag::field_out_of_range<Self, diag::bits<Hi, Lo>, diag::register_bits<Bits>>>();
 }
 template <typename Self, unsigned Hi, unsigned Lo, field_access A> consteval bool check_field_settable()
 {
-	if constexpr (A != field_access::rw && A != field_access::w1c)
-		return diag::field_not_writable<Self, Hi, Lo>::ok;
-	else
-		return true;
+	return expect<(A == field_access::rw || A == field_access::w1c), diag::field_not_writable<Self, diag::bits<Hi, Lo>>>();
 }
 } // namespace detail
 
@@ -139,10 +119,9 @@ template <auto... Fields> struct field_list {
 private:
 	template <typename A, typename B> static consteval bool pair_ok()
 	{
-		if constexpr ((A::mask & B::mask) != 0)
-			return diag::fields_overlap<typename A::register_type, A::hi, A::lo, B::hi, B::lo>::ok;
-		else
-			return true;
+		return detail::expect<(A::mask & B::mask) == 0,
+				      diag::fields_overlap<typename A::register_type, diag::bits<A::hi, A::lo>,
+							   diag::bits<B::hi, B::lo>>>();
 	}
 	template <typename A, typename... Rest> static consteval bool all_pairs_ok()
 	{
@@ -166,19 +145,18 @@ public:
 namespace detail {
 template <typename Self> consteval bool check_field_list()
 {
-	if constexpr (!requires { Self::fields; })
-		return diag::register_without_field_list<Self>::ok;
+	return expect<requires { Self::fields; }, diag::register_without_field_list<Self>>();
+}
+template <typename Expected, typename R> consteval bool same_region_tag()
+{
+	if constexpr (!is_region<R>)
+		return false;
 	else
-		return true;
+		return is_same<typename remove_cv_t<R>::tag, typename Expected::tag>;
 }
 template <typename Self, typename Expected, typename R> consteval bool check_register_region()
 {
-	if constexpr (!is_region<R>)
-		return diag::register_on_wrong_region<Self, Expected, R>::ok;
-	else if constexpr (!is_same<typename remove_cv_t<R>::tag, typename Expected::tag>)
-		return diag::register_on_wrong_region<Self, Expected, remove_cv_t<R>>::ok;
-	else
-		return true;
+	return expect<same_region_tag<Expected, R>(), diag::register_on_wrong_region<Self, Expected, remove_cv_t<R>>>();
 }
 } // namespace detail
 

@@ -196,6 +196,47 @@ template <byte_order Order, typename U> [[nodiscard]] constexpr U convert_order(
 ///@}
 
 /**
+ * @name Broken preconditions.
+ *
+ * A few operations have a precondition the library cannot turn into an error value without
+ * handing out something unusable: result<T>::value() on a result that holds an error, and a
+ * backend constructing a view whose size is below its type's minimum. They end in
+ * detail::contract_violation(), which never returns. In userspace (and in any build that does
+ * not say otherwise) it is `__builtin_trap()`: the process dies with SIGILL at the faulty call,
+ * under a debugger or a sanitizer alike. A build may define `IOVIEW_CONTRACT_HANDLER` to the
+ * name of an `extern "C"` function `void handler(const char *what, int err)`; the kernel module
+ * does, and its handler WARNs with @p what. If a handler returns, the operation yields an
+ * all-zero value instead (a view of address 0, whose first access faults at once) rather than
+ * bytes left over from an error path. Either way no access goes through a garbage handle.
+ */
+///@{
+#ifdef IOVIEW_CONTRACT_HANDLER
+extern "C" void IOVIEW_CONTRACT_HANDLER(const char *what, int err);
+#endif
+
+namespace detail {
+#ifdef IOVIEW_CONTRACT_HANDLER
+/*
+ * The handler reports and returns (the kernel's WARNs): the caller then hands out an all-zero
+ * value, a view of address 0, instead of the one it was asked for. Not noreturn because a
+ * kernel handler that BUG()s is a dead end objtool only accepts from its own list of names.
+ */
+[[gnu::cold]] inline void contract_violation(const char *what, int err) noexcept
+{
+	IOVIEW_CONTRACT_HANDLER(what, err);
+}
+#else
+[[noreturn]] [[gnu::cold]] inline void contract_violation(const char *what, int err) noexcept
+{
+	(void)what;
+	(void)err;
+	__builtin_trap();
+}
+#endif
+} // namespace detail
+///@}
+
+/**
  * @brief A failed outcome: a negative errno value, convertible to any result<T> and to status.
  *
  * Create it with fail().
@@ -242,8 +283,26 @@ private:
 /**
  * @brief A value of type T or a negative errno.
  *
- * Invariant: exactly one of the two is present; value() may be called only when ok().
- * T must be trivially copyable, so result<T> is too and needs no destructor.
+ * Invariant: exactly one of the two is present. T must be trivially copyable, so result<T> is
+ * too and needs no destructor.
+ *
+ * value() checks: on a result that holds an error it does not return a T made of whatever
+ * bytes are there (for a view, a handle to a garbage address) but ends in a contract violation
+ * (see above). The pattern to write is check, then take:
+ *
+ * ```cpp
+ * ioview::status clear_slot(ioview::view<ioview::sysmem, ioview::u32[8]> slots, ioview::usize i)
+ * {
+ *         auto slot = slots.try_at(i);
+ *         if (!slot)
+ *                 return slot.to_status();   // -ERANGE: nothing was accessed
+ *         slot.value().write_val(0);         // checked above, so value() cannot trap
+ *         return ioview::status::success();
+ * }
+ * ```
+ *
+ * After such a check the compiler knows the error is 0 and drops value()'s own test, so the
+ * pattern costs what the check costs. value_or() never traps.
  *
  * Example:
  * ```cpp
@@ -260,15 +319,22 @@ template <typename T> class [[nodiscard]] result {
 
 public:
 	constexpr result(T v) noexcept : value_(v), err_(0) {}
-	constexpr result(failure f) noexcept : none_(), err_(f.code) {}
+	constexpr result(failure f) noexcept : none_{}, err_(f.code) {}
 
 	/** @brief True when a value is present. */
 	constexpr bool ok() const noexcept { return err_ == 0; }
 	constexpr explicit operator bool() const noexcept { return ok(); }
 	/** @brief 0 when a value is present, else the negative errno. */
 	constexpr int error() const noexcept { return err_; }
-	/** @brief The value; precondition ok(). */
-	constexpr T value() const noexcept { return value_; }
+	/** @brief The value; on an error, a contract violation instead (never a garbage T). */
+	constexpr T value() const noexcept
+	{
+		if (err_ != 0) {
+			detail::contract_violation("ioview: value() of a result that holds an error", err_);
+			return bit_cast<T>(none_);	// only if the handler returned: zeros, never stale bytes
+		}
+		return value_;
+	}
 	/** @brief The value, or @p fallback on error. */
 	constexpr T value_or(T fallback) const noexcept { return ok() ? value_ : fallback; }
 	/** @brief Drop the value, keep the outcome. */
@@ -277,7 +343,7 @@ public:
 private:
 	union {
 		T value_;
-		char none_;
+		unsigned char none_[sizeof(T)];	// all zero while an error is held
 	};
 	int err_;
 };
@@ -321,50 +387,98 @@ concept plain_data = detail::plain_data_check<detail::remove_cv_t<T>>::value &&
 		     __has_unique_object_representations(detail::remove_cv_t<T>);
 
 /**
- * @brief Diagnostics whose template arguments carry the numbers at fault.
+ * @brief Compile-time diagnostics whose first error line names the type and numbers at fault.
  *
- * A static_assert message cannot print numbers, so each check instantiates one of these; the
- * compiler's "in instantiation of" line then shows the type, offset and size.
+ * A static_assert message cannot print numbers, and a failing static_assert inside a helper is
+ * followed by a second, empty error for the caller's assert. Instead each check names an
+ * incomplete diagnostic type, e.g. `ioview::diag::access_out_of_bounds<ioview::region<16>,
+ * ioview::diag::offset<16>, ioview::diag::size<4>, ioview::diag::limit<16>>`, and makes the
+ * compiler derive from it: the one error is "invalid use of incomplete type" followed by that
+ * type, and the note that follows quotes its declaration, whose comment says what to do.
  */
 namespace diag {
-template <typename T, usize Offset, usize Size, usize Limit> struct out_of_bounds {
-	static_assert(detail::always_false<T>,
-		      "ioview: access [Offset, Offset + Size) lies outside the Limit bytes of T");
-	static constexpr bool ok = false;
-};
-template <typename T, usize Offset, usize Align> struct misaligned {
-	static_assert(detail::always_false<T>,
-		      "ioview: Offset is not a multiple of the alignment Align required here");
-	static constexpr bool ok = false;
-};
-template <typename T, usize Index, usize Length> struct index_out_of_bounds {
-	static_assert(detail::always_false<T>, "ioview: constant Index is not below Length of array T");
-	static constexpr bool ok = false;
-};
+/** @name Number tags, so that a diagnostic reads `offset<16>, size<4>` instead of bare numbers. */
+///@{
+template <usize N> struct offset {};
+template <usize N> struct size {};
+template <usize N> struct limit {};
+template <usize N> struct alignment {};
+template <usize N> struct index {};
+template <usize N> struct length {};
+///@}
+
+template <typename T, typename Offset, typename Size, typename Limit> struct access_out_of_bounds; // [offset, offset + size) ends past the limit bytes of T; use a try_ form for a runtime offset
+template <typename T, typename Offset, typename Alignment> struct misaligned_offset; // offset is not a multiple of the alignment this access needs
+template <typename T, typename Index, typename Length> struct index_out_of_bounds; // constant index is not below the length of array T
 } // namespace diag
 
 namespace detail {
-/* Evaluates to true or instantiates the diagnostic that names the numbers. */
+template <bool Ok, typename Diagnostic> struct require {};
+/* Instantiated only when a check fails: deriving from the incomplete diagnostic is the error. */
+template <typename Diagnostic> struct require<false, Diagnostic> : Diagnostic {};
+
+/*
+ * Ok, after a compile error naming Diagnostic if Ok is false. Used as
+ * static_assert(detail::expect<...>()), which adds no second error of its own; code after a
+ * failed check tests the condition again (if constexpr) so that the one error stays alone.
+ */
+template <bool Ok, typename Diagnostic> consteval bool expect()
+{
+	(void)require<Ok, Diagnostic>{};
+	return true;
+}
+
+/* A condition and the diagnostic that names it; naming the diagnostic instantiates nothing. */
+template <bool Ok, typename Diagnostic> struct check {
+	static constexpr bool ok = Ok;
+	using diagnostic = Diagnostic;
+};
+
+/*
+ * The checks of one operation, in order: only the first failing one is reported, so a mistake
+ * that breaks several rules (a u64 on a 4-aligned config view) still reads as one error.
+ */
+template <typename First, typename... Rest> consteval bool expect_all()
+{
+	if constexpr (!First::ok)
+		return expect<false, typename First::diagnostic>();
+	else if constexpr (sizeof...(Rest) == 0)
+		return true;
+	else
+		return expect_all<Rest...>();
+}
+
+/* Whether every check passes; code after a static_assert(expect_all<...>()) branches on it. */
+template <typename... Checks> inline constexpr bool all_ok = (Checks::ok && ...);
+
+template <typename T, usize Offset, usize Size, usize Limit>
+using bounds_check = check<!(Offset > Limit || Size > Limit - Offset),
+			   diag::access_out_of_bounds<T, diag::offset<Offset>, diag::size<Size>, diag::limit<Limit>>>;
+template <typename T, usize Offset, usize Align>
+using aligned_check = check<Offset % Align == 0, diag::misaligned_offset<T, diag::offset<Offset>, diag::alignment<Align>>>;
+
+/* A value of type R for a branch only compiled after a check already failed; never runs. */
+template <typename R> [[noreturn]] R unreachable_after_error() noexcept
+{
+	__builtin_trap();
+}
+/* Always an error naming Diagnostic; for a branch that must not be instantiated. */
+template <typename Diagnostic> consteval bool reject()
+{
+	return expect<false, Diagnostic>();
+}
+
 template <typename T, usize Offset, usize Size, usize Limit> consteval bool check_bounds()
 {
-	if constexpr (Offset > Limit || Size > Limit - Offset)
-		return diag::out_of_bounds<T, Offset, Size, Limit>::ok;
-	else
-		return true;
+	return expect_all<bounds_check<T, Offset, Size, Limit>>();
 }
 template <typename T, usize Offset, usize Align> consteval bool check_aligned()
 {
-	if constexpr (Offset % Align != 0)
-		return diag::misaligned<T, Offset, Align>::ok;
-	else
-		return true;
+	return expect_all<aligned_check<T, Offset, Align>>();
 }
 template <typename T, usize Index, usize Length> consteval bool check_index()
 {
-	if constexpr (Index >= Length)
-		return diag::index_out_of_bounds<T, Index, Length>::ok;
-	else
-		return true;
+	return expect<(Index < Length), diag::index_out_of_bounds<T, diag::index<Index>, diag::length<Length>>>();
 }
 } // namespace detail
 

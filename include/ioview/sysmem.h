@@ -28,6 +28,8 @@
 
 namespace ioview {
 
+struct coherent;
+
 /**
  * @brief The system-memory backend. Handle: a plain pointer.
  *
@@ -77,7 +79,8 @@ struct sysmem {
 	 */
 	template <typename T> static view<sysmem, T> view_of(T &object) noexcept
 	{
-		return view<sysmem, T>::from_handle(const_cast<void *>(static_cast<const volatile void *>(&object)));
+		return view<sysmem, T>::from_handle(backend_key<sysmem>{},
+						    const_cast<void *>(static_cast<const volatile void *>(&object)));
 	}
 
 	/**
@@ -93,7 +96,15 @@ struct sysmem {
 	{
 		if (base == nullptr)
 			return result<view<sysmem, T>>(fail(efault));
-		return detail::checked_view<sysmem, T>(base, bytes);
+		return detail::checked_view<sysmem, T>(backend_key<sysmem>{}, base, bytes);
+	}
+
+private:
+	/* coherent::to_sysmem(): a coherent view's CPU side is system memory with the same invariants. */
+	friend struct coherent;
+	template <typename T, typename... Extent> static view<sysmem, T> adopt(void *cpu, Extent... extent) noexcept
+	{
+		return view<sysmem, T>::from_handle(backend_key<sysmem>{}, cpu, extent...);
 	}
 };
 

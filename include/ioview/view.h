@@ -143,114 +143,81 @@ using read_result_t = detail::conditional_t<fallible<B>, result<T>, T>;
 template <typename B> using write_result_t = detail::conditional_t<fallible<B>, status, void>;
 
 namespace diag {
-template <typename Backend, usize Bytes> struct backend_lacks_access_width {
-	static_assert(detail::always_false<Backend>, "ioview: Backend has no accessor of Bytes bytes");
-	static constexpr bool ok = false;
-};
-template <typename Backend, usize Bytes> struct backend_lacks_relaxed_access {
-	static_assert(detail::always_false<Backend>, "ioview: Backend has no relaxed accessor of Bytes bytes");
-	static constexpr bool ok = false;
-};
-template <typename T> struct write_through_read_only_view {
-	static_assert(detail::always_false<T>, "ioview: cannot write through a read-only view of T");
-	static constexpr bool ok = false;
-};
-template <typename T> struct not_a_scalar {
-	static_assert(detail::always_false<T>,
-		      "ioview: read_val/write_val need a naturally aligned plain-data T of 1, 2, 4 or 8 "
-		      "bytes; use copy_read/copy_write for larger types");
-	static constexpr bool ok = false;
-};
-template <typename T> struct untyped_access_on_typed_view {
-	static_assert(detail::always_false<T>,
-		      "ioview: untyped read8..read64/write8..write64 exist only on region views; T is typed "
-		      "(project to the field and use read_val/write_val)");
-	static constexpr bool ok = false;
-};
-template <typename T, usize BaseAlign, usize Needed> struct base_underaligned {
-	static_assert(detail::always_false<T>,
-		      "ioview: the base of a view of T is only guaranteed BaseAlign-aligned, the access needs "
-		      "Needed; use the try_ form or a more aligned type");
-	static constexpr bool ok = false;
-};
-template <typename T> struct not_an_array {
-	static_assert(detail::always_false<T>, "ioview: indexing needs a view of an array or slice; T is neither");
-	static constexpr bool ok = false;
-};
-template <typename T> struct needs_runtime_check {
-	static_assert(detail::always_false<T>,
-		      "ioview: the length of slice T is known only at run time; use try_at/try_subrange");
-	static constexpr bool ok = false;
-};
-template <typename T> struct not_plain_data {
-	static_assert(detail::always_false<T>,
-		      "ioview: T is not plain data (every bit pattern valid, no padding); "
-		      "specialize ioview::enable_plain_data if it is");
-	static constexpr bool ok = false;
-};
+template <usize N> struct width {};
+template <usize N> struct base_alignment {};
+template <usize N> struct needed_alignment {};
+
+template <typename Backend, typename Width> struct backend_lacks_access_width; // Backend has no accessor of this many bytes
+template <typename Backend, typename Width> struct backend_lacks_relaxed_access; // Backend has no relaxed accessor of this many bytes
+template <typename T> struct write_through_read_only_view; // T is const: the view was made read-only (as_const, a const target) and cannot write
+template <typename T> struct read_val_needs_scalar; // read_val/write_val move a naturally aligned plain-data T of 1, 2, 4 or 8 bytes; use copy_read/copy_write for larger types
+template <typename T> struct untyped_access_needs_region_view; // read8..read64/write8..write64 exist only on region views; project to the field and use read_val/write_val
+template <typename T, typename BaseAlignment, typename NeededAlignment> struct base_underaligned; // a view of T is only guaranteed base_alignment; use the try_ form or a more aligned region type
+template <typename T> struct not_an_array; // at/try_at/subrange need a view of an array or slice
+template <typename T> struct slice_index_needs_try_at; // a slice's length is known only at run time: use try_at/try_subrange
+template <typename T> struct not_plain_data; // views, copies and casts need plain data (every bit pattern valid, no padding): specialize ioview::enable_plain_data if T is
 } // namespace diag
 
 namespace detail {
+template <typename B, usize W>
+using capable_check = check<capable<B, W>, diag::backend_lacks_access_width<B, diag::width<W>>>;
+template <typename B, usize W>
+using relaxed_capable_check = check<relaxed_capable<B, W>, diag::backend_lacks_relaxed_access<B, diag::width<W>>>;
+template <typename B, usize W, bool Relaxed>
+using width_check = conditional_t<Relaxed, relaxed_capable_check<B, W>, capable_check<B, W>>;
+template <typename T> using writable_check = check<!is_const<T>, diag::write_through_read_only_view<T>>;
+template <typename T> using scalar_check = check<io_scalar<remove_cv_t<T>>, diag::read_val_needs_scalar<T>>;
+template <typename T> using region_check = check<is_region<T>, diag::untyped_access_needs_region_view<T>>;
+template <typename T, usize Needed>
+using base_align_check = check<(known_size<T>::min_align >= Needed),
+			       diag::base_underaligned<T, diag::base_alignment<known_size<T>::min_align>,
+						       diag::needed_alignment<Needed>>>;
+template <typename T> using plain_check = check<plain_data<T>, diag::not_plain_data<T>>;
+
 template <typename B, usize W> consteval bool check_capable()
 {
-	if constexpr (!capable<B, W>)
-		return diag::backend_lacks_access_width<B, W>::ok;
-	else
-		return true;
+	return expect_all<capable_check<B, W>>();
 }
 template <typename B, usize W> consteval bool check_relaxed_capable()
 {
-	if constexpr (!relaxed_capable<B, W>)
-		return diag::backend_lacks_relaxed_access<B, W>::ok;
-	else
-		return true;
+	return expect_all<relaxed_capable_check<B, W>>();
 }
 template <typename T> consteval bool check_writable()
 {
-	if constexpr (is_const<T>)
-		return diag::write_through_read_only_view<T>::ok;
-	else
-		return true;
-}
-template <typename T> consteval bool check_scalar()
-{
-	if constexpr (!io_scalar<remove_cv_t<T>>)
-		return diag::not_a_scalar<T>::ok;
-	else
-		return true;
-}
-template <typename T> consteval bool check_region()
-{
-	if constexpr (!is_region<T>)
-		return diag::untyped_access_on_typed_view<T>::ok;
-	else
-		return true;
-}
-template <typename T, usize Needed> consteval bool check_base_align()
-{
-	if constexpr (known_size<T>::min_align < Needed)
-		return diag::base_underaligned<T, known_size<T>::min_align, Needed>::ok;
-	else
-		return true;
+	return expect_all<writable_check<T>>();
 }
 template <typename T> consteval bool check_plain()
 {
-	if constexpr (!plain_data<T>)
-		return diag::not_plain_data<T>::ok;
-	else
+	return expect_all<plain_check<T>>();
+}
+/* What a view may target: a region (plain bytes), or plain data, element-wise for a slice. */
+template <typename T> consteval bool check_viewable()
+{
+	if constexpr (is_region<T>)
 		return true;
+	else if constexpr (is_slice<T>)
+		return check_plain<typename slice_element<T>::type>();
+	else
+		return check_plain<T>();
 }
 
-/* One access of W bytes through the backend, returning its raw result type. */
+/*
+ * One access of W bytes through the backend, returning its raw result type. A missing accessor
+ * was already diagnosed by check_capable()/check_relaxed_capable(); the fallback keeps that the
+ * only error.
+ */
 template <typename B, usize W, bool Relaxed> inline auto backend_read(typename B::handle h)
 {
+	using missing = read_result_t<B, uint_of_size_t<W>>;
 	if constexpr (Relaxed) {
-		if constexpr (W == 1) return B::read8_relaxed(h);
+		if constexpr (!relaxed_capable<B, W>) return unreachable_after_error<missing>();
+		else if constexpr (W == 1) return B::read8_relaxed(h);
 		else if constexpr (W == 2) return B::read16_relaxed(h);
 		else if constexpr (W == 4) return B::read32_relaxed(h);
 		else return B::read64_relaxed(h);
 	} else {
-		if constexpr (W == 1) return B::read8(h);
+		if constexpr (!capable<B, W>) return unreachable_after_error<missing>();
+		else if constexpr (W == 1) return B::read8(h);
 		else if constexpr (W == 2) return B::read16(h);
 		else if constexpr (W == 4) return B::read32(h);
 		else return B::read64(h);
@@ -259,13 +226,16 @@ template <typename B, usize W, bool Relaxed> inline auto backend_read(typename B
 template <typename B, usize W, bool Relaxed>
 inline auto backend_write(typename B::handle h, uint_of_size_t<W> v)
 {
+	using missing = write_result_t<B>;
 	if constexpr (Relaxed) {
-		if constexpr (W == 1) return B::write8_relaxed(h, v);
+		if constexpr (!relaxed_capable<B, W>) return unreachable_after_error<missing>();
+		else if constexpr (W == 1) return B::write8_relaxed(h, v);
 		else if constexpr (W == 2) return B::write16_relaxed(h, v);
 		else if constexpr (W == 4) return B::write32_relaxed(h, v);
 		else return B::write64_relaxed(h, v);
 	} else {
-		if constexpr (W == 1) return B::write8(h, v);
+		if constexpr (!capable<B, W>) return unreachable_after_error<missing>();
+		else if constexpr (W == 1) return B::write8(h, v);
 		else if constexpr (W == 2) return B::write16(h, v);
 		else if constexpr (W == 4) return B::write32(h, v);
 		else return B::write64(h, v);
@@ -273,27 +243,52 @@ inline auto backend_write(typename B::handle h, uint_of_size_t<W> v)
 }
 
 /*
- * Typed scalar read: the backend returns a CPU value decoded from its byte order; turning it
- * back into memory representation makes read_val<T>() equal to what a byte copy of T gives.
+ * The byte-order rule of typed scalar access (doc/memory-order.md, "Byte order"):
+ * - an integer (u8..u64, s8..s64) is a number in the backend's device order, the same number the
+ *   untyped accessor of that width returns (readl() for a little-endian MMIO backend);
+ * - any other plain data (le32, be16, a small struct) is bytes: read_val() returns what a byte
+ *   copy of it gives, so le32::get() and copy_read() agree with it whatever the backend's order.
  */
-template <typename B, typename T, bool Relaxed> inline read_result_t<B, T> scalar_read(typename B::handle h)
+template <typename T> inline constexpr bool is_number = is_integer<T>;
+
+template <typename B, typename T, typename W> constexpr T from_backend(W v) noexcept
+{
+	if constexpr (is_number<T>)
+		return bit_cast<T>(v);
+	else
+		return bit_cast<T>(convert_order<B::order>(v));
+}
+template <typename B, typename T> constexpr uint_of_size_t<sizeof(T)> to_backend(T value) noexcept
 {
 	using W = uint_of_size_t<sizeof(T)>;
-	if constexpr (fallible<B>) {
+	if constexpr (is_number<T>)
+		return bit_cast<W>(value);
+	else
+		return convert_order<B::order>(bit_cast<W>(value));
+}
+
+template <typename B, typename T, bool Relaxed> inline read_result_t<B, T> scalar_read(typename B::handle h)
+{
+	if constexpr (!io_scalar<T>) {
+		return unreachable_after_error<read_result_t<B, T>>(); // scalar_check reported it
+	} else if constexpr (fallible<B>) {
+		using W = uint_of_size_t<sizeof(T)>;
 		result<W> r = backend_read<B, sizeof(T), Relaxed>(h);
 		if (!r)
 			return failure{ r.error() };
-		return bit_cast<T>(convert_order<B::order>(r.value()));
+		return from_backend<B, T>(r.value());
 	} else {
-		W raw = backend_read<B, sizeof(T), Relaxed>(h);
-		return bit_cast<T>(convert_order<B::order>(raw));
+		uint_of_size_t<sizeof(T)> raw = backend_read<B, sizeof(T), Relaxed>(h);
+		return from_backend<B, T>(raw);
 	}
 }
 template <typename B, typename T, bool Relaxed>
 inline write_result_t<B> scalar_write(typename B::handle h, T value)
 {
-	using W = uint_of_size_t<sizeof(T)>;
-	return backend_write<B, sizeof(T), Relaxed>(h, convert_order<B::order>(bit_cast<W>(value)));
+	if constexpr (!io_scalar<T>)
+		return unreachable_after_error<write_result_t<B>>(); // scalar_check reported it
+	else
+		return backend_write<B, sizeof(T), Relaxed>(h, to_backend<B>(value));
 }
 
 constexpr bool is_aligned(uptr addr, usize align)
@@ -312,6 +307,36 @@ struct member_projection_key {
 	explicit constexpr member_projection_key() = default;
 };
 } // namespace detail
+
+/**
+ * @brief Proof that the code making a view out of a raw handle is backend B's own.
+ *
+ * Only B can construct one: the constructor is private and B its one friend. view::from_handle()
+ * takes it, so a driver cannot wrap an arbitrary pointer, a shortened size or the handle of a
+ * read-only view into a new view; it goes through the backend's checked constructors (try_view,
+ * view_of, an owner's view()) or through projection, which keeps the invariants by construction.
+ *
+ * ```cpp
+ * struct window_backend {
+ *         using handle = ioview::u32 *;
+ *         static constexpr ioview::byte_order order = ioview::byte_order::native;
+ *         static ioview::uptr address(handle h) { return reinterpret_cast<ioview::uptr>(h); }
+ *         static handle offset(handle h, ioview::usize n) { return h + n / 4; }
+ *         static ioview::u32 read32(handle h) { return *h; }
+ *         static void write32(handle h, ioview::u32 v) { *h = v; }
+ *         // The backend's own constructor: the array reference proves 16 bytes.
+ *         static auto of(ioview::u32 (&words)[4])
+ *         {
+ *                 return ioview::view<window_backend, ioview::region<16>>::from_handle(
+ *                         ioview::backend_key<window_backend>{}, words, sizeof(words));
+ *         }
+ * };
+ * ```
+ */
+template <typename B> class backend_key {
+	friend B;
+	constexpr backend_key() noexcept {}
+};
 
 /**
  * @brief A typed handle to a T in backend B's address space.
@@ -338,6 +363,7 @@ struct member_projection_key {
  */
 template <typename B, typename T> class view {
 	static_assert(backend<B>, "ioview: B does not satisfy the backend concept");
+	static_assert(detail::check_viewable<T>());
 	using size_info = known_size<T>;
 	struct no_extent {};
 	using extent_type = detail::conditional_t<size_info::is_dynamic, usize, no_extent>;
@@ -348,22 +374,35 @@ public:
 	using handle_type = typename B::handle;
 
 	/**
-	 * @brief Wrap a backend handle of a fixed-size T. Precondition: the invariants above hold.
+	 * @brief Wrap a backend handle of a fixed-size T; for backend B's own constructors only.
 	 *
-	 * Backends call this after checking; drivers use the backend's constructors instead.
+	 * Precondition, which B vouches for by holding the key: @p h names sizeof(T) bytes aligned
+	 * to known_size<T>::min_align that stay valid while the view is used. Drivers use the
+	 * backend's checked constructors instead.
 	 */
-	static constexpr view from_handle(handle_type h) noexcept
+	static constexpr view from_handle(backend_key<B>, handle_type h) noexcept
 		requires(!size_info::is_dynamic)
 	{
 		return view(h, no_extent{});
 	}
 	/**
-	 * @brief Wrap a handle of a region (@p extent = bytes) or slice (@p extent = elements).
-	 * Precondition: the invariants above hold.
+	 * @brief Wrap a handle of a region (@p extent = bytes) or slice (@p extent = elements); for
+	 * backend B's own constructors only.
+	 *
+	 * The extent is checked here, whoever calls: a region below its minimum size or not a
+	 * multiple of 4 is a contract violation (see support.h), never a view that reaches past the
+	 * real bytes. Alignment remains B's to check (detail::checked_view does).
 	 */
-	static constexpr view from_handle(handle_type h, usize extent) noexcept
+	static constexpr view from_handle(backend_key<B>, handle_type h, usize extent) noexcept
 		requires(size_info::is_dynamic)
 	{
+		if constexpr (size_info::is_region) {
+			if (extent < size_info::min_size || extent % 4 != 0) {
+				detail::contract_violation("ioview: region view over fewer bytes than its minimum",
+							   -einval);
+				return view(handle_type{}, size_info::min_size); // handler returned: address 0
+			}
+		}
 		return view(h, extent);
 	}
 
@@ -391,16 +430,16 @@ public:
 		else if constexpr (detail::array_traits<T>::is_array)
 			return detail::array_traits<T>::length;
 		else
-			static_assert(detail::always_false<T>, "ioview: length() needs an array or slice view");
+			static_assert(detail::reject<diag::not_an_array<T>>());
 	}
 
 	/** @brief The same location, read-only: writes through the result do not compile. */
 	constexpr view<B, const T> as_const() const noexcept
 	{
 		if constexpr (size_info::is_dynamic)
-			return view<B, const T>::from_handle(h_, extent_);
+			return view<B, const T>::project(h_, extent_);
 		else
-			return view<B, const T>::from_handle(h_);
+			return view<B, const T>::project(h_);
 	}
 
 	/* --- Projection ---------------------------------------------------------------------- */
@@ -418,13 +457,13 @@ public:
 	template <usize I> constexpr auto at() const noexcept
 	{
 		if constexpr (size_info::is_slice) {
-			static_assert(diag::needs_runtime_check<T>::ok);
+			static_assert(detail::reject<diag::slice_index_needs_try_at<T>>());
 		} else if constexpr (!detail::array_traits<T>::is_array) {
-			static_assert(diag::not_an_array<T>::ok);
+			static_assert(detail::reject<diag::not_an_array<T>>());
 		} else {
 			using E = typename detail::array_traits<T>::element;
 			static_assert(detail::check_index<T, I, detail::array_traits<T>::length>());
-			return view<B, E>::from_handle(B::offset(h_, I * sizeof(E)));
+			return view<B, E>::project(B::offset(h_, I * sizeof(E)));
 		}
 	}
 
@@ -451,15 +490,15 @@ public:
 			using R = result<view<B, E>>;
 			if (i >= extent_)
 				return R(fail(erange));
-			return R(view<B, E>::from_handle(B::offset(h_, i * sizeof(E))));
+			return R(view<B, E>::project(B::offset(h_, i * sizeof(E))));
 		} else if constexpr (detail::array_traits<T>::is_array) {
 			using E = typename detail::array_traits<T>::element;
 			using R = result<view<B, E>>;
 			if (i >= detail::array_traits<T>::length)
 				return R(fail(erange));
-			return R(view<B, E>::from_handle(B::offset(h_, i * sizeof(E))));
+			return R(view<B, E>::project(B::offset(h_, i * sizeof(E))));
 		} else {
-			static_assert(diag::not_an_array<T>::ok);
+			static_assert(detail::reject<diag::not_an_array<T>>());
 		}
 	}
 
@@ -470,15 +509,15 @@ public:
 	template <usize Off, usize Len> constexpr auto subrange() const noexcept
 	{
 		if constexpr (size_info::is_slice) {
-			static_assert(diag::needs_runtime_check<T>::ok);
+			static_assert(detail::reject<diag::slice_index_needs_try_at<T>>());
 		} else if constexpr (!detail::array_traits<T>::is_array) {
-			static_assert(diag::not_an_array<T>::ok);
+			static_assert(detail::reject<diag::not_an_array<T>>());
 		} else {
 			using E = typename detail::array_traits<T>::element;
 			constexpr usize n = detail::array_traits<T>::length;
 			static_assert(detail::check_bounds<T, Off * sizeof(E), Len * sizeof(E), n * sizeof(E)>());
 			using sub = detail::copy_const_t<E, detail::remove_cv_t<E>[Len]>;
-			return view<B, sub>::from_handle(B::offset(h_, Off * sizeof(E)));
+			return view<B, sub>::project(B::offset(h_, Off * sizeof(E)));
 		}
 	}
 
@@ -494,9 +533,9 @@ public:
 			using R = result<view<B, S>>;
 			if (!detail::range_fits(off, len, length()))
 				return R(fail(erange));
-			return R(view<B, S>::from_handle(B::offset(h_, off * sizeof(E)), len));
+			return R(view<B, S>::project(B::offset(h_, off * sizeof(E)), len));
 		} else {
-			static_assert(diag::not_an_array<T>::ok);
+			static_assert(detail::reject<diag::not_an_array<T>>());
 		}
 	}
 
@@ -513,12 +552,11 @@ public:
 	 */
 	template <typename U, usize Off> constexpr auto at_offset() const noexcept
 	{
-		static_assert(detail::check_region<T>());
-		static_assert(detail::check_plain<U>());
-		static_assert(detail::check_bounds<T, Off, sizeof(U), size_info::min_size>());
-		static_assert(detail::check_aligned<T, Off, alignof(U)>());
-		static_assert(detail::check_base_align<T, alignof(U)>());
-		return view<B, detail::copy_const_t<T, U>>::from_handle(B::offset(h_, Off));
+		static_assert(detail::expect_all<detail::region_check<T>, detail::plain_check<U>,
+						 detail::bounds_check<T, Off, sizeof(U), size_info::min_size>,
+						 detail::aligned_check<T, Off, alignof(U)>,
+						 detail::base_align_check<T, alignof(U)>>());
+		return view<B, detail::copy_const_t<T, U>>::project(B::offset(h_, Off));
 	}
 
 	/**
@@ -528,15 +566,14 @@ public:
 	 */
 	template <typename U> constexpr auto try_at_offset(usize off) const noexcept
 	{
-		static_assert(detail::check_region<T>());
-		static_assert(detail::check_plain<U>());
+		static_assert(detail::expect_all<detail::region_check<T>, detail::plain_check<U>>());
 		using V = view<B, detail::copy_const_t<T, U>>;
 		if (!detail::range_fits(off, sizeof(U), extent_))
 			return result<V>(fail(erange));
 		handle_type h = B::offset(h_, off);
 		if (!detail::is_aligned(B::address(h), alignof(U)))
 			return result<V>(fail(einval));
-		return result<V>(V::from_handle(h));
+		return result<V>(V::project(h));
 	}
 
 	/**
@@ -553,12 +590,11 @@ public:
 	 */
 	template <typename R, usize Off> constexpr auto region_at() const noexcept
 	{
-		static_assert(detail::check_region<T>());
 		static_assert(detail::is_region<R>, "ioview: region_at needs a region type R");
-		static_assert(detail::check_bounds<T, Off, R::min_size, size_info::min_size>());
-		static_assert(detail::check_aligned<T, Off, R::align>());
-		static_assert(detail::check_base_align<T, R::align>());
-		return view<B, detail::copy_const_t<T, R>>::from_handle(B::offset(h_, Off), R::min_size);
+		static_assert(detail::expect_all<detail::region_check<T>,
+						 detail::bounds_check<T, Off, R::min_size, size_info::min_size>,
+						 detail::aligned_check<T, Off, R::align>, detail::base_align_check<T, R::align>>());
+		return view<B, detail::copy_const_t<T, R>>::project(B::offset(h_, Off), R::min_size);
 	}
 
 	/**
@@ -567,7 +603,7 @@ public:
 	 */
 	template <typename R> constexpr auto try_region_at(usize off) const noexcept
 	{
-		static_assert(detail::check_region<T>());
+		static_assert(detail::expect_all<detail::region_check<T>>());
 		static_assert(detail::is_region<R>, "ioview: try_region_at needs a region type R");
 		using V = view<B, detail::copy_const_t<T, R>>;
 		if (!detail::range_fits(off, R::min_size, extent_))
@@ -575,7 +611,7 @@ public:
 		handle_type h = B::offset(h_, off);
 		if (!detail::is_aligned(B::address(h), R::align))
 			return result<V>(fail(einval));
-		return result<V>(V::from_handle(h, R::min_size));
+		return result<V>(V::project(h, R::min_size));
 	}
 
 	/**
@@ -608,7 +644,7 @@ public:
 			return result<V>(fail(einval));
 		if (!detail::is_aligned(B::address(h_), alignof(U)))
 			return result<V>(fail(einval));
-		return result<V>(V::from_handle(h_));
+		return result<V>(V::project(h_));
 	}
 
 	/*
@@ -619,10 +655,10 @@ public:
 	constexpr auto project_member(detail::member_projection_key) const noexcept
 	{
 		static_assert(!size_info::is_dynamic, "ioview: member projection needs a view of a struct");
-		static_assert(detail::check_bounds<T, Off, sizeof(U), sizeof(T)>());
-		static_assert(detail::check_aligned<T, Off, alignof(U)>());
-		static_assert(detail::check_base_align<T, alignof(U)>());
-		return view<B, detail::copy_const_t<T, U>>::from_handle(B::offset(h_, Off));
+		static_assert(detail::expect_all<detail::bounds_check<T, Off, sizeof(U), sizeof(T)>,
+						 detail::aligned_check<T, Off, alignof(U)>,
+						 detail::base_align_check<T, alignof(U)>>());
+		return view<B, detail::copy_const_t<T, U>>::project(B::offset(h_, Off));
 	}
 
 	/* --- Typed scalar access --------------------------------------------------------------- */
@@ -634,35 +670,25 @@ public:
 	 */
 	auto read_val() const noexcept
 	{
-		static_assert(detail::check_scalar<T>());
-		static_assert(detail::check_capable<B, sizeof(T)>());
-		return detail::scalar_read<B, detail::remove_cv_t<T>, false>(h_);
+		return scalar_read<false>();
 	}
 
 	/** @brief Write the whole T in one access of sizeof(T) bytes; never torn, never reads. */
 	write_result_t<B> write_val(detail::remove_cv_t<T> value) const noexcept
 	{
-		static_assert(detail::check_writable<T>());
-		static_assert(detail::check_scalar<T>());
-		static_assert(detail::check_capable<B, sizeof(T)>());
-		return detail::scalar_write<B, detail::remove_cv_t<T>, false>(h_, value);
+		return scalar_write<false>(value);
 	}
 
 	/** @brief read_val() without the ordering barriers of the default accessor. */
 	auto read_val_relaxed() const noexcept
 	{
-		static_assert(detail::check_scalar<T>());
-		static_assert(detail::check_relaxed_capable<B, sizeof(T)>());
-		return detail::scalar_read<B, detail::remove_cv_t<T>, true>(h_);
+		return scalar_read<true>();
 	}
 
 	/** @brief write_val() without the ordering barriers of the default accessor. */
 	write_result_t<B> write_val_relaxed(detail::remove_cv_t<T> value) const noexcept
 	{
-		static_assert(detail::check_writable<T>());
-		static_assert(detail::check_scalar<T>());
-		static_assert(detail::check_relaxed_capable<B, sizeof(T)>());
-		return detail::scalar_write<B, detail::remove_cv_t<T>, true>(h_, value);
+		return scalar_write<true>(value);
 	}
 
 	/**
@@ -694,14 +720,31 @@ public:
 
 	/** @name Untyped accessors at a constant offset, checked at compile time. */
 	///@{
-	template <usize Off> read_result_t<B, u8> read8() const noexcept { return untyped_read<u8, Off>(); }
-	template <usize Off> read_result_t<B, u16> read16() const noexcept { return untyped_read<u16, Off>(); }
-	template <usize Off> read_result_t<B, u32> read32() const noexcept { return untyped_read<u32, Off>(); }
-	template <usize Off> read_result_t<B, u64> read64() const noexcept { return untyped_read<u64, Off>(); }
-	template <usize Off> write_result_t<B> write8(u8 v) const noexcept { return untyped_write<u8, Off>(v); }
-	template <usize Off> write_result_t<B> write16(u16 v) const noexcept { return untyped_write<u16, Off>(v); }
-	template <usize Off> write_result_t<B> write32(u32 v) const noexcept { return untyped_write<u32, Off>(v); }
-	template <usize Off> write_result_t<B> write64(u64 v) const noexcept { return untyped_write<u64, Off>(v); }
+	template <usize Off> read_result_t<B, u8> read8() const noexcept { return untyped_read<u8, Off, false>(); }
+	template <usize Off> read_result_t<B, u16> read16() const noexcept { return untyped_read<u16, Off, false>(); }
+	template <usize Off> read_result_t<B, u32> read32() const noexcept { return untyped_read<u32, Off, false>(); }
+	template <usize Off> read_result_t<B, u64> read64() const noexcept { return untyped_read<u64, Off, false>(); }
+	template <usize Off> write_result_t<B> write8(u8 v) const noexcept { return untyped_write<u8, Off, false>(v); }
+	template <usize Off> write_result_t<B> write16(u16 v) const noexcept { return untyped_write<u16, Off, false>(v); }
+	template <usize Off> write_result_t<B> write32(u32 v) const noexcept { return untyped_write<u32, Off, false>(v); }
+	template <usize Off> write_result_t<B> write64(u64 v) const noexcept { return untyped_write<u64, Off, false>(v); }
+	///@}
+
+	/**
+	 * @name Relaxed untyped accessors at a constant offset (readl_relaxed() and friends).
+	 *
+	 * The same access without the backend's ordering barriers; they exist where the backend
+	 * has relaxed accessors of that width.
+	 */
+	///@{
+	template <usize Off> read_result_t<B, u8> read8_relaxed() const noexcept { return untyped_read<u8, Off, true>(); }
+	template <usize Off> read_result_t<B, u16> read16_relaxed() const noexcept { return untyped_read<u16, Off, true>(); }
+	template <usize Off> read_result_t<B, u32> read32_relaxed() const noexcept { return untyped_read<u32, Off, true>(); }
+	template <usize Off> read_result_t<B, u64> read64_relaxed() const noexcept { return untyped_read<u64, Off, true>(); }
+	template <usize Off> write_result_t<B> write8_relaxed(u8 v) const noexcept { return untyped_write<u8, Off, true>(v); }
+	template <usize Off> write_result_t<B> write16_relaxed(u16 v) const noexcept { return untyped_write<u16, Off, true>(v); }
+	template <usize Off> write_result_t<B> write32_relaxed(u32 v) const noexcept { return untyped_write<u32, Off, true>(v); }
+	template <usize Off> write_result_t<B> write64_relaxed(u64 v) const noexcept { return untyped_write<u64, Off, true>(v); }
 	///@}
 
 	/**
@@ -711,14 +754,26 @@ public:
 	 * address is not width-aligned; in both cases nothing is accessed.
 	 */
 	///@{
-	result<u8> try_read8(usize off) const noexcept { return untyped_try_read<u8>(off); }
-	result<u16> try_read16(usize off) const noexcept { return untyped_try_read<u16>(off); }
-	result<u32> try_read32(usize off) const noexcept { return untyped_try_read<u32>(off); }
-	result<u64> try_read64(usize off) const noexcept { return untyped_try_read<u64>(off); }
-	status try_write8(usize off, u8 v) const noexcept { return untyped_try_write<u8>(off, v); }
-	status try_write16(usize off, u16 v) const noexcept { return untyped_try_write<u16>(off, v); }
-	status try_write32(usize off, u32 v) const noexcept { return untyped_try_write<u32>(off, v); }
-	status try_write64(usize off, u64 v) const noexcept { return untyped_try_write<u64>(off, v); }
+	result<u8> try_read8(usize off) const noexcept { return untyped_try_read<u8, false>(off); }
+	result<u16> try_read16(usize off) const noexcept { return untyped_try_read<u16, false>(off); }
+	result<u32> try_read32(usize off) const noexcept { return untyped_try_read<u32, false>(off); }
+	result<u64> try_read64(usize off) const noexcept { return untyped_try_read<u64, false>(off); }
+	status try_write8(usize off, u8 v) const noexcept { return untyped_try_write<u8, false>(off, v); }
+	status try_write16(usize off, u16 v) const noexcept { return untyped_try_write<u16, false>(off, v); }
+	status try_write32(usize off, u32 v) const noexcept { return untyped_try_write<u32, false>(off, v); }
+	status try_write64(usize off, u64 v) const noexcept { return untyped_try_write<u64, false>(off, v); }
+	///@}
+
+	/** @name Relaxed untyped accessors at a runtime offset; checks and errors as above. */
+	///@{
+	result<u8> try_read8_relaxed(usize off) const noexcept { return untyped_try_read<u8, true>(off); }
+	result<u16> try_read16_relaxed(usize off) const noexcept { return untyped_try_read<u16, true>(off); }
+	result<u32> try_read32_relaxed(usize off) const noexcept { return untyped_try_read<u32, true>(off); }
+	result<u64> try_read64_relaxed(usize off) const noexcept { return untyped_try_read<u64, true>(off); }
+	status try_write8_relaxed(usize off, u8 v) const noexcept { return untyped_try_write<u8, true>(off, v); }
+	status try_write16_relaxed(usize off, u16 v) const noexcept { return untyped_try_write<u16, true>(off, v); }
+	status try_write32_relaxed(usize off, u32 v) const noexcept { return untyped_try_write<u32, true>(off, v); }
+	status try_write64_relaxed(usize off, u64 v) const noexcept { return untyped_try_write<u64, true>(off, v); }
 	///@}
 
 	/**
@@ -742,7 +797,7 @@ public:
 	{
 		if (int err = untyped_check<u32>(off))
 			return failure{ err };
-		auto word = view<B, detail::copy_const_t<T, u32>>::from_handle(B::offset(h_, off));
+		auto word = view<B, detail::copy_const_t<T, u32>>::project(B::offset(h_, off));
 		if constexpr (fallible<B>)
 			return word.update(detail::forward<F>(f));
 		else {
@@ -752,7 +807,19 @@ public:
 	}
 
 private:
+	template <typename, typename> friend class view;
+
 	constexpr view(handle_type h, extent_type e) noexcept : h_(h), extent_(e) {}
+
+	/* Projections: the parent's invariants imply the child's, so nothing is checked again. */
+	static constexpr view project(handle_type h) noexcept requires(!size_info::is_dynamic)
+	{
+		return view(h, no_extent{});
+	}
+	static constexpr view project(handle_type h, usize extent) noexcept requires(size_info::is_dynamic)
+	{
+		return view(h, extent);
+	}
 
 	/* Untyped accesses are naturally aligned, which for every offered width is alignof(W). */
 	template <typename W, usize Off> constexpr auto untyped_view() const noexcept
@@ -777,36 +844,97 @@ private:
 		return 0;
 	}
 
+	/*
+	 * Each access states all its checks in one expect_all, so only the first that fails is
+	 * reported, and compiles the access itself only when they all pass: one mistake, one error.
+	 */
+	template <bool Relaxed> auto scalar_read() const noexcept
+	{
+		using V = detail::remove_cv_t<T>;
+		using scalar = detail::scalar_check<T>;
+		using width = detail::width_check<B, sizeof(T), Relaxed>;
+		static_assert(detail::expect_all<scalar, width>());
+		if constexpr (detail::all_ok<scalar, width>)
+			return detail::scalar_read<B, V, Relaxed>(h_);
+		else
+			return detail::unreachable_after_error<read_result_t<B, V>>();
+	}
+	template <bool Relaxed> write_result_t<B> scalar_write(detail::remove_cv_t<T> value) const noexcept
+	{
+		using writable = detail::writable_check<T>;
+		using scalar = detail::scalar_check<T>;
+		using width = detail::width_check<B, sizeof(T), Relaxed>;
+		static_assert(detail::expect_all<writable, scalar, width>());
+		if constexpr (detail::all_ok<writable, scalar, width>)
+			return detail::scalar_write<B, detail::remove_cv_t<T>, Relaxed>(h_, value);
+		else
+			return detail::unreachable_after_error<write_result_t<B>>();
+	}
+
+	/* The compile-time checks of an untyped access of a W at Off; the width comes first. */
+	template <typename W, usize Off, bool Relaxed>
+	static constexpr bool untyped_ok =
+		detail::all_ok<detail::width_check<B, sizeof(W), Relaxed>, detail::region_check<T>,
+			       detail::bounds_check<T, Off, sizeof(W), size_info::min_size>,
+			       detail::aligned_check<T, Off, alignof(W)>, detail::base_align_check<T, alignof(W)>>;
+	template <typename W, usize Off, bool Relaxed> static consteval bool check_untyped()
+	{
+		static_assert(alignof(W) == sizeof(W));
+		return detail::expect_all<detail::width_check<B, sizeof(W), Relaxed>, detail::region_check<T>,
+					  detail::bounds_check<T, Off, sizeof(W), size_info::min_size>,
+					  detail::aligned_check<T, Off, alignof(W)>,
+					  detail::base_align_check<T, alignof(W)>>();
+	}
+
 	/* Untyped reads return the CPU value in the backend's byte order, like readl(). */
-	template <typename W, usize Off> read_result_t<B, W> untyped_read() const noexcept
+	template <typename W, usize Off, bool Relaxed> read_result_t<B, W> untyped_read() const noexcept
 	{
-		static_assert(detail::check_capable<B, sizeof(W)>());
-		return detail::backend_read<B, sizeof(W), false>(untyped_view<W, Off>().handle());
+		static_assert(check_untyped<W, Off, Relaxed>());
+		if constexpr (untyped_ok<W, Off, Relaxed>)
+			return detail::backend_read<B, sizeof(W), Relaxed>(B::offset(h_, Off));
+		else
+			return detail::unreachable_after_error<read_result_t<B, W>>();
 	}
-	template <typename W, usize Off> write_result_t<B> untyped_write(W v) const noexcept
+	template <typename W, usize Off, bool Relaxed> write_result_t<B> untyped_write(W v) const noexcept
 	{
+		static_assert(check_untyped<W, Off, Relaxed>());
 		static_assert(detail::check_writable<T>());
-		static_assert(detail::check_capable<B, sizeof(W)>());
-		return detail::backend_write<B, sizeof(W), false>(untyped_view<W, Off>().handle(), v);
+		if constexpr (untyped_ok<W, Off, Relaxed> && !detail::is_const<T>)
+			return detail::backend_write<B, sizeof(W), Relaxed>(B::offset(h_, Off), v);
+		else
+			return detail::unreachable_after_error<write_result_t<B>>();
 	}
-	template <typename W> result<W> untyped_try_read(usize off) const noexcept
+
+	/* The runtime-offset forms need a region and the width; the rest is checked at run time. */
+	template <typename W, bool Relaxed>
+	static constexpr bool untyped_try_ok = detail::all_ok<detail::width_check<B, sizeof(W), Relaxed>, detail::region_check<T>>;
+
+	template <typename W, bool Relaxed> result<W> untyped_try_read(usize off) const noexcept
 	{
-		static_assert(detail::check_capable<B, sizeof(W)>());
-		if (int err = untyped_check<W>(off))
-			return failure{ err };
-		return detail::backend_read<B, sizeof(W), false>(B::offset(h_, off));
-	}
-	template <typename W> status untyped_try_write(usize off, W value) const noexcept
-	{
-		static_assert(detail::check_writable<T>());
-		static_assert(detail::check_capable<B, sizeof(W)>());
-		if (int err = untyped_check<W>(off))
-			return failure{ err };
-		if constexpr (fallible<B>) {
-			return detail::backend_write<B, sizeof(W), false>(B::offset(h_, off), value);
+		static_assert(detail::expect_all<detail::width_check<B, sizeof(W), Relaxed>, detail::region_check<T>>());
+		if constexpr (!untyped_try_ok<W, Relaxed>) {
+			return detail::unreachable_after_error<result<W>>();
 		} else {
-			detail::backend_write<B, sizeof(W), false>(B::offset(h_, off), value);
-			return status::success();
+			if (int err = untyped_check<W>(off))
+				return failure{ err };
+			return detail::backend_read<B, sizeof(W), Relaxed>(B::offset(h_, off));
+		}
+	}
+	template <typename W, bool Relaxed> status untyped_try_write(usize off, W value) const noexcept
+	{
+		static_assert(detail::expect_all<detail::width_check<B, sizeof(W), Relaxed>, detail::region_check<T>,
+						 detail::writable_check<T>>());
+		if constexpr (!untyped_try_ok<W, Relaxed> || detail::is_const<T>) {
+			return detail::unreachable_after_error<status>();
+		} else {
+			if (int err = untyped_check<W>(off))
+				return failure{ err };
+			if constexpr (fallible<B>) {
+				return detail::backend_write<B, sizeof(W), Relaxed>(B::offset(h_, off), value);
+			} else {
+				detail::backend_write<B, sizeof(W), Relaxed>(B::offset(h_, off), value);
+				return status::success();
+			}
 		}
 	}
 
@@ -817,11 +945,12 @@ private:
 namespace detail {
 
 /*
- * The view of a T at handle h over `bytes` bytes, as every backend's try_view() makes it: the
- * address must have T's minimum alignment and the bytes its minimum size; a region's length must
- * be a multiple of 4 and a slice's a multiple of its element.  -EINVAL otherwise.
+ * The view of a T at handle h over `bytes` bytes, as every backend's try_view() makes it with its
+ * own key: the address must have T's minimum alignment and the bytes its minimum size; a region's
+ * length must be a multiple of 4 and a slice's a multiple of its element.  -EINVAL otherwise.
  */
-template <typename B, typename T> result<view<B, T>> checked_view(typename B::handle h, usize bytes) noexcept
+template <typename B, typename T>
+result<view<B, T>> checked_view(backend_key<B> key, typename B::handle h, usize bytes) noexcept
 {
 	using ks = known_size<T>;
 	using R = result<view<B, T>>;
@@ -830,14 +959,14 @@ template <typename B, typename T> result<view<B, T>> checked_view(typename B::ha
 	if constexpr (ks::is_region) {
 		if (bytes % 4 != 0)
 			return R(fail(einval));
-		return R(view<B, T>::from_handle(h, bytes));
+		return R(view<B, T>::from_handle(key, h, bytes));
 	} else if constexpr (ks::is_slice) {
 		constexpr usize elem = sizeof(typename slice_element<T>::type);
 		if (bytes % elem != 0)
 			return R(fail(einval));
-		return R(view<B, T>::from_handle(h, bytes / elem));
+		return R(view<B, T>::from_handle(key, h, bytes / elem));
 	} else {
-		return R(view<B, T>::from_handle(h));
+		return R(view<B, T>::from_handle(key, h));
 	}
 }
 

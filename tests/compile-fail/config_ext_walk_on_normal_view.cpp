@@ -1,6 +1,5 @@
 // Extended capabilities live at 0x100 and up: the walk needs a view of the 4096-byte space.
-// expect: ioview: the extended capability walk needs a view of pci::extended_config (4096 bytes)
-// expect-instance: ext_walk_needs_extended_view<ioview::region<256, ioview::pci::config_tag>, 256>
+// expect-first: incomplete type 'struct ioview::diag::ext_walk_needs_extended_view<ioview::region<256, ioview::pci::config_tag>, ioview::diag::size<256> >'
 #include "fake_config.h"
 
 #ifndef IOVIEW_CF_CONTROL

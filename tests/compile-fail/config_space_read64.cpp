@@ -1,6 +1,5 @@
 // PCI configuration space has no 64-bit accessor: a configuration transaction carries at most 32 bits.
-// expect: ioview: Backend has no accessor of Bytes bytes
-// expect-instance: backend_lacks_access_width<ioview::config_space<fake_cfg::accessors>, 8>
+// expect-first: incomplete type 'struct ioview::diag::backend_lacks_access_width<ioview::config_space<fake_cfg::accessors>, ioview::diag::width<8> >'
 #include "fake_config.h"
 
 auto f(ioview::view<fake_cfg::config, ioview::pci::normal_config> cfg)

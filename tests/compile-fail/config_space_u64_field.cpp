@@ -1,7 +1,6 @@
 // A u64 field of a struct in configuration space cannot be read in one access, even when its
 // address is 8-byte aligned: the backend has no 64-bit accessor.
-// expect: ioview: Backend has no accessor of Bytes bytes
-// expect-instance: backend_lacks_access_width<ioview::config_space<fake_cfg::accessors>, 8>
+// expect-first: incomplete type 'struct ioview::diag::backend_lacks_access_width<ioview::config_space<fake_cfg::accessors>, ioview::diag::width<8> >'
 #include "fake_config.h"
 
 #ifndef IOVIEW_CF_CONTROL

@@ -1,6 +1,5 @@
 // Copies check writability like scalar writes do.
-// expect: ioview: cannot write through a read-only view of T
-// expect-instance: write_through_read_only_view<const unsigned char [8]>
+// expect-first: incomplete type 'struct ioview::diag::write_through_read_only_view<const unsigned char [8]>'
 #include <ioview/ioview.h>
 
 ioview::status f(ioview::view<ioview::sysmem, const ioview::u8[8]> dst, ioview::view<ioview::sysmem, ioview::u8[8]> src)

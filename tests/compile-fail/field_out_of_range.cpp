@@ -1,6 +1,5 @@
 // A field past the width of its 16-bit register.
-// expect: ioview: field Hi:Lo of Register is reversed or past its RegisterBits bits
-// expect-instance: field_out_of_range<status16, 16, 15, 16>
+// expect-first: incomplete type 'struct ioview::diag::field_out_of_range<status16, ioview::diag::bits<16, 15>, ioview::diag::register_bits<16> >'
 #include <ioview/ioview.h>
 
 struct tag;

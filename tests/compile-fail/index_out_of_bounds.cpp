@@ -1,6 +1,5 @@
 // A constant index past the end of an array view.
-// expect: ioview: constant Index is not below Length of array T
-// expect-instance: index_out_of_bounds<unsigned int [4], 4, 4>
+// expect-first: incomplete type 'struct ioview::diag::index_out_of_bounds<unsigned int [4], ioview::diag::index<4>, ioview::diag::length<4> >'
 #include <ioview/ioview.h>
 
 void f(ioview::view<ioview::sysmem, ioview::u32[4]> v)

@@ -1,6 +1,5 @@
 // Two fields that claim the same bit.
-// expect: ioview: fields HiA:LoA and HiB:LoB of Register overlap
-// expect-instance: fields_overlap<ctrl, 3, 1, 1, 0>
+// expect-first: incomplete type 'struct ioview::diag::fields_overlap<ctrl, ioview::diag::bits<3, 1>, ioview::diag::bits<1, 0> >'
 #include <ioview/ioview.h>
 
 struct tag;

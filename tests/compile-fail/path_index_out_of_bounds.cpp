@@ -2,6 +2,8 @@
 // would give still lies inside the struct.
 // expect: array subscript value '4' is outside the bounds of array type
 // expect: u32 [4]
+// expect-errors: 2
+// (the second is the compiler rejecting the invalid template argument the first leaves behind)
 #include <ioview/ioview.h>
 
 struct regs {

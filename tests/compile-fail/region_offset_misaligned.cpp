@@ -1,6 +1,5 @@
 // A constant offset that is not a multiple of the access width.
-// expect: ioview: Offset is not a multiple of the alignment Align required here
-// expect-instance: misaligned<ioview::region<16>, 2, 4>
+// expect-first: incomplete type 'struct ioview::diag::misaligned_offset<ioview::region<16>, ioview::diag::offset<2>, ioview::diag::alignment<4> >'
 #include <ioview/ioview.h>
 
 void f(ioview::view<ioview::sysmem, ioview::region<16>> r)

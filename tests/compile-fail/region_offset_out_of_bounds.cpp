@@ -1,6 +1,5 @@
 // A constant offset at the end of a region's guaranteed size.
-// expect: ioview: access [Offset, Offset + Size) lies outside the Limit bytes of T
-// expect-instance: out_of_bounds<ioview::region<16>, 16, 4, 16>
+// expect-first: incomplete type 'struct ioview::diag::access_out_of_bounds<ioview::region<16>, ioview::diag::offset<16>, ioview::diag::size<4>, ioview::diag::limit<16> >'
 #include <ioview/ioview.h>
 
 ioview::u32 f(ioview::view<ioview::sysmem, ioview::region<16>> r)

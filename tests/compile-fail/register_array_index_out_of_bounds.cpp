@@ -1,6 +1,5 @@
 // A constant index past the end of a register array.
-// expect: ioview: constant Index is not below Length of array T
-// expect-instance: index_out_of_bounds<chan_len, 4, 4>
+// expect-first: incomplete type 'struct ioview::diag::index_out_of_bounds<chan_len, ioview::diag::index<4>, ioview::diag::length<4> >'
 #include <ioview/ioview.h>
 
 struct dma_tag;

@@ -1,6 +1,5 @@
 // A register whose offset lies beyond the region it is bound to.
-// expect: ioview: access [Offset, Offset + Size) lies outside the Limit bytes of T
-// expect-instance: out_of_bounds<ioview::region<16, tag>, 16, 4, 16>
+// expect-first: incomplete type 'struct ioview::diag::access_out_of_bounds<ioview::region<16, tag>, ioview::diag::offset<16>, ioview::diag::size<4>, ioview::diag::limit<16> >'
 #include <ioview/ioview.h>
 
 struct tag;

@@ -1,6 +1,5 @@
 // Relaxed accessors exist only where the backend has them.
-// expect: ioview: Backend has no relaxed accessor of Bytes bytes
-// expect-instance: backend_lacks_relaxed_access<fake::config_space, 4>
+// expect-first: incomplete type 'struct ioview::diag::backend_lacks_relaxed_access<fake::config_space, ioview::diag::width<4> >'
 #include "fake_backends.h"
 
 auto f(ioview::view<fake::config_space, ioview::region<64>> cfg)

@@ -1,6 +1,5 @@
 // Read-only and reserved fields cannot be set.
-// expect: ioview: field Hi:Lo of Register is read-only or reserved and cannot be set
-// expect-instance: field_not_writable<ctrl, 15, 8>
+// expect-first: incomplete type 'struct ioview::diag::field_not_writable<ctrl, ioview::diag::bits<15, 8> >'
 #include <ioview/ioview.h>
 
 struct tag;

@@ -1,6 +1,5 @@
 // PCI config space has no 64-bit accessor.
-// expect: ioview: Backend has no accessor of Bytes bytes
-// expect-instance: backend_lacks_access_width<fake::config_space, 8>
+// expect-first: incomplete type 'struct ioview::diag::backend_lacks_access_width<fake::config_space, ioview::diag::width<8> >'
 #include "fake_backends.h"
 
 auto f(ioview::view<fake::config_space, ioview::region<64>> cfg)

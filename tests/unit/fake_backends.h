@@ -60,9 +60,9 @@ struct config_space {
 
 	using standard = region<64>;
 	using extended = region<256>;
-	static view<config_space, standard> open(pci_dev &dev)
+	template <typename R = standard> static view<config_space, R> open(pci_dev &dev)
 	{
-		return view<config_space, standard>::from_handle({ &dev, 0 }, sizeof(dev.cfg));
+		return view<config_space, R>::from_handle(backend_key<config_space>{}, { &dev, 0 }, sizeof(dev.cfg));
 	}
 };
 
@@ -110,9 +110,10 @@ struct mmio {
 	static u32 read32_relaxed(handle h) { return fake_read<u32>(h, false); }
 	static void write32_relaxed(handle h, u32 v) { fake_write(h, v, false); }
 
-	template <typename R> static view<mmio, R> map(void *base, usize size)
+	/* A view of T at @p base: for a region or slice @p extent is its size, for a fixed T nothing. */
+	template <typename T, typename... Extent> static view<mmio, T> map(void *base, Extent... extent)
 	{
-		return view<mmio, R>::from_handle(base, size);
+		return view<mmio, T>::from_handle(backend_key<mmio>{}, base, extent...);
 	}
 };
 
@@ -141,7 +142,7 @@ struct mmio_block : mmio {
 	}
 	template <typename R> static view<mmio_block, R> map(void *base, usize size)
 	{
-		return view<mmio_block, R>::from_handle(base, size);
+		return view<mmio_block, R>::from_handle(backend_key<mmio_block>{}, base, size);
 	}
 };
 

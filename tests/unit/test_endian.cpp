@@ -1,4 +1,5 @@
-// Byte order: copies and scalar reads agree on every backend byte order.
+// Byte order: endian-typed fields agree between copies and scalar reads on every backend byte
+// order; plain integers are numbers in the device order, as the untyped accessors give them.
 #include <catch2/catch.hpp>
 
 #include <ioview/ioview.h>
@@ -43,8 +44,12 @@ template <byte_order Order> static void copy_and_scalar_agree()
 	REQUIRE(IOVIEW_PROJECT(v, magic).read_val().get() == 0xcafef00d);
 	REQUIRE(IOVIEW_PROJECT(v, length).read_val().get() == 1500);
 	REQUIRE(copied.length.get() == 1500);
-	REQUIRE(IOVIEW_PROJECT(v, native).read_val() == copied.native);
 	REQUIRE(copied.native == 0x01020304);
+	// A plain integer is a number in the device's byte order, the one the untyped accessor of
+	// its width returns; a copy moves its bytes unchanged, so the two differ by exactly that order.
+	u32 number = IOVIEW_PROJECT(v, native).read_val();
+	REQUIRE(number == mem.template region<region<16>>().template read32<8>());
+	REQUIRE(number == convert_order<Order>(copied.native));
 
 	// A scalar write is seen by a later copy, too.
 	IOVIEW_PROJECT(v, magic).write_val(be32::from_cpu(0x0badcafe));
@@ -58,7 +63,7 @@ TEST_CASE("copy and read_val agree on a little-endian device", "[endian]")
 	copy_and_scalar_agree<byte_order::little>();
 }
 
-TEST_CASE("copy and read_val agree on a big-endian device", "[endian]")
+TEST_CASE("copy and read_val agree on a big-endian device; integers are device-order numbers", "[endian]")
 {
 	copy_and_scalar_agree<byte_order::big>();
 }

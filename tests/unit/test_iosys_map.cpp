@@ -29,7 +29,7 @@ TEST_CASE("iosys map: same code on I/O memory and system memory", "[iosys_map]")
 	hdr in_ram{};
 	hdr in_io{};
 	auto sys = map::from_sysmem(sysmem::view_of(in_ram));
-	auto io = map::from_io(view<fake::mmio, hdr>::from_handle(&in_io));
+	auto io = map::from_io(fake::mmio::map<hdr>(&in_io));
 	REQUIRE_FALSE(map::is_iomem(sys));
 	REQUIRE(map::is_iomem(io));
 	fake::mmio_counters = {};

@@ -146,7 +146,7 @@ TEST_CASE("registers relative to a block base at constant and runtime offsets", 
 TEST_CASE("registers on a fallible backend return errors", "[register][config]")
 {
 	fake::pci_dev dev{};
-	auto cfg = view<fake::config_space, cfg_regs>::from_handle({ &dev, 0 }, 256);
+	auto cfg = fake::config_space::open<cfg_regs>(dev);
 	REQUIRE(command::update(cfg, [](auto v) { return v.set(command::bus_master, 1); }).ok());
 	REQUIRE(dev.cfg[4] == 4);
 	REQUIRE(command::read(cfg).value().get(command::bus_master) == 1);

@@ -15,6 +15,7 @@ struct dev_mem {
 	u32 id;
 	ring_ctl rings[3];
 	u16 small[4];
+	u32 reserved; // spelled out: a view needs plain data, and padding is not
 	u64 wide;
 };
 struct with_padding {

@@ -56,6 +56,8 @@ struct access_counts {
  * Handle: (byte pointer, counter pointer). Not volatile: it models a device in tests, not
  * memory shared with one.
  */
+template <usize Size, usize Align, byte_order Order> class memory;
+
 template <byte_order Order = byte_order::little> struct memory_backend {
 	struct handle {
 		unsigned char *bytes;
@@ -88,6 +90,14 @@ template <byte_order Order = byte_order::little> struct memory_backend {
 	static void write16(handle h, u16 v) noexcept { store(h, v); }
 	static void write32(handle h, u32 v) noexcept { store(h, v); }
 	static void write64(handle h, u64 v) noexcept { store(h, v); }
+
+private:
+	/* The test memory below hands out the views; it lends this backend's key, nothing else does. */
+	template <usize, usize, byte_order> friend class memory;
+	template <typename T, typename... Extent> static view<memory_backend, T> adopt(handle h, Extent... extent) noexcept
+	{
+		return view<memory_backend, T>::from_handle(backend_key<memory_backend>{}, h, extent...);
+	}
 };
 
 /**
@@ -109,7 +119,7 @@ public:
 		static_assert(detail::is_region<R>, "ioview: memory::region needs a region type");
 		static_assert(R::min_size <= Size, "ioview: region does not fit the test memory");
 		static_assert(R::align <= Align, "ioview: test memory is less aligned than the region");
-		return view<backend_type, R>::from_handle(handle_at(0), Size - Size % 4);
+		return backend_type::template adopt<R>(handle_at(0), Size - Size % 4);
 	}
 
 	/** @brief A view of a T at constant offset @p Off, checked at compile time. */
@@ -118,7 +128,7 @@ public:
 		static_assert(detail::check_bounds<T, Off, sizeof(T), Size>());
 		static_assert(detail::check_aligned<T, Off, alignof(T)>());
 		static_assert(alignof(T) <= Align, "ioview: test memory is less aligned than T");
-		return view<backend_type, T>::from_handle(handle_at(Off));
+		return backend_type::template adopt<T>(handle_at(Off));
 	}
 
 	/** @brief The raw bytes, in device order. */

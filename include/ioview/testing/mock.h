@@ -85,6 +85,9 @@ public:
 	/**
 	 * @brief A view of the mock as region R of @p size bytes (default R's minimum), with device
 	 * byte order @p Order (the order the scripted values are in).
+	 *
+	 * A @p size below R's minimum, or not a multiple of 4, is a contract violation (support.h),
+	 * as for every backend: a region view never claims bytes its backend does not have.
 	 */
 	template <typename R, byte_order Order = byte_order::little>
 	view<mock_backend<Order>, R> region(usize size = R::min_size) noexcept;
@@ -225,13 +228,21 @@ template <byte_order Order> struct mock_backend {
 	static void write16_relaxed(handle h, u16 v) noexcept { write(h, v, true); }
 	static void write32_relaxed(handle h, u32 v) noexcept { write(h, v, true); }
 	static void write64_relaxed(handle h, u64 v) noexcept { write(h, v, true); }
+
+private:
+	/* mock::region() hands out the views; it lends this backend's key, nothing else does. */
+	friend class mock;
+	template <typename R> static view<mock_backend, R> adopt(handle h, usize size) noexcept
+	{
+		return view<mock_backend, R>::from_handle(backend_key<mock_backend>{}, h, size);
+	}
 };
 
 template <typename R, byte_order Order>
 view<mock_backend<Order>, R> mock::region(usize size) noexcept
 {
 	static_assert(detail::is_region<R>, "ioview: mock::region needs a region type");
-	return view<mock_backend<Order>, R>::from_handle({ this, 0 }, size);
+	return mock_backend<Order>::template adopt<R>({ this, 0 }, size);
 }
 
 } // namespace ioview::testing
