@@ -3,7 +3,11 @@
  * @file copy.h
  * @brief memcpy-like copies between views and normal memory, and between two views.
  *
- * Copies move bytes: no byte swapping, no atomicity. A struct copied out is split into
+ * Copies move bytes: no byte swapping, no atomicity. They are always inlined, so a copy of a
+ * small struct is the handful of accesses it is, visible to the compiler at the call site (and
+ * every one of them is kept: each is a backend access, volatile on memory backends).
+ *
+ * A struct copied out is split into
  * accesses as wide as its alignment allows (at most 8 bytes), so another agent writing at the
  * same time can leave a mix of old and new fields. Use read_val/write_val for a value that must
  * be read or written in one piece. Fields that the device defines in a byte order should be
@@ -86,7 +90,7 @@ template <typename B> consteval usize widest_access(usize limit)
 }
 
 /* Raw bytes of one access: the backend value turned back into memory order. */
-template <typename B, usize W> inline status read_raw(typename B::handle h, unsigned char *out)
+template <typename B, usize W> [[gnu::always_inline]] inline status read_raw(typename B::handle h, unsigned char *out)
 {
 	using U = uint_of_size_t<W>;
 	U value;
@@ -103,7 +107,7 @@ template <typename B, usize W> inline status read_raw(typename B::handle h, unsi
 	return status::success();
 }
 
-template <typename B, usize W> inline status write_raw(typename B::handle h, const unsigned char *in)
+template <typename B, usize W> [[gnu::always_inline]] inline status write_raw(typename B::handle h, const unsigned char *in)
 {
 	using U = uint_of_size_t<W>;
 	U raw;
@@ -129,7 +133,7 @@ template <typename B> inline usize step_width(uptr a, usize n)
 }
 
 template <typename B, bool ToIo>
-inline status transfer_step(typename B::handle h, unsigned char *mem, usize w)
+[[gnu::always_inline]] inline status transfer_step(typename B::handle h, unsigned char *mem, usize w)
 {
 	if constexpr (ToIo) {
 		switch (w) {
@@ -156,7 +160,7 @@ inline status transfer_step(typename B::handle h, unsigned char *mem, usize w)
  * the loop folds to straight-line accesses for small constant n.
  */
 template <typename B, bool ToIo, usize KnownAlign = 1>
-inline status transfer(typename B::handle h, unsigned char *mem, usize n)
+[[gnu::always_inline]] inline status transfer(typename B::handle h, unsigned char *mem, usize n)
 {
 	if constexpr (block_copy_capable<B>) {
 		if constexpr (ToIo)
@@ -218,7 +222,7 @@ inline status move_chunk(typename BD::handle d, typename BS::handle s, usize w)
  * pair copy_read_example(ioview::view<ioview::sysmem, pair> v) { return ioview::copy_read(v); }
  * ```
  */
-template <typename B, typename T> auto copy_read(view<B, T> v)
+template <typename B, typename T> [[gnu::always_inline]] inline auto copy_read(view<B, T> v)
 {
 	static_assert(!known_size<T>::is_dynamic, "ioview: copy_read takes a fixed-size T; use copy_to_slice");
 	static_assert(!detail::array_traits<T>::is_array, "ioview: an array cannot be returned by value; use copy_to_slice");
@@ -250,7 +254,8 @@ template <typename B, typename T> auto copy_read(view<B, T> v)
  * }
  * ```
  */
-template <typename B, typename T> write_result_t<B> copy_write(view<B, T> v, const detail::remove_cv_t<T> &value)
+template <typename B, typename T>
+[[gnu::always_inline]] inline write_result_t<B> copy_write(view<B, T> v, const detail::remove_cv_t<T> &value)
 {
 	static_assert(!known_size<T>::is_dynamic, "ioview: copy_write takes a fixed-size T; use copy_from_slice");
 	static_assert(detail::check_writable<T>());

@@ -60,6 +60,13 @@ for h in $(cd "$ROOT/include" && find ioview -name '*.h' | sort) ALL; do
 	fi
 done
 
+# Memory another agent writes keeps every access the code asks for (codegen/patterns.cpp), at
+# -O2 and with the kernel's flags.
+sh "$ROOT/tests/unit/codegen/check.sh" "$CXX" "$OUT/codegen" o2 \
+	"-std=gnu++20 -O2 -fno-exceptions -fno-rtti -Wall -Wextra -Werror -I$ROOT/include" >>"$TAP"
+sh "$ROOT/tests/unit/codegen/check.sh" "$CXX" "$OUT/codegen" kernel \
+	"-O2 $(echo "$FREESTANDING" | sed 's/-fsyntax-only//')" >>"$TAP"
+
 # Every ```cpp example in a header comment or a Markdown document compiles (userspace flags).
 sh "$ROOT/tests/unit/extract-examples.sh" "$ROOT/include" "$OUT/examples" >"$OUT/examples.list"
 while IFS='	' read -r src where; do
