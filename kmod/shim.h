@@ -111,6 +111,22 @@ void ioview_shim_writeq_relaxed(unsigned long long value, volatile void *addr);
 void ioview_shim_memcpy_fromio(void *dst, const volatile void *src, ioview_size_t n);
 void ioview_shim_memcpy_toio(volatile void *dst, const void *src, ioview_size_t n);
 
+/*
+ * Memory barriers: mb(), rmb(), wmb(), dma_mb(), dma_rmb(), dma_wmb(),
+ * smp_mb(), smp_rmb(), smp_wmb(), one call each.  On x86-64 the C++ side
+ * inlines them (kernel_barrier.h), so these are the portable fallback; the
+ * compiler barrier barrier() needs none.
+ */
+void ioview_shim_mb(void);
+void ioview_shim_rmb(void);
+void ioview_shim_wmb(void);
+void ioview_shim_dma_mb(void);
+void ioview_shim_dma_rmb(void);
+void ioview_shim_dma_wmb(void);
+void ioview_shim_smp_mb(void);
+void ioview_shim_smp_rmb(void);
+void ioview_shim_smp_wmb(void);
+
 /* PCI function state.  Return 0 or a negative errno. */
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
 unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar);
