@@ -13,6 +13,7 @@
 
 #include "bar_mapping.h"
 #include "bench.h"
+#include "kernel_barrier.h"
 #include "kernel_config.h"
 #include "selftest_device.h"
 #include "shim.h"
@@ -192,6 +193,30 @@ int ioview_bench_cxx_config_command(pci_dev *pdev, unsigned short *value)
 	*value = command.value().get();
 	return 0;
 }
+
+// Barrier probes: the ioview::kernel:: barrier between the plain accesses
+// of its twin in bench_c.c (plain so that a lost "memory" clobber shows, as
+// explained there); tests/modcheck/run.sh requires the same instructions.
+#define IOVIEW_BENCH_BARRIER_PROBE(name)					\
+	unsigned int ioview_bench_cxx_barrier_##name(unsigned int *p)		\
+	{									\
+		p[0] = 1;							\
+		unsigned int before = p[1];					\
+		ioview::kernel::name();						\
+		p[0] = 2;							\
+		return before + p[1];						\
+	}
+IOVIEW_BENCH_BARRIER_PROBE(mb)
+IOVIEW_BENCH_BARRIER_PROBE(rmb)
+IOVIEW_BENCH_BARRIER_PROBE(wmb)
+IOVIEW_BENCH_BARRIER_PROBE(dma_mb)
+IOVIEW_BENCH_BARRIER_PROBE(dma_rmb)
+IOVIEW_BENCH_BARRIER_PROBE(dma_wmb)
+IOVIEW_BENCH_BARRIER_PROBE(smp_mb)
+IOVIEW_BENCH_BARRIER_PROBE(smp_rmb)
+IOVIEW_BENCH_BARRIER_PROBE(smp_wmb)
+IOVIEW_BENCH_BARRIER_PROBE(barrier)
+#undef IOVIEW_BENCH_BARRIER_PROBE
 
 namespace ioview::kernel::bench {
 

@@ -10,6 +10,7 @@
 #include <linux/ktime.h>
 #include <linux/pci.h>
 #include <linux/types.h>
+#include <asm/barrier.h>
 
 #include "shim.h"
 
@@ -144,6 +145,36 @@ int ioview_bench_c_config_command(struct pci_dev *pdev, unsigned short *value)
 	*value = v;
 	return 0;
 }
+
+/*
+ * Barrier probes: one kernel barrier between plain accesses, the same as the
+ * ioview::kernel:: ones in bench.cpp.  Plain, not volatile, on purpose:
+ * without the barrier's "memory" clobber the compiler would drop the first
+ * store and load p[1] only once, so a barrier that lost its compiler
+ * barrier shows in the code as plainly as one that lost its instruction.
+ */
+#define BENCH_BARRIER_PROBE(name)					\
+	unsigned int ioview_bench_c_barrier_##name(unsigned int *p)	\
+	{								\
+		unsigned int before;					\
+									\
+		p[0] = 1;						\
+		before = p[1];						\
+		name();							\
+		p[0] = 2;						\
+		return before + p[1];					\
+	}
+
+BENCH_BARRIER_PROBE(mb)
+BENCH_BARRIER_PROBE(rmb)
+BENCH_BARRIER_PROBE(wmb)
+BENCH_BARRIER_PROBE(dma_mb)
+BENCH_BARRIER_PROBE(dma_rmb)
+BENCH_BARRIER_PROBE(dma_wmb)
+BENCH_BARRIER_PROBE(smp_mb)
+BENCH_BARRIER_PROBE(smp_rmb)
+BENCH_BARRIER_PROBE(smp_wmb)
+BENCH_BARRIER_PROBE(barrier)
 
 /**
  * ioview_shim_ktime_ns() - ktime_get_ns() for the C++ side

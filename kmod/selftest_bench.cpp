@@ -171,12 +171,40 @@ verdict config_pairs_agree(context &t)
 	return t.pass();
 }
 
+// The barrier probes order their accesses differently but must compute the same: p[0]
+// left at 2, and p[1] read twice (nothing else writes it, so twice its value).
+verdict barrier_pairs_agree(context &t)
+{
+	struct probe {
+		const char *name;
+		unsigned int (*c)(unsigned int *p);
+		unsigned int (*cxx)(unsigned int *p);
+	};
+#define IOVIEW_PROBE(name) { #name, ioview_bench_c_barrier_##name, ioview_bench_cxx_barrier_##name }
+	static constexpr probe probes[] = {
+		IOVIEW_PROBE(mb),      IOVIEW_PROBE(rmb),     IOVIEW_PROBE(wmb),
+		IOVIEW_PROBE(dma_mb),  IOVIEW_PROBE(dma_rmb), IOVIEW_PROBE(dma_wmb),
+		IOVIEW_PROBE(smp_mb),  IOVIEW_PROBE(smp_rmb), IOVIEW_PROBE(smp_wmb),
+		IOVIEW_PROBE(barrier),
+	};
+#undef IOVIEW_PROBE
+	for (const probe &p : probes) {
+		unsigned int mc[2] = { 7, 0x31 }, mx[2] = { 7, 0x31 };
+		unsigned int rc = p.c(mc), rx = p.cxx(mx);
+		if (rc != rx || mc[0] != mx[0] || mc[1] != mx[1] || rx != 0x62 || mx[0] != 2 || mx[1] != 0x31)
+			return t.fail("barrier_%s: C %#x/{%#x, %#x}, C++ %#x/{%#x, %#x}", p.name, rc, mc[0], mc[1], rx,
+				      mx[0], mx[1]);
+	}
+	return t.pass();
+}
+
 constinit const test_case bench_pair_cases[] = {
 	{ "scalar_pairs_agree", scalar_pairs_agree },
 	{ "checked_pairs_agree", checked_pairs_agree },
 	{ "copy_pairs_agree", copy_pairs_agree },
 	{ "coherent_pairs_agree", coherent_pairs_agree },
 	{ "config_pairs_agree", config_pairs_agree },
+	{ "barrier_pairs_agree", barrier_pairs_agree },
 };
 
 } // namespace

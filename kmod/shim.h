@@ -190,6 +190,20 @@ IOVIEW_BENCH_PAIR(int, post_desc, void *ring, unsigned long long ring_dma, iovie
 		  unsigned long long buf, unsigned int len, unsigned long long *desc_dma);
 /* Configuration space: the command register of @pdev. */
 IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
+/*
+ * Barrier probes for tests/modcheck/run.sh: the same plain accesses through
+ * @p around one barrier, the kernel's macro in C, ioview::kernel:: in C++.
+ */
+IOVIEW_BENCH_PAIR(unsigned int, barrier_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_barrier, unsigned int *p);
 #undef IOVIEW_BENCH_PAIR
 
 /* ktime_get_ns(): monotonic nanoseconds, for the benchmarks' timing. */
