@@ -15,6 +15,7 @@
 #include "shim.h"
 
 #define BENCH_LIVENESS		0x04
+#define BENCH_DOORBELL		0x08
 #define BENCH_STATUS		0x20
 #define BENCH_SLOTS		0x40
 #define BENCH_SLOT_COUNT	16
@@ -132,6 +133,51 @@ int ioview_bench_c_post_desc(void *ring, unsigned long long ring_dma, size_t cou
 	WRITE_ONCE(d->len, len);
 	WRITE_ONCE(d->flags, BENCH_DESC_OWNED_BY_DEVICE);
 	*desc_dma = ring_dma + index * sizeof(*d);
+	return 0;
+}
+
+/* A queue in coherent memory: the descriptors, then the index that hands them to the device. */
+#define BENCH_QUEUE_LEN 8
+struct bench_queue {
+	struct bench_desc desc[BENCH_QUEUE_LEN];
+	u32 producer;
+};
+
+int ioview_bench_c_publish_desc(void *queue, volatile void *regs, size_t index, unsigned long long buf,
+				unsigned int len)
+{
+	struct bench_queue *q = queue;
+
+	if (index >= BENCH_QUEUE_LEN)
+		return -ERANGE;
+	WRITE_ONCE(q->desc[index].addr, buf);
+	WRITE_ONCE(q->desc[index].len, len);
+	WRITE_ONCE(q->desc[index].flags, BENCH_DESC_OWNED_BY_DEVICE);
+	/* The device may read the index at any time: the descriptor must be complete by then. */
+	dma_wmb();
+	WRITE_ONCE(q->producer, index + 1);
+	writel(index + 1, io(regs) + BENCH_DOORBELL);
+	return 0;
+}
+
+/* A completion the device writes into coherent memory, the status word last. */
+struct bench_completion {
+	u32 status;
+	u32 len;
+	u64 data;
+};
+#define BENCH_COMPLETION_DONE 1
+
+int ioview_bench_c_read_completion(const void *completion, unsigned int *len, unsigned long long *data)
+{
+	const struct bench_completion *c = completion;
+
+	if (!(READ_ONCE(c->status) & BENCH_COMPLETION_DONE))
+		return -EAGAIN;
+	/* What the status vouches for must not be read before the status. */
+	dma_rmb();
+	*len = READ_ONCE(c->len);
+	*data = READ_ONCE(c->data);
 	return 0;
 }
 

@@ -188,6 +188,18 @@ IOVIEW_BENCH_PAIR(int, copy_to_io, volatile void *dst, ioview_size_t len, const 
 /* Coherent memory: fill descriptor @index of a ring of @count, give its DMA address. */
 IOVIEW_BENCH_PAIR(int, post_desc, void *ring, unsigned long long ring_dma, ioview_size_t count, ioview_size_t index,
 		  unsigned long long buf, unsigned int len, unsigned long long *desc_dma);
+/*
+ * Coherent memory, then a doorbell: fill descriptor @index of the queue at
+ * @queue, dma_wmb(), store @index + 1 as the queue's producer index, then
+ * writel() the same index to the doorbell of @regs.  0 or -ERANGE.
+ */
+IOVIEW_BENCH_PAIR(int, publish_desc, void *queue, volatile void *regs, ioview_size_t index,
+		  unsigned long long buf, unsigned int len);
+/*
+ * Coherent memory the device wrote: if the completion at @completion says
+ * done, dma_rmb(), then its length and data.  0, or -EAGAIN if not done.
+ */
+IOVIEW_BENCH_PAIR(int, read_completion, const void *completion, unsigned int *len, unsigned long long *data);
 /* Configuration space: the command register of @pdev. */
 IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
 /*
