@@ -13,7 +13,9 @@
 
 #include "bar_mapping.h"
 #include "bench.h"
+#include "kernel_barrier.h"
 #include "kernel_config.h"
+#include "kernel_errno.h"
 #include "selftest_device.h"
 #include "shim.h"
 
@@ -24,7 +26,8 @@ namespace ioview::kernel::bench {
 struct bench_regs {
 	u32 identification;	// 0x00
 	u32 liveness;		// 0x04
-	u32 reserved0[6];	// 0x08
+	u32 doorbell;		// 0x08
+	u32 reserved0[5];	// 0x0c
 	u32 status;		// 0x20
 	u32 reserved1[7];	// 0x24
 	u32 slots[16];		// 0x40
@@ -43,6 +46,21 @@ struct bench_desc {
 };
 inline constexpr u32 desc_owned_by_device = 1;
 
+/// A queue in coherent memory (struct bench_queue in bench_c.c).
+inline constexpr usize queue_len = 8;
+struct bench_queue {
+	bench_desc desc[queue_len];
+	u32 producer;
+};
+
+/// A completion the device writes into coherent memory (struct bench_completion in bench_c.c).
+struct bench_completion {
+	u32 status;
+	u32 len;
+	u64 data;
+};
+inline constexpr u32 completion_done = 1;
+
 struct bench_tag;
 /// bench_regs as an untyped region, for the runtime-offset pattern.
 using bench_region = region<sizeof(bench_regs), bench_tag, 8>;
@@ -51,6 +69,8 @@ using bench_region = region<sizeof(bench_regs), bench_tag, 8>;
 
 template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::bench::bench_regs> = true;
 template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::bench::bench_desc> = true;
+template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::bench::bench_queue> = true;
+template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::bench::bench_completion> = true;
 
 namespace {
 
@@ -58,11 +78,17 @@ using ioview::kernel::kmmio;
 using ioview::kernel::bench::bench_region;
 using ioview::kernel::bench::bench_regs;
 
-static_assert(__builtin_offsetof(bench_regs, liveness) == 0x04 && __builtin_offsetof(bench_regs, status) == 0x20 &&
+static_assert(__builtin_offsetof(bench_regs, liveness) == 0x04 && __builtin_offsetof(bench_regs, doorbell) == 0x08 &&
+	      __builtin_offsetof(bench_regs, status) == 0x20 &&
 	      __builtin_offsetof(bench_regs, slots) == 0x40 && __builtin_offsetof(bench_regs, wide) == 0x80 &&
 	      __builtin_offsetof(bench_regs, bytes) == 0x88 && __builtin_offsetof(bench_regs, halves) == 0x90 &&
 	      __builtin_offsetof(bench_regs, block) == 0x100 && sizeof(bench_regs) == 0x140,
 	      "bench_regs must match the offsets in bench_c.c");
+static_assert(__builtin_offsetof(ioview::kernel::bench::bench_queue, producer) == 0x80 &&
+	      sizeof(ioview::kernel::bench::bench_queue) == 0x88 &&
+	      __builtin_offsetof(ioview::kernel::bench::bench_completion, data) == 0x08 &&
+	      sizeof(ioview::kernel::bench::bench_completion) == 0x10,
+	      "the queue and the completion must be laid out as in bench_c.c");
 
 /*
  * The C halves trust their pointers as a C driver trusts a mapping: non-NULL, aligned for the
@@ -204,6 +230,42 @@ int ioview_bench_cxx_post_desc(void *ring, unsigned long long ring_dma, ioview_s
 	return 0;
 }
 
+int ioview_bench_cxx_publish_desc(void *queue, volatile void *regs, ioview_size_t index, unsigned long long buf,
+				  unsigned int len)
+{
+	using ioview::kernel::bench::bench_queue;
+	// The DMA address plays no part: the device was told where the queue is when it was set up.
+	auto q = ioview::view<ioview::coherent, bench_queue>::from_handle({ queue, 0 });
+	auto d = IOVIEW_PROJECT(q, desc).try_at(index);
+	if (!d)
+		return d.error();
+	IOVIEW_PROJECT(d.value(), addr).write_val(buf);
+	IOVIEW_PROJECT(d.value(), len).write_val(len);
+	IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
+	// The device may read the index at any time: the descriptor must be complete by then.
+	// (d is still in scope here, and the barrier's "memory" clobber makes GCC keep the copy
+	// of it that the kernel's -ftrivial-auto-var-init=zero zeroes on the stack: the extra
+	// instructions tests/bench/module counts for this pair.)
+	ioview::kernel::dma_wmb();
+	auto producer = static_cast<ioview::u32>(index + 1);
+	IOVIEW_PROJECT(q, producer).write_val(producer);
+	IOVIEW_PROJECT(regs_view(regs), doorbell).write_val(producer);
+	return 0;
+}
+
+int ioview_bench_cxx_read_completion(const void *completion, unsigned int *len, unsigned long long *data)
+{
+	using ioview::kernel::bench::bench_completion;
+	auto c = ioview::view<ioview::coherent, const bench_completion>::from_handle({ const_cast<void *>(completion), 0 });
+	if (!(IOVIEW_PROJECT(c, status).read_val() & ioview::kernel::bench::completion_done))
+		return -ioview::kernel::eagain;
+	// What the status vouches for must not be read before the status.
+	ioview::kernel::dma_rmb();
+	*len = IOVIEW_PROJECT(c, len).read_val();
+	*data = IOVIEW_PROJECT(c, data).read_val();
+	return 0;
+}
+
 int ioview_bench_cxx_config_command(pci_dev *pdev, unsigned short *value)
 {
 	auto cfg = ioview::kernel::config_view(pdev);
@@ -215,6 +277,30 @@ int ioview_bench_cxx_config_command(pci_dev *pdev, unsigned short *value)
 	*value = command.value().get();
 	return 0;
 }
+
+// Barrier probes: the ioview::kernel:: barrier between the plain accesses
+// of its twin in bench_c.c (plain so that a lost "memory" clobber shows, as
+// explained there); tests/modcheck/run.sh requires the same instructions.
+#define IOVIEW_BENCH_BARRIER_PROBE(name)					\
+	unsigned int ioview_bench_cxx_barrier_##name(unsigned int *p)		\
+	{									\
+		p[0] = 1;							\
+		unsigned int before = p[1];					\
+		ioview::kernel::name();						\
+		p[0] = 2;							\
+		return before + p[1];						\
+	}
+IOVIEW_BENCH_BARRIER_PROBE(mb)
+IOVIEW_BENCH_BARRIER_PROBE(rmb)
+IOVIEW_BENCH_BARRIER_PROBE(wmb)
+IOVIEW_BENCH_BARRIER_PROBE(dma_mb)
+IOVIEW_BENCH_BARRIER_PROBE(dma_rmb)
+IOVIEW_BENCH_BARRIER_PROBE(dma_wmb)
+IOVIEW_BENCH_BARRIER_PROBE(smp_mb)
+IOVIEW_BENCH_BARRIER_PROBE(smp_rmb)
+IOVIEW_BENCH_BARRIER_PROBE(smp_wmb)
+IOVIEW_BENCH_BARRIER_PROBE(barrier)
+#undef IOVIEW_BENCH_BARRIER_PROBE
 
 namespace ioview::kernel::bench {
 

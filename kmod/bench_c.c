@@ -10,10 +10,12 @@
 #include <linux/ktime.h>
 #include <linux/pci.h>
 #include <linux/types.h>
+#include <asm/barrier.h>
 
 #include "shim.h"
 
 #define BENCH_LIVENESS		0x04
+#define BENCH_DOORBELL		0x08
 #define BENCH_STATUS		0x20
 #define BENCH_SLOTS		0x40
 #define BENCH_SLOT_COUNT	16
@@ -134,6 +136,51 @@ int ioview_bench_c_post_desc(void *ring, unsigned long long ring_dma, size_t cou
 	return 0;
 }
 
+/* A queue in coherent memory: the descriptors, then the index that hands them to the device. */
+#define BENCH_QUEUE_LEN 8
+struct bench_queue {
+	struct bench_desc desc[BENCH_QUEUE_LEN];
+	u32 producer;
+};
+
+int ioview_bench_c_publish_desc(void *queue, volatile void *regs, size_t index, unsigned long long buf,
+				unsigned int len)
+{
+	struct bench_queue *q = queue;
+
+	if (index >= BENCH_QUEUE_LEN)
+		return -ERANGE;
+	WRITE_ONCE(q->desc[index].addr, buf);
+	WRITE_ONCE(q->desc[index].len, len);
+	WRITE_ONCE(q->desc[index].flags, BENCH_DESC_OWNED_BY_DEVICE);
+	/* The device may read the index at any time: the descriptor must be complete by then. */
+	dma_wmb();
+	WRITE_ONCE(q->producer, index + 1);
+	writel(index + 1, io(regs) + BENCH_DOORBELL);
+	return 0;
+}
+
+/* A completion the device writes into coherent memory, the status word last. */
+struct bench_completion {
+	u32 status;
+	u32 len;
+	u64 data;
+};
+#define BENCH_COMPLETION_DONE 1
+
+int ioview_bench_c_read_completion(const void *completion, unsigned int *len, unsigned long long *data)
+{
+	const struct bench_completion *c = completion;
+
+	if (!(READ_ONCE(c->status) & BENCH_COMPLETION_DONE))
+		return -EAGAIN;
+	/* What the status vouches for must not be read before the status. */
+	dma_rmb();
+	*len = READ_ONCE(c->len);
+	*data = READ_ONCE(c->data);
+	return 0;
+}
+
 int ioview_bench_c_config_command(struct pci_dev *pdev, unsigned short *value)
 {
 	u16 v;
@@ -144,6 +191,36 @@ int ioview_bench_c_config_command(struct pci_dev *pdev, unsigned short *value)
 	*value = v;
 	return 0;
 }
+
+/*
+ * Barrier probes: one kernel barrier between plain accesses, the same as the
+ * ioview::kernel:: ones in bench.cpp.  Plain, not volatile, on purpose:
+ * without the barrier's "memory" clobber the compiler would drop the first
+ * store and load p[1] only once, so a barrier that lost its compiler
+ * barrier shows in the code as plainly as one that lost its instruction.
+ */
+#define BENCH_BARRIER_PROBE(name)					\
+	unsigned int ioview_bench_c_barrier_##name(unsigned int *p)	\
+	{								\
+		unsigned int before;					\
+									\
+		p[0] = 1;						\
+		before = p[1];						\
+		name();							\
+		p[0] = 2;						\
+		return before + p[1];					\
+	}
+
+BENCH_BARRIER_PROBE(mb)
+BENCH_BARRIER_PROBE(rmb)
+BENCH_BARRIER_PROBE(wmb)
+BENCH_BARRIER_PROBE(dma_mb)
+BENCH_BARRIER_PROBE(dma_rmb)
+BENCH_BARRIER_PROBE(dma_wmb)
+BENCH_BARRIER_PROBE(smp_mb)
+BENCH_BARRIER_PROBE(smp_rmb)
+BENCH_BARRIER_PROBE(smp_wmb)
+BENCH_BARRIER_PROBE(barrier)
 
 /**
  * ioview_shim_ktime_ns() - ktime_get_ns() for the C++ side

@@ -12,6 +12,7 @@
 namespace ioview::kernel {
 
 inline constexpr int enxio = 6;		///< no such device or address
+inline constexpr int eagain = 11;	///< try again
 inline constexpr int enomem = 12;	///< out of memory
 inline constexpr int ebusy = 16;	///< device or resource busy
 

@@ -17,10 +17,10 @@
 // (arch/x86/include/asm/io.h, build_mmio_read/build_mmio_write, identical in
 // 6.1 and 6.12).  An out-of-line call into the shim would add a call and
 // return to every register access, so x86_64_mmio_accessors below repeats
-// those instructions as inline asm.  This is the one place C++ reaches the
-// hardware without the shim: it includes no kernel header and calls no
-// kernel function, it only emits the instruction the kernel's header would
-// have emitted.  Other architectures (whose accessors add barriers, byte
+// those instructions as inline asm.  This and kernel_barrier.h are the
+// places C++ reaches the hardware without the shim: they include no kernel
+// header and call no kernel function, they only emit the instruction the
+// kernel's header would have emitted.  Other architectures (whose accessors add barriers, byte
 // swaps or tracing) use the shim's exported wrappers of the real readl()
 // family.  Block copies always go to the kernel's memcpy_fromio() and
 // memcpy_toio(): they choose access widths, which is the kernel's call.

@@ -6,6 +6,7 @@
 // counts and times would compare different work.
 #include <ioview/support.h>
 
+#include "kernel_errno.h"
 #include "selftest_device.h"
 #include "selftest_suites.h"
 #include "shim.h"
@@ -153,6 +154,83 @@ verdict coherent_pairs_agree(context &t)
 	return t.pass();
 }
 
+// The queue of publish_desc (bench_queue in bench.cpp): 8 descriptors of 16 bytes, then the
+// producer index.  Coherent memory in a driver; .bss here, which is the same to the CPU.
+constexpr usize queue_len = 8;
+constexpr usize queue_size = 0x88;
+constexpr usize producer_at = 0x80;
+constexpr usize doorbell_at = 0x08;	// bench_regs::doorbell
+alignas(64) u8 c_queue[queue_size];
+alignas(64) u8 cxx_queue[queue_size];
+
+u32 load32(const u8 *p)
+{
+	u32 v;
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+verdict publish_pairs_agree(context &t)
+{
+	static constexpr usize indices[] = { 0, 1, queue_len - 1, queue_len, queue_len + 1, 3, static_cast<usize>(-1) };
+
+	fill_both(7);
+	for (usize i = 0; i < queue_size; ++i)
+		c_queue[i] = cxx_queue[i] = static_cast<u8>(i * 5 + 2);
+	u32 published = load32(cxx_queue + producer_at);
+	for (usize i : indices) {
+		int rc = ioview_bench_c_publish_desc(c_queue, c_side, i, 0x1122334455ull + i, 0x40 + i);
+		int rx = ioview_bench_cxx_publish_desc(cxx_queue, cxx_side, i, 0x1122334455ull + i, 0x40 + i);
+		if (rc != rx || (i < queue_len) != (rc == 0))
+			return t.fail("publish_desc(%zu): C %d, C++ %d", i, rc, rx);
+		usize at = first_difference();
+		if (at != regs_size)
+			return t.fail("publish_desc(%zu): registers differ at %#zx", i, at);
+		for (at = 0; at < queue_size && c_queue[at] == cxx_queue[at]; ++at)
+			;
+		if (at != queue_size)
+			return t.fail("publish_desc(%zu): queues differ at %#zx", i, at);
+		if (rc == 0)
+			published = static_cast<u32>(i + 1);
+		// A refused index leaves the index and the doorbell as the last success left them.
+		if (load32(cxx_queue + producer_at) != published || load32(cxx_side + doorbell_at) != published)
+			return t.fail("publish_desc(%zu): producer %#x, doorbell %#x; want %#x", i,
+				      load32(cxx_queue + producer_at), load32(cxx_side + doorbell_at), published);
+	}
+	// Descriptor 3, the last one filled: len 0x43, owned by the device.
+	if (load32(cxx_queue + 3 * 16 + 8) != 0x43 || load32(cxx_queue + 3 * 16 + 12) != 1 ||
+	    load32(cxx_queue + 3 * 16) != 0x22334458)
+		return t.fail("descriptor 3 does not hold buf 0x1122334458, len 0x43 and flags 1");
+	return t.pass();
+}
+
+verdict completion_pairs_agree(context &t)
+{
+	// bench_completion in bench.cpp, as the device would leave it.
+	struct completion {
+		u32 status;
+		u32 len;
+		u64 data;
+	};
+	// Done is bit 0; other bits of the status do not count.
+	static constexpr u32 statuses[] = { 0, 2, 1, 3, 0x80000000, 0xffffffff };
+
+	for (u32 status : statuses) {
+		const completion c = { status, 0x1000 + status, 0x0102030405060708ull ^ status };
+		unsigned int lc = 0xdead, lx = 0xdead;
+		unsigned long long dc = 0xdead, dx = 0xdead;
+		int rc = ioview_bench_c_read_completion(&c, &lc, &dc);
+		int rx = ioview_bench_cxx_read_completion(&c, &lx, &dx);
+		if (rc != rx || lc != lx || dc != dx)
+			return t.fail("read_completion(status %#x): C %d/%#x/%#llx, C++ %d/%#x/%#llx", status, rc, lc,
+				      dc, rx, lx, dx);
+		bool done = status & 1;
+		if (done ? rx != 0 || lx != c.len || dx != c.data : rx != -eagain || lx != 0xdead || dx != 0xdead)
+			return t.fail("read_completion(status %#x) returned %d, len %#x, data %#llx", status, rx, lx, dx);
+	}
+	return t.pass();
+}
+
 verdict config_pairs_agree(context &t)
 {
 	selftest_device edu(IOVIEW_DEVICE_EDU);
@@ -171,12 +249,42 @@ verdict config_pairs_agree(context &t)
 	return t.pass();
 }
 
+// The barrier probes order their accesses differently but must compute the same: p[0]
+// left at 2, and p[1] read twice (nothing else writes it, so twice its value).
+verdict barrier_pairs_agree(context &t)
+{
+	struct probe {
+		const char *name;
+		unsigned int (*c)(unsigned int *p);
+		unsigned int (*cxx)(unsigned int *p);
+	};
+#define IOVIEW_PROBE(name) { #name, ioview_bench_c_barrier_##name, ioview_bench_cxx_barrier_##name }
+	static constexpr probe probes[] = {
+		IOVIEW_PROBE(mb),      IOVIEW_PROBE(rmb),     IOVIEW_PROBE(wmb),
+		IOVIEW_PROBE(dma_mb),  IOVIEW_PROBE(dma_rmb), IOVIEW_PROBE(dma_wmb),
+		IOVIEW_PROBE(smp_mb),  IOVIEW_PROBE(smp_rmb), IOVIEW_PROBE(smp_wmb),
+		IOVIEW_PROBE(barrier),
+	};
+#undef IOVIEW_PROBE
+	for (const probe &p : probes) {
+		unsigned int mc[2] = { 7, 0x31 }, mx[2] = { 7, 0x31 };
+		unsigned int rc = p.c(mc), rx = p.cxx(mx);
+		if (rc != rx || mc[0] != mx[0] || mc[1] != mx[1] || rx != 0x62 || mx[0] != 2 || mx[1] != 0x31)
+			return t.fail("barrier_%s: C %#x/{%#x, %#x}, C++ %#x/{%#x, %#x}", p.name, rc, mc[0], mc[1], rx,
+				      mx[0], mx[1]);
+	}
+	return t.pass();
+}
+
 constinit const test_case bench_pair_cases[] = {
 	{ "scalar_pairs_agree", scalar_pairs_agree },
 	{ "checked_pairs_agree", checked_pairs_agree },
 	{ "copy_pairs_agree", copy_pairs_agree },
 	{ "coherent_pairs_agree", coherent_pairs_agree },
+	{ "publish_pairs_agree", publish_pairs_agree },
+	{ "completion_pairs_agree", completion_pairs_agree },
 	{ "config_pairs_agree", config_pairs_agree },
+	{ "barrier_pairs_agree", barrier_pairs_agree },
 };
 
 } // namespace

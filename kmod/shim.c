@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <asm/barrier.h>
 
 #include "shim.h"
 
@@ -188,6 +189,27 @@ IOVIEW_SHIM_MMIO_READ(readq_relaxed, unsigned long long)
 IOVIEW_SHIM_MMIO_WRITE(writeq, unsigned long long)
 IOVIEW_SHIM_MMIO_WRITE(writeq_relaxed, unsigned long long)
 #endif
+
+/*
+ * Memory barriers, one function per kernel barrier, each the kernel's macro
+ * and nothing else.  Generated like the MMIO accessors so that no wrapper
+ * can do more than its name says.
+ */
+#define IOVIEW_SHIM_BARRIER(name)	\
+	void ioview_shim_##name(void)	\
+	{				\
+		name();			\
+	}
+
+IOVIEW_SHIM_BARRIER(mb)
+IOVIEW_SHIM_BARRIER(rmb)
+IOVIEW_SHIM_BARRIER(wmb)
+IOVIEW_SHIM_BARRIER(dma_mb)
+IOVIEW_SHIM_BARRIER(dma_rmb)
+IOVIEW_SHIM_BARRIER(dma_wmb)
+IOVIEW_SHIM_BARRIER(smp_mb)
+IOVIEW_SHIM_BARRIER(smp_rmb)
+IOVIEW_SHIM_BARRIER(smp_wmb)
 
 /**
  * ioview_shim_memcpy_fromio() - memcpy_fromio() for the C++ side

@@ -120,6 +120,22 @@ void ioview_shim_writeq_relaxed(unsigned long long value, volatile void *addr);
 void ioview_shim_memcpy_fromio(void *dst, const volatile void *src, ioview_size_t n);
 void ioview_shim_memcpy_toio(volatile void *dst, const void *src, ioview_size_t n);
 
+/*
+ * Memory barriers: mb(), rmb(), wmb(), dma_mb(), dma_rmb(), dma_wmb(),
+ * smp_mb(), smp_rmb(), smp_wmb(), one call each.  On x86-64 the C++ side
+ * inlines them (kernel_barrier.h), so these are the portable fallback; the
+ * compiler barrier barrier() needs none.
+ */
+void ioview_shim_mb(void);
+void ioview_shim_rmb(void);
+void ioview_shim_wmb(void);
+void ioview_shim_dma_mb(void);
+void ioview_shim_dma_rmb(void);
+void ioview_shim_dma_wmb(void);
+void ioview_shim_smp_mb(void);
+void ioview_shim_smp_rmb(void);
+void ioview_shim_smp_wmb(void);
+
 /* PCI function state.  Return 0 or a negative errno. */
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
 unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar);
@@ -181,8 +197,34 @@ IOVIEW_BENCH_PAIR(int, copy_to_io, volatile void *dst, ioview_size_t len, const 
 /* Coherent memory: fill descriptor @index of a ring of @count, give its DMA address. */
 IOVIEW_BENCH_PAIR(int, post_desc, void *ring, unsigned long long ring_dma, ioview_size_t count, ioview_size_t index,
 		  unsigned long long buf, unsigned int len, unsigned long long *desc_dma);
+/*
+ * Coherent memory, then a doorbell: fill descriptor @index of the queue at
+ * @queue, dma_wmb(), store @index + 1 as the queue's producer index, then
+ * writel() the same index to the doorbell of @regs.  0 or -ERANGE.
+ */
+IOVIEW_BENCH_PAIR(int, publish_desc, void *queue, volatile void *regs, ioview_size_t index,
+		  unsigned long long buf, unsigned int len);
+/*
+ * Coherent memory the device wrote: if the completion at @completion says
+ * done, dma_rmb(), then its length and data.  0, or -EAGAIN if not done.
+ */
+IOVIEW_BENCH_PAIR(int, read_completion, const void *completion, unsigned int *len, unsigned long long *data);
 /* Configuration space: the command register of @pdev. */
 IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
+/*
+ * Barrier probes for tests/modcheck/run.sh: the same plain accesses through
+ * @p around one barrier, the kernel's macro in C, ioview::kernel:: in C++.
+ */
+IOVIEW_BENCH_PAIR(unsigned int, barrier_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_barrier, unsigned int *p);
 #undef IOVIEW_BENCH_PAIR
 
 /* ktime_get_ns(): monotonic nanoseconds, for the benchmarks' timing. */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tests of the build's own guards, printed as TAP:
 #  - check-module.sh passes the real module for every kernel;
-#  - it rejects each planted violation of the kernel C++ subset
+#  - each barrier of kmod/kernel_barrier.h compiles, in every kernel's
+#    module, to what the kernel's own macro compiles to;
+#  - check-module.sh rejects each planted violation of the kernel C++ subset
 #    (tests/modcheck/plants), with the diagnostic that names it;
 #  - build-module.sh fails on an objtool warning in a C++ object;
 #  - cxx-flags.sh refuses to lose a must-keep code generation flag.
@@ -27,6 +29,50 @@ for rel in "$@"; do
 	else
 		not_ok "modcheck: ioview.ko for $rel is inside the C++ subset" "$out"
 	fi
+done
+
+# The inline barriers of kmod/kernel_barrier.h compile as the kernel's
+# macros: each barrier probe of bench_c.c (the kernel macro) and its twin in
+# bench.cpp (ioview::kernel::) must disassemble to the same instructions.
+# Registers other than %rsp are folded into one name, and branch and call
+# targets (addresses inside each function) dropped, so only a different
+# register allocation could pass unnoticed; padding is ignored.  The probes
+# surround the barrier with plain accesses, so a lost "memory" clobber
+# changes the memory accesses just as a lost fence changes the mnemonics.
+barriers="mb rmb wmb dma_mb dma_rmb dma_wmb smp_mb smp_rmb smp_wmb barrier"
+probe_insns() {
+	awk -v fn="$2" '
+		$0 ~ "^[0-9a-f]+ <" fn ">:$" { inside = 1; next }
+		/^[0-9a-f]+ </ { inside = 0 }
+		!inside || !/^ +[0-9a-f]+:\t/ { next }
+		{
+			insn = $0; sub(/^ +[0-9a-f]+:\t/, "", insn)
+			if (insn ~ /^(nop|xchg +%ax,%ax|data16|cs nopw|int3)/) next
+			if (insn ~ /^(call|jmp|j[a-z]+) /) sub(/ .*/, "", insn)
+			gsub(/%rsp/, "RSP", insn); gsub(/%[a-z0-9]+/, "%reg", insn); gsub(/RSP/, "%rsp", insn)
+			gsub(/ +/, " ", insn)
+			print insn
+		}' "$1"
+}
+for rel in "$@"; do
+	ko=build/kmod/$rel/kmod/ioview.ko
+	dis=$(mktemp)
+	objdump -d --no-show-raw-insn "$ko" > "$dis" 2>/dev/null
+	for b in $barriers; do
+		what="modcheck: ioview::kernel::$b() compiles as the kernel's $b() for $rel"
+		c=$(probe_insns "$dis" "ioview_bench_c_barrier_$b")
+		cxx=$(probe_insns "$dis" "ioview_bench_cxx_barrier_$b")
+		fences=$(grep -E 'fence|lock|xchg' <<<"$c" | paste -sd ';' -)
+		if [ -z "$c" ] || [ -z "$cxx" ]; then
+			not_ok "$what" "probe missing: C $(wc -l <<<"$c") lines, C++ $(wc -l <<<"$cxx") lines"
+		elif [ "$c" = "$cxx" ]; then
+			ok "$what (${fences:-compiler barrier only})"
+		else
+			not_ok "$what" "C (kernel macro) vs C++ (ioview::kernel):
+$(diff <(echo "$c") <(echo "$cxx"))"
+		fi
+	done
+	rm -f "$dis"
 done
 
 rel=$1
