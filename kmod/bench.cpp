@@ -51,6 +51,7 @@ inline constexpr usize queue_len = 8;
 struct bench_queue {
 	bench_desc desc[queue_len];
 	u32 producer;
+	u32 reserved;	// spelled out: views need plain data, and padding is not
 };
 
 /// A completion the device writes into coherent memory (struct bench_completion in bench_c.c).
@@ -96,13 +97,13 @@ static_assert(__builtin_offsetof(ioview::kernel::bench::bench_queue, producer) =
  * then go through the backends' checked constructors, whose checks it lets the compiler drop;
  * what is measured is the access pattern, not a check the C half does not make.
  */
-template <ioview::usize Align> void assume_mapping(const volatile void *p, ioview::usize len, ioview::usize min_len)
+template <ioview::usize Align> [[gnu::always_inline]] inline void assume_mapping(const volatile void *p, ioview::usize len, ioview::usize min_len)
 {
 	if (p == nullptr || (reinterpret_cast<ioview::uptr>(p) & (Align - 1)) != 0 || len < min_len || len % 4 != 0)
 		__builtin_unreachable();
 }
 
-template <typename T> ioview::view<kmmio, T> assumed_view(const volatile void *regs, ioview::usize len)
+template <typename T> [[gnu::always_inline]] inline ioview::view<kmmio, T> assumed_view(const volatile void *regs, ioview::usize len)
 {
 	assume_mapping<ioview::known_size<T>::min_align>(regs, len, ioview::known_size<T>::min_size);
 	return kmmio::try_view<T>(const_cast<volatile void *>(regs), len).value();
@@ -110,12 +111,12 @@ template <typename T> ioview::view<kmmio, T> assumed_view(const volatile void *r
 
 // The shim passes const-qualified __iomem addresses; views of MMIO hold
 // plain volatile handles and express read-only-ness in their type instead.
-ioview::view<kmmio, const bench_regs> regs_view(const volatile void *regs)
+[[gnu::always_inline]] inline ioview::view<kmmio, const bench_regs> regs_view(const volatile void *regs)
 {
 	return assumed_view<const bench_regs>(regs, sizeof(bench_regs));
 }
 
-ioview::view<kmmio, bench_regs> regs_view(volatile void *regs)
+[[gnu::always_inline]] inline ioview::view<kmmio, bench_regs> regs_view(volatile void *regs)
 {
 	return assumed_view<bench_regs>(regs, sizeof(bench_regs));
 }
@@ -217,8 +218,8 @@ int ioview_bench_cxx_post_desc(void *ring, unsigned long long ring_dma, ioview_s
 {
 	using ioview::kernel::bench::bench_desc;
 	assume_mapping<alignof(bench_desc)>(ring, count * sizeof(bench_desc), 0);
-	if ((ring_dma & (alignof(bench_desc) - 1)) != 0)
-		__builtin_unreachable();
+	if ((ring_dma & (alignof(bench_desc) - 1)) != 0 || count > static_cast<ioview::usize>(-1) / sizeof(bench_desc))
+		__builtin_unreachable();	// the C half trusts the ring's size to be representable too
 	auto descs = ioview::coherent::try_view<ioview::slice<bench_desc>>(ring, ring_dma, count * sizeof(bench_desc)).value();
 	auto d = descs.try_at(index);
 	if (!d)
@@ -235,17 +236,20 @@ int ioview_bench_cxx_publish_desc(void *queue, volatile void *regs, ioview_size_
 {
 	using ioview::kernel::bench::bench_queue;
 	// The DMA address plays no part: the device was told where the queue is when it was set up.
-	auto q = ioview::view<ioview::coherent, bench_queue>::from_handle({ queue, 0 });
-	auto d = IOVIEW_PROJECT(q, desc).try_at(index);
-	if (!d)
-		return d.error();
-	IOVIEW_PROJECT(d.value(), addr).write_val(buf);
-	IOVIEW_PROJECT(d.value(), len).write_val(len);
-	IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
+	assume_mapping<alignof(bench_queue)>(queue, sizeof(bench_queue), sizeof(bench_queue));
+	auto q = ioview::coherent::try_view<bench_queue>(queue, 0, sizeof(bench_queue)).value();
+	{
+		// The descriptor's view ends with this block: a result<view> still alive across the
+		// barrier's "memory" clobber is a stack slot GCC keeps (and, under the kernel's
+		// -ftrivial-auto-var-init=zero, zeroes).
+		auto d = IOVIEW_PROJECT(q, desc).try_at(index);
+		if (!d)
+			return d.error();
+		IOVIEW_PROJECT(d.value(), addr).write_val(buf);
+		IOVIEW_PROJECT(d.value(), len).write_val(len);
+		IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
+	}
 	// The device may read the index at any time: the descriptor must be complete by then.
-	// (d is still in scope here, and the barrier's "memory" clobber makes GCC keep the copy
-	// of it that the kernel's -ftrivial-auto-var-init=zero zeroes on the stack: the extra
-	// instructions tests/bench/module counts for this pair.)
 	ioview::kernel::dma_wmb();
 	auto producer = static_cast<ioview::u32>(index + 1);
 	IOVIEW_PROJECT(q, producer).write_val(producer);
@@ -256,7 +260,9 @@ int ioview_bench_cxx_publish_desc(void *queue, volatile void *regs, ioview_size_
 int ioview_bench_cxx_read_completion(const void *completion, unsigned int *len, unsigned long long *data)
 {
 	using ioview::kernel::bench::bench_completion;
-	auto c = ioview::view<ioview::coherent, const bench_completion>::from_handle({ const_cast<void *>(completion), 0 });
+	assume_mapping<alignof(bench_completion)>(completion, sizeof(bench_completion), sizeof(bench_completion));
+	auto c = ioview::coherent::try_view<const bench_completion>(const_cast<void *>(completion), 0,
+								   sizeof(bench_completion)).value();
 	if (!(IOVIEW_PROJECT(c, status).read_val() & ioview::kernel::bench::completion_done))
 		return -ioview::kernel::eagain;
 	// What the status vouches for must not be read before the status.

@@ -141,6 +141,7 @@ int ioview_bench_c_post_desc(void *ring, unsigned long long ring_dma, size_t cou
 struct bench_queue {
 	struct bench_desc desc[BENCH_QUEUE_LEN];
 	u32 producer;
+	u32 reserved;
 };
 
 int ioview_bench_c_publish_desc(void *queue, volatile void *regs, size_t index, unsigned long long buf,
