@@ -1,8 +1,8 @@
 // PCI configuration space has no 64-bit accessor: a configuration transaction carries at most 32 bits.
-// expect-first: incomplete type 'struct ioview::diag::backend_lacks_access_width<ioview::config_space<fake_cfg::accessors>, ioview::diag::width<8> >'
-#include "fake_config.h"
+// expect-first: incomplete type 'struct ioview::diag::backend_lacks_access_width<ioview::config_space<ioview::testing::pci_config_accessors>, ioview::diag::width<8> >'
+#include <ioview/testing/config.h>
 
-auto f(ioview::view<fake_cfg::config, ioview::pci::normal_config> cfg)
+auto f(ioview::view<ioview::testing::pci_config, ioview::pci::normal_config> cfg)
 {
 #ifndef IOVIEW_CF_CONTROL
 	return cfg.read64<0x10>();

@@ -3,11 +3,13 @@
 // that never reach the device.
 #include <catch2/catch.hpp>
 
-#include "fake_config.h"
+#include <ioview/testing/config.h>
 
 using namespace ioview;
-using fake_cfg::config;
-using fake_cfg::function;
+using ioview::testing::pci_config;
+using ioview::testing::pci_function;
+using config = pci_config;
+using function = pci_function;
 
 namespace {
 
@@ -37,12 +39,12 @@ TEST_CASE("config space: a fallible backend with 8, 16 and 32-bit accessors only
 	STATIC_REQUIRE_FALSE(capable<config, 8>);
 	STATIC_REQUIRE_FALSE(relaxed_capable<config, 4>);
 	STATIC_REQUIRE_FALSE(block_copy_capable<config>);
-	STATIC_REQUIRE(config_accessors<fake_cfg::accessors>);
+	STATIC_REQUIRE(config_accessors<ioview::testing::pci_config_accessors>);
 	STATIC_REQUIRE(plain_data<pci::type0_header>);
 	STATIC_REQUIRE(sizeof(pci::type0_header) == 64);
 
 	function f;
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 	REQUIRE(cfg.size() == 256);
 	REQUIRE(cfg.address() == 0);
 	REQUIRE(cfg.at_offset<u32, 0x3c>().address() == 0x3c); // address() is the register offset
@@ -68,7 +70,7 @@ TEST_CASE("config space: the typed header reads every field at its PCI offset, o
 {
 	function f;
 	edu_like_header(f);
-	auto hdr = pci::header(fake_cfg::normal(f));
+	auto hdr = pci::header(ioview::testing::config_of(f));
 
 	REQUIRE(IOVIEW_PROJECT(hdr, vendor_id).read_val().value().get() == 0x1234);
 	REQUIRE(f.reads == 1); // a u16 field is one 16-bit access
@@ -120,7 +122,7 @@ TEST_CASE("config space: writes through the header reach the right bytes", "[con
 {
 	function f;
 	edu_like_header(f);
-	auto hdr = pci::header(fake_cfg::normal(f));
+	auto hdr = pci::header(ioview::testing::config_of(f));
 
 	REQUIRE(IOVIEW_PROJECT(hdr, interrupt_line).write_val(0x5a).ok());
 	REQUIRE(f.bytes[0x3c] == 0x5a);
@@ -143,7 +145,7 @@ TEST_CASE("config space: the capability walk finds MSI after other capabilities"
 	f.cap(0x50, pci::cap_vendor, 0x62); // low two bits of a pointer are ignored
 	f.cap(0x60, pci::cap_msi, 0x70);
 	f.cap(0x70, pci::cap_msix, 0x00);
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 
 	REQUIRE(pci::find_capability(cfg, pci::cap_pm).value() == 0x40);
 	REQUIRE(pci::find_capability(cfg, pci::cap_msi).value() == 0x60);
@@ -163,7 +165,7 @@ TEST_CASE("config space: the capability walk finds MSI after other capabilities"
 	// The same walk on a read-only view and on an extended one.
 	REQUIRE(pci::find_capability(cfg.as_const(), pci::cap_msi).value() == 0x60);
 	f.size = 4096;
-	REQUIRE(pci::find_capability(fake_cfg::extended(f), pci::cap_msix).value() == 0x70);
+	REQUIRE(pci::find_capability(ioview::testing::extended_config_of(f), pci::cap_msix).value() == 0x70);
 	REQUIRE(f.bad_accesses == 0);
 }
 
@@ -173,7 +175,7 @@ TEST_CASE("config space: a capability that is not in the list is -ENOENT", "[con
 	f.cap_list(0x40);
 	f.cap(0x40, pci::cap_pm, 0x48);
 	f.cap(0x48, pci::cap_msi, 0x00);
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 	REQUIRE(pci::find_capability(cfg, pci::cap_pcie).error() == -enoent);
 	REQUIRE(pci::find_capability_header(cfg, pci::cap_pcie).error() == -enoent);
 
@@ -204,7 +206,7 @@ TEST_CASE("config space: without the capability-list status bit there is no list
 	f.put8(pci::capabilities_pointer_offset, 0x40);
 	f.cap(0x40, pci::cap_msi, 0x00);
 	f.put16(pci::status_offset, static_cast<u16>(~pci::status_cap_list));
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 	REQUIRE(pci::find_capability(cfg, pci::cap_msi).error() == -enoent);
 	REQUIRE(f.reads == 1); // only the status register was read
 	f.put16(pci::status_offset, pci::status_cap_list);
@@ -218,7 +220,7 @@ TEST_CASE("config space: the header type chooses where the list starts", "[confi
 	f.cap(0x40, pci::cap_pm, 0x00);
 	f.put8(pci::cardbus_capabilities_pointer_offset, 0x80);
 	f.cap(0x80, pci::cap_msi, 0x00);
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 
 	f.put8(pci::header_type_offset, pci::header_type_bridge | pci::header_type_multifunction);
 	REQUIRE(pci::find_capability(cfg, pci::cap_pm).value() == 0x40);
@@ -233,7 +235,7 @@ TEST_CASE("config space: a looping capability list is -ELOOP after a bounded wal
 {
 	function f;
 	f.cap_list(0x40);
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 
 	SECTION("a capability pointing at itself")
 	{
@@ -260,7 +262,7 @@ TEST_CASE("config space: the longest possible list (48 capabilities) is walked t
 	for (usize off = 0x40; off < 0x100; off += 4)
 		f.cap(off, pci::cap_vendor, static_cast<u8>(off == 0xfc ? 0 : off + 4));
 	f.cap(0xfc, pci::cap_msi, 0x00);
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 	REQUIRE(pci::find_capability(cfg, pci::cap_msi).value() == 0xfc);
 	REQUIRE(pci::find_capability(cfg, pci::cap_pcie).error() == -enoent); // ended, not looped
 
@@ -276,7 +278,7 @@ TEST_CASE("config space: an access error ends the walk with that error", "[confi
 	f.cap(0x40, pci::cap_pm, 0x50);
 	f.cap(0x50, pci::cap_vendor, 0x60);
 	f.cap(0x60, pci::cap_msi, 0x00);
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 
 	SECTION("a removed device fails every access with -ENODEV")
 	{
@@ -316,7 +318,7 @@ TEST_CASE("config space: try_ accessors refuse range and alignment errors withou
 {
 	function f;
 	edu_like_header(f);
-	auto cfg = fake_cfg::normal(f);
+	auto cfg = ioview::testing::config_of(f);
 
 	REQUIRE(cfg.try_read8(256).error() == -erange);
 	REQUIRE(cfg.try_read32(256).error() == -erange);
@@ -345,7 +347,7 @@ TEST_CASE("config space: the extended capability walk", "[config][caps][extended
 	f.put32(0x100, 0x1401'0000u | pci::ext_cap_aer);		// version 1, next 0x140
 	f.put32(0x140, 0x1812'0000u | pci::ext_cap_dsn);		// next 0x181 & ~3 = 0x180
 	f.put32(0x180, 0x0001'0000u | pci::ext_cap_vendor);	// end
-	auto cfg = fake_cfg::extended(f);
+	auto cfg = ioview::testing::extended_config_of(f);
 
 	REQUIRE(pci::find_ext_capability(cfg, pci::ext_cap_aer).value() == 0x100);
 	REQUIRE(pci::find_ext_capability(cfg, pci::ext_cap_dsn).value() == 0x140);

@@ -82,3 +82,22 @@ TEST_CASE("untyped accessors return values decoded in the device order", "[endia
 	REQUIRE(le.bytes()[2] == 0xb2);
 	REQUIRE(rl.at_offset<le16, 2>().read_val().get() == 0xa1b2);
 }
+
+TEST_CASE("on a big-endian device a typed u32 field, read32 and write_val agree", "[endian]")
+{
+	testing::memory<8, 8, byte_order::big> mem;
+	mem.bytes()[0] = 0x00;
+	mem.bytes()[1] = 0x00;
+	mem.bytes()[2] = 0x00;
+	mem.bytes()[3] = 0xab;
+	auto r = mem.region<region<8>>();
+	REQUIRE(r.read32<0>() == 0xab);
+	REQUIRE(r.at_offset<u32, 0>().read_val() == 0xab); // a number in the device's order
+	r.at_offset<u32, 4>().write_val(0x0b);
+	REQUIRE(mem.bytes()[4] == 0x00);
+	REQUIRE(mem.bytes()[7] == 0x0b);
+	REQUIRE(r.read32<4>() == 0x0b);
+	// An endian type is bytes: be32 over the same big-endian bytes decodes the same number.
+	REQUIRE(r.at_offset<be32, 0>().read_val().get() == 0xab);
+	REQUIRE(r.at_offset<le32, 0>().read_val().get() == 0xab000000);
+}

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <ioview/ioview.h>
+#include <ioview/testing/mock.h>
 
 #include "fake_backends.h"
 
@@ -61,4 +62,25 @@ TEST_CASE("iosys map: regions, checks and relaxed access", "[iosys_map]")
 	auto sys = map::from_sysmem(sysmem::try_view<region<16>>(ram, 16).value());
 	REQUIRE(io_copy(sys, io).ok());
 	REQUIRE(ram[2] == 5);
+}
+
+TEST_CASE("iosys map has relaxed accessors at every width its I/O half has", "[iosys_map][relaxed]")
+{
+	using mock_map = iosys_map_backend<testing::mock_backend<byte_order::little>>;
+	STATIC_REQUIRE(relaxed_capable<mock_map, 1>);
+	STATIC_REQUIRE(relaxed_capable<mock_map, 2>);
+	STATIC_REQUIRE(relaxed_capable<mock_map, 4>);
+	STATIC_REQUIRE(relaxed_capable<mock_map, 8>);
+	struct regs_tag;
+	testing::mock dev;
+	dev.expect({ false, true, 1, 0x3, 0x7f }).expect({ true, true, 8, 0x8, 0x1234 });
+	auto io = mock_map::from_io(dev.region<region<0x10, regs_tag, 8>>());
+	REQUIRE(io.read8_relaxed<0x3>() == 0x7f);
+	io.write64_relaxed<0x8>(0x1234);
+	REQUIRE(dev.verify());
+	// The system-memory half: the same accessors are plain volatile accesses.
+	alignas(8) u8 ram[16] = {};
+	auto sys = mock_map::from_sysmem(sysmem::try_view<region<0x10, regs_tag, 8>>(ram, sizeof(ram)).value());
+	sys.write16_relaxed<0x2>(0xbeef);
+	REQUIRE(sys.read16_relaxed<0x2>() == 0xbeef);
 }

@@ -101,3 +101,25 @@ TEST_CASE("mock refuses a script longer than its capacity", "[mock]")
 	REQUIRE_FALSE(dev.verify());
 	REQUIRE(__builtin_strstr(dev.failure(), "capacity"));
 }
+
+TEST_CASE("relaxed untyped accessors make relaxed accesses at every width", "[mock][relaxed]")
+{
+	testing::mock dev;
+	dev.expect({ false, true, 1, 0x1, 0x11 })
+		.expect({ true, true, 2, 0x2, 0x2222 })
+		.expect_read32_relaxed(0x4, 0x33)
+		.expect({ true, true, 8, 0x8, 0x44 })
+		.expect({ false, true, 8, 0x10, 0x55 })
+		.expect_write32_relaxed(0x18, 0x66);
+	auto r = dev.region<dev_regs>();
+	REQUIRE(r.read8_relaxed<0x1>() == 0x11);
+	r.write16_relaxed<0x2>(0x2222);
+	REQUIRE(r.try_read32_relaxed(0x4).value() == 0x33);
+	r.write64_relaxed<0x8>(0x44);
+	REQUIRE(r.try_read64_relaxed(0x10).value() == 0x55);
+	REQUIRE(r.try_write32_relaxed(0x18, 0x66).ok());
+	// Refusals make no access at all: the script would report one.
+	REQUIRE(r.try_read32_relaxed(0x40).error() == -erange);
+	REQUIRE(r.try_write16_relaxed(0x3, 1).error() == -einval);
+	REQUIRE(dev.verify());
+}
