@@ -319,7 +319,7 @@ template <typename T> class [[nodiscard]] result {
 
 public:
 	constexpr result(T v) noexcept : value_(v), err_(0) {}
-	constexpr result(failure f) noexcept : none_{}, err_(f.code) {}
+	constexpr result(failure f) noexcept : none_(), err_(f.code) {}
 
 	/** @brief True when a value is present. */
 	constexpr bool ok() const noexcept { return err_ == 0; }
@@ -331,7 +331,11 @@ public:
 	{
 		if (err_ != 0) {
 			detail::contract_violation("ioview: value() of a result that holds an error", err_);
-			return bit_cast<T>(none_);	// only if the handler returned: zeros, never stale bytes
+			// Only if the handler returned: zeros, never the bytes an error path left behind.
+			struct zeros {
+				unsigned char b[sizeof(T)];
+			} z{};
+			return bit_cast<T>(z);
 		}
 		return value_;
 	}
@@ -343,7 +347,7 @@ public:
 private:
 	union {
 		T value_;
-		unsigned char none_[sizeof(T)];	// all zero while an error is held
+		char none_;
 	};
 	int err_;
 };
