@@ -4,10 +4,14 @@
  * @brief Typed registers with datasheet `hi:lo` bitfields, bound to their device's region.
  *
  * A register is a struct deriving from ioview::reg (or reg_array) that names its fields as
- * constants and lists them once; the list is checked at compile time for fields past the
- * register width and for overlaps. Reads return a value snapshot; fields are read and set on the
- * snapshot; writing it back is one full-width access that never reads first. update() is the
- * read-modify-write, and it does not write back write-1-to-clear bits it merely read as 1.
+ * constants and lists every one of them once, in `fields`. The list must cover every bit of the
+ * register (unused bits are declared as reserved fields), fields must not overlap, and a field
+ * can be used only if it is in the list: so how a field is written back never depends on having
+ * remembered to list it. All of this is checked at compile time.
+ *
+ * Reads return a value snapshot; fields are read and set on the snapshot; writing it back is one
+ * full-width access that never reads first. update() is the read-modify-write, and it does not
+ * write back write-1-to-clear bits it merely read as 1.
  *
  * Example:
  * ```cpp
@@ -54,24 +58,52 @@ namespace diag {
 /* Bits hi:lo of a field, so a diagnostic reads `bits<7, 4>`. */
 template <unsigned Hi, unsigned Lo> struct bits {};
 template <unsigned N> struct register_bits {};
+template <field_access A> struct access {};
+
+/* A number spelled in hex, so that a bit mask in a diagnostic reads `hex{"0xffffff00"}`. */
+struct hex {
+	char digits[19];
+	constexpr hex(u64 v) noexcept : digits{}
+	{
+		unsigned n = 1;
+		while (n < 16 && (v >> (4 * n)) != 0)
+			n++;
+		digits[0] = '0';
+		digits[1] = 'x';
+		for (unsigned i = 0; i < n; i++)
+			digits[1 + n - i] = "0123456789abcdef"[(v >> (4 * i)) & 0xf];
+	}
+};
+template <hex Bits> struct mask {};
 
 template <typename Register, typename Bits, typename RegisterBits> struct field_out_of_range; // field hi:lo is reversed or past the register's width
 template <typename Register, typename BitsA, typename BitsB> struct fields_overlap; // two fields of the register's field_list share bits
+template <typename Register, typename Uncovered> struct register_bits_not_covered; // the field_list must cover every bit of the register: declare unused bits as reserved fields (rsvd_zero) and list them
+template <typename Register, typename Other, typename Bits> struct fields_of_different_registers; // a field_list lists the fields of one register, declared in it with field<hi, lo, access>
+template <typename Register, typename Bits, typename Access> struct field_not_in_field_list; // only a field listed in the register's field_list (same hi:lo and access) can be used: list it
 template <typename Register, typename Bits> struct field_not_writable; // the field is read-only or reserved: set() and try_set() do not exist for it
 template <typename Register, typename Expected, typename Given> struct register_on_wrong_region; // the register belongs to the Expected region type (tag), not to the view's
-template <typename Register> struct register_without_field_list; // a register must declare `static constexpr field_list<...> fields{}`
+template <typename Register> struct register_without_field_list; // a register must declare `static constexpr field_list<...> fields{}` listing its own fields
+
 } // namespace diag
 
 namespace detail {
+constexpr bool access_settable(field_access a)
+{
+	return a == field_access::rw || a == field_access::w1c;
+}
 template <typename Self, unsigned Hi, unsigned Lo, unsigned Bits> consteval bool check_field_range()
 {
 	return expect<(Lo <= Hi && Hi < Bits),
 		      diag::field_out_of_range<Self, diag::bits<Hi, Lo>, diag::register_bits<Bits>>>();
 }
-template <typename Self, unsigned Hi, unsigned Lo, field_access A> consteval bool check_field_settable()
-{
-	return expect<(A == field_access::rw || A == field_access::w1c), diag::field_not_writable<Self, diag::bits<Hi, Lo>>>();
-}
+
+template <usize I, typename T, typename... Ts> struct type_at {
+	using type = typename type_at<I - 1, Ts...>::type;
+};
+template <typename T, typename... Ts> struct type_at<0, T, Ts...> {
+	using type = T;
+};
 } // namespace detail
 
 /* Called only when a constant does not fit its field; being non-constexpr, it stops compilation. */
@@ -94,6 +126,7 @@ template <typename Self, typename Raw, unsigned Hi, unsigned Lo, field_access Ac
 	static constexpr Raw mask = static_cast<Raw>(max << (in_range ? Lo : 0));
 	static constexpr field_access access = Access;
 	using register_type = Self;
+	using raw_type = Raw;
 };
 
 /**
@@ -112,40 +145,132 @@ template <typename F> struct field_constant {
 	}
 };
 
-/**
- * @brief The fields of a register, listed once; checked for overlaps at compile time.
+namespace detail {
+/* First index whose flag is false, or n. */
+consteval usize first_false(const bool *flags, usize n)
+{
+	for (usize i = 0; i < n; i++)
+		if (!flags[i])
+			return i;
+	return n;
+}
+struct index_pair {
+	usize a;
+	usize b;
+};
+/* The first pair i < j of masks that share bits, or {n, n}. */
+consteval index_pair first_overlap(const u64 *masks, usize n)
+{
+	for (usize i = 0; i < n; i++)
+		for (usize j = i + 1; j < n; j++)
+			if (masks[i] & masks[j])
+				return { i, j };
+	return { n, n };
+}
+
+/*
+ * The declaration-time checks of a field list, in the order they are reported: every field
+ * belongs to the register of the first, no two overlap, together they cover every bit.
  */
-template <auto... Fields> struct field_list {
+template <typename... F> struct field_set {
+	using register_type = typename type_at<0, F...>::type::register_type;
+	using raw_type = typename type_at<0, F...>::type::raw_type;
+	static constexpr usize count = sizeof...(F);
+	static constexpr unsigned his[] = { F::hi... };
+	static constexpr unsigned los[] = { F::lo... };
+	static constexpr u64 masks[] = { static_cast<u64>(F::mask)... };
+	static constexpr bool own[] = { is_same<typename F::register_type, register_type>... };
+
+	static constexpr usize foreign = first_false(own, count);
+	static constexpr usize fi = foreign < count ? foreign : 0;
+	using foreign_check = check<foreign == count,
+				    diag::fields_of_different_registers<register_type, typename type_at<fi, F...>::type::register_type,
+									diag::bits<his[fi], los[fi]>>>;
+
+	static constexpr index_pair overlap = first_overlap(masks, count);
+	static constexpr usize oa = overlap.a < count ? overlap.a : 0;
+	static constexpr usize ob = overlap.a < count ? overlap.b : 0;
+	using overlap_check = check<overlap.a == count, diag::fields_overlap<register_type, diag::bits<his[oa], los[oa]>,
+									      diag::bits<his[ob], los[ob]>>>;
+
+	static constexpr u64 uncovered = static_cast<u64>(static_cast<raw_type>(~raw_type(0))) & ~(static_cast<u64>(F::mask) | ...);
+	using coverage_check = check<uncovered == 0, diag::register_bits_not_covered<register_type, diag::mask<diag::hex(uncovered)>>>;
+};
+template <typename... F> consteval bool check_field_set()
+{
+	/* A field out of range was reported where it was declared; its mask means nothing. */
+	if constexpr (!(F::in_range && ...))
+		return true;
+	else
+		return expect_all<typename field_set<F...>::foreign_check, typename field_set<F...>::overlap_check,
+				  typename field_set<F...>::coverage_check>();
+}
+} // namespace detail
+
+/**
+ * @brief The fields of a register, each listed once: checked at compile time to belong to that
+ * register, not to overlap and to cover every bit.
+ */
+template <auto First, auto... Rest> struct field_list {
 private:
-	template <typename A, typename B> static consteval bool pair_ok()
-	{
-		return detail::expect<(A::mask & B::mask) == 0,
-				      diag::fields_overlap<typename A::register_type, diag::bits<A::hi, A::lo>,
-							   diag::bits<B::hi, B::lo>>>();
-	}
-	template <typename A, typename... Rest> static consteval bool all_pairs_ok()
-	{
-		if constexpr (sizeof...(Rest) == 0)
-			return true;
-		else
-			return (pair_ok<A, Rest>() && ...) && all_pairs_ok<Rest...>();
-	}
+	template <auto V> using type_of = detail::remove_cv_t<decltype(V)>;
+	static_assert(detail::check_field_set<type_of<First>, type_of<Rest>...>());
 
 public:
-	static_assert(sizeof...(Fields) > 0, "ioview: a field list needs at least one field");
-	static_assert(all_pairs_ok<decltype(Fields)...>());
+	/** @brief The register whose fields these are. */
+	using register_type = typename type_of<First>::register_type;
+	using raw_type = typename type_of<First>::raw_type;
 
-	template <field_access A> static constexpr auto mask_of() noexcept
+	/** @brief True if field type F (same register, hi, lo and access) is in the list. */
+	template <typename F>
+	static constexpr bool contains = detail::is_same<detail::remove_cv_t<F>, type_of<First>> ||
+					 (detail::is_same<detail::remove_cv_t<F>, type_of<Rest>> || ...);
+
+	/** @brief The bits of the fields whose access kind is @p A. */
+	template <field_access A> static constexpr raw_type mask_of() noexcept
 	{
-		using raw = decltype((decltype(Fields)::mask | ...));
-		return static_cast<raw>(((decltype(Fields)::access == A ? decltype(Fields)::mask : 0) | ...));
+		return static_cast<raw_type>((type_of<First>::access == A ? type_of<First>::mask : 0) |
+					     ((type_of<Rest>::access == A ? type_of<Rest>::mask : 0) | ... | 0));
 	}
 };
 
 namespace detail {
+template <typename T> inline constexpr bool is_field_list = false;
+template <auto First, auto... Rest> inline constexpr bool is_field_list<field_list<First, Rest...>> = true;
+
+/* Stands for a missing or malformed `fields`, so that the checks naming it stay well-formed. */
+struct no_field_list {
+	using register_type = void;
+	template <typename F> static constexpr bool contains = true;
+	template <field_access A> static constexpr u64 mask_of() noexcept { return 0; }
+};
+
+template <typename Self> consteval auto field_list_type()
+{
+	if constexpr (requires { Self::fields; }) {
+		using L = remove_cv_t<decltype(Self::fields)>;
+		if constexpr (is_field_list<L>)
+			return type_identity<L>{};
+		else
+			return type_identity<no_field_list>{};
+	} else {
+		return type_identity<no_field_list>{};
+	}
+}
+/* Self's field list, or no_field_list. Only named once Self is complete (in function bodies). */
+template <typename Self> using field_list_of = typename decltype(field_list_type<Self>())::type;
+
+template <typename Self>
+using field_list_check = check<is_same<typename field_list_of<Self>::register_type, Self>, diag::register_without_field_list<Self>>;
+template <typename Self, typename F>
+using listed_check = check<field_list_of<Self>::template contains<F>,
+			   diag::field_not_in_field_list<Self, diag::bits<F::hi, F::lo>, diag::access<F::access>>>;
+template <typename Self, typename F>
+using settable_check = check<access_settable(F::access), diag::field_not_writable<Self, diag::bits<F::hi, F::lo>>>;
+
 template <typename Self> consteval bool check_field_list()
 {
-	return expect<requires { Self::fields; }, diag::register_without_field_list<Self>>();
+	return expect_all<field_list_check<Self>>();
 }
 template <typename Expected, typename R> consteval bool same_region_tag()
 {
@@ -174,6 +299,8 @@ template <typename Self, typename Raw> struct reg_layout {
 
 	/**
 	 * @brief A snapshot of the register's bits. Setting fields changes only the snapshot.
+	 *
+	 * Each field given to get(), set() or try_set() must be in the register's field list.
 	 */
 	class value {
 	public:
@@ -187,6 +314,7 @@ template <typename Self, typename Raw> struct reg_layout {
 		{
 			(void)f;
 			using F = bitfield<Self, Raw, Hi, Lo, A>;
+			static_assert(detail::expect_all<detail::field_list_check<Self>, detail::listed_check<Self, F>>());
 			return static_cast<Raw>((raw_ & F::mask) >> Lo);
 		}
 
@@ -196,8 +324,10 @@ template <typename Self, typename Raw> struct reg_layout {
 				    typename detail::type_identity<field_constant<bitfield<Self, Raw, Hi, Lo, A>>>::type v) const noexcept
 		{
 			(void)f;
-			static_assert(detail::check_field_settable<Self, Hi, Lo, A>());
-			return with(bitfield<Self, Raw, Hi, Lo, A>::mask, static_cast<Raw>(v.value << Lo));
+			using F = bitfield<Self, Raw, Hi, Lo, A>;
+			static_assert(detail::expect_all<detail::field_list_check<Self>, detail::listed_check<Self, F>,
+							 detail::settable_check<Self, F>>());
+			return with(F::mask, static_cast<Raw>(v.value << Lo));
 		}
 
 		/**
@@ -208,8 +338,9 @@ template <typename Self, typename Raw> struct reg_layout {
 		constexpr result<value> try_set(bitfield<Self, Raw, Hi, Lo, A> f, u64 v) const noexcept
 		{
 			(void)f;
-			static_assert(detail::check_field_settable<Self, Hi, Lo, A>());
 			using F = bitfield<Self, Raw, Hi, Lo, A>;
+			static_assert(detail::expect_all<detail::field_list_check<Self>, detail::listed_check<Self, F>,
+							 detail::settable_check<Self, F>>());
 			if (v > F::max)
 				return fail(erange);
 			return with(F::mask, static_cast<Raw>(static_cast<Raw>(v) << Lo));
@@ -232,11 +363,11 @@ template <typename Self, typename Raw> struct reg_layout {
 protected:
 	template <typename S = Self> static constexpr Raw w1c_mask() noexcept
 	{
-		return decltype(S::fields)::template mask_of<field_access::w1c>();
+		return static_cast<Raw>(detail::field_list_of<S>::template mask_of<field_access::w1c>());
 	}
 	template <typename S = Self> static constexpr Raw rsvd_mask() noexcept
 	{
-		return decltype(S::fields)::template mask_of<field_access::rsvd_zero>();
+		return static_cast<Raw>(detail::field_list_of<S>::template mask_of<field_access::rsvd_zero>());
 	}
 
 	template <typename B, typename W> static auto read_at(W word)
@@ -318,7 +449,8 @@ private:
  * using dma_regs = ioview::region<0x40, dma_tag>;
  * struct chan_len : ioview::reg_array<chan_len, ioview::u32, 0x10, 8, 4, dma_regs> {
  *         static constexpr field<15, 0> bytes{};
- *         static constexpr field_list<bytes> fields{};
+ *         static constexpr field<31, 16, ioview::rsvd_zero> reserved{};
+ *         static constexpr field_list<bytes, reserved> fields{};
  * };
  * ioview::status set_len(ioview::view<ioview::sysmem, dma_regs> io, ioview::usize ch, ioview::u64 n)
  * {

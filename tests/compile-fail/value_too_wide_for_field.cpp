@@ -5,8 +5,10 @@
 
 struct tag;
 struct ctrl : ioview::reg<ctrl, ioview::u32, 0, ioview::region<4, tag>> {
+	static constexpr field<0> enable{};
 	static constexpr field<3, 1> mode{};
-	static constexpr field_list<mode> fields{};
+	static constexpr field<31, 4, ioview::rsvd_zero> reserved{};
+	static constexpr field_list<enable, mode, reserved> fields{};
 };
 
 auto f()

@@ -31,16 +31,19 @@ struct dma_tag;
 using dma_regs = region<0x40, dma_tag>;
 struct chan_len : reg_array<chan_len, u32, 0x10, 8, 4, dma_regs> {
 	static constexpr field<15, 0> bytes{};
+	static constexpr field<30, 16, rsvd_zero> reserved{};
 	static constexpr field<31, 31, w1c> done{};
-	static constexpr field_list<bytes, done> fields{};
+	static constexpr field_list<bytes, reserved, done> fields{};
 };
 
 struct cfg_tag;
 using cfg_regs = region<64, cfg_tag>;
 struct command : reg<command, u16, 0x4, cfg_regs> {
+	static constexpr field<0> io_enable{};
 	static constexpr field<1> mem_enable{};
 	static constexpr field<2> bus_master{};
-	static constexpr field_list<mem_enable, bus_master> fields{};
+	static constexpr field<15, 3> others{}; // not this driver's business: written back as read
+	static constexpr field_list<io_enable, mem_enable, bus_master, others> fields{};
 };
 
 // A register relative to a block base: the same definition serves every engine instance.
@@ -48,7 +51,8 @@ struct engine_tag;
 using engine_block = region<0x10, engine_tag>;
 struct engine_go : reg<engine_go, u32, 0x8, engine_block> {
 	static constexpr field<0> go{};
-	static constexpr field_list<go> fields{};
+	static constexpr field<31, 1, rsvd_zero> reserved{};
+	static constexpr field_list<go, reserved> fields{};
 };
 } // namespace
 
