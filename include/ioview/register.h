@@ -85,6 +85,14 @@ template <typename Register, typename Bits> struct field_not_writable; // the fi
 template <typename Register, typename Expected, typename Given> struct register_on_wrong_region; // the register belongs to the Expected region type (tag), not to the view's
 template <typename Register> struct register_without_field_list; // a register must declare `static constexpr field_list<...> fields{}` listing its own fields
 
+/*
+ * A field constant is checked inside a consteval constructor, where the value is not a template
+ * argument and so cannot appear in a diagnostic type. These two functions are not constexpr:
+ * calling one stops the compilation with an error that names it, and the line before the error
+ * ("in 'constexpr' expansion of field_constant<bitfield<...>>(8)") shows the field and value.
+ */
+void value_too_wide_for_field(unsigned long long value, unsigned field_width); // the constant does not fit the field's width bits
+void set_takes_a_constant_use_try_set_for_a_runtime_value(); // set() checks its value at compile time; try_set() checks a runtime value and returns -ERANGE if it does not fit
 } // namespace diag
 
 namespace detail {
@@ -106,9 +114,6 @@ template <typename T, typename... Ts> struct type_at<0, T, Ts...> {
 };
 } // namespace detail
 
-/* Called only when a constant does not fit its field; being non-constexpr, it stops compilation. */
-void ioview_value_too_wide_for_field(unsigned long long value, unsigned field_bits);
-
 /**
  * @brief Bits Hi:Lo (inclusive, datasheet order) of register Self, whose raw type is Raw.
  *
@@ -129,19 +134,41 @@ template <typename Self, typename Raw, unsigned Hi, unsigned Lo, field_access Ac
 	using raw_type = Raw;
 };
 
+namespace detail {
+/* Types a field constant may come from: integers, bool, unscoped enums (not floating point). */
+template <typename T>
+concept field_value_type = requires(const T &v) { v | 0ull; };
+} // namespace detail
+
 /**
  * @brief A constant destined for field F; checked at compile time to fit.
  *
- * Constructing it from a value wider than the field is a compile error naming the value and
- * the field width. Runtime values go through try_set().
+ * Constructing it from a value wider than the field (or negative) is a compile error naming
+ * diag::value_too_wide_for_field, from a runtime value one naming
+ * diag::set_takes_a_constant_use_try_set_for_a_runtime_value. Runtime values go through try_set().
  */
 template <typename F> struct field_constant {
-	using raw_type = decltype(F::max);
+	using raw_type = typename F::raw_type;
 	raw_type value;
-	consteval field_constant(unsigned long long v) : value(static_cast<raw_type>(v))
+
+	/*
+	 * By reference, so that a runtime variable reaches this body instead of failing as "'m' is
+	 * not a constant expression" at the caller: __builtin_constant_p then tells, during
+	 * constant evaluation, whether its value is known, and the error can name try_set().
+	 */
+	template <detail::field_value_type T> consteval field_constant(const T &v) : value(0)
 	{
-		if (v > F::max)
-			ioview_value_too_wide_for_field(v, F::width);
+		if (!__builtin_constant_p(v))
+			diag::set_takes_a_constant_use_try_set_for_a_runtime_value();
+		auto n = +v; // an integer type: bool and enums promoted
+		using N = decltype(n);
+		if constexpr (static_cast<N>(-1) < static_cast<N>(0)) {
+			if (n < 0)
+				diag::value_too_wide_for_field(static_cast<unsigned long long>(n), F::width);
+		}
+		if (static_cast<unsigned long long>(n) > F::max)
+			diag::value_too_wide_for_field(static_cast<unsigned long long>(n), F::width);
+		value = static_cast<raw_type>(n);
 	}
 };
 

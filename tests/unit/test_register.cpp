@@ -159,3 +159,16 @@ TEST_CASE("registers on a fallible backend return errors", "[register][config]")
 	REQUIRE(command::write(cfg, command::zero()).error() == -eio);
 	REQUIRE(command::update(cfg, [](auto v) { return v; }).error() == -eio);
 }
+
+namespace {
+enum uart_mode { mode_slow = 1, mode_fast = 5 };
+} // namespace
+
+TEST_CASE("set takes integer, bool and enum constants", "[register]")
+{
+	auto v = uart_ctrl::zero().set(uart_ctrl::mode, mode_fast).set(uart_ctrl::enable, true);
+	REQUIRE(v.raw() == 0xb);
+	REQUIRE(v.set(uart_ctrl::mode, mode_slow).get(uart_ctrl::mode) == 1);
+	constexpr unsigned char small = 7;
+	REQUIRE(v.set(uart_ctrl::mode, small).get(uart_ctrl::mode) == 7);
+}
