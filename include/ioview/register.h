@@ -30,7 +30,8 @@
  * effects: reading it changes the device. Its read() and update() do not compile; it is read
  * with read_with_side_effects(), a different name, so that code reading registers generically
  * (a "dump all registers" tool) cannot change the device by accident. `has_read_side_effects`
- * says which kind a register is.
+ * says which kind a register is. Every read and write also has a `_relaxed` form that uses the
+ * backend's relaxed accessors (readl_relaxed() and friends) where the backend has them.
  *
  * For a generic tool, each field type has `hi`, `lo`, `width`, `mask` and `access`; each
  * register has `offset`, `width` (bits), `has_read_side_effects`, and `fields`, whose type lists
@@ -637,15 +638,30 @@ template <typename Self, typename Raw, usize Offset, typename Region> struct reg
 	{
 		return run<detail::reg_op::read, false>(io);
 	}
+	/** @brief read() through the backend's relaxed accessor. */
+	template <typename B, typename R> static read_result_t<B, value> read_relaxed(view<B, R> io)
+	{
+		return run<detail::reg_op::read, true>(io);
+	}
 	/** @brief Read a register whose reads change the device (rc fields): one access of its width. */
 	template <typename B, typename R> static read_result_t<B, value> read_with_side_effects(view<B, R> io)
 	{
 		return run<detail::reg_op::read_with_side_effects, false>(io);
 	}
+	/** @brief read_with_side_effects() through the backend's relaxed accessor. */
+	template <typename B, typename R> static read_result_t<B, value> read_with_side_effects_relaxed(view<B, R> io)
+	{
+		return run<detail::reg_op::read_with_side_effects, true>(io);
+	}
 	/** @brief Write @p v in one access, rsvd_zero bits forced to 0. Never reads. */
 	template <typename B, typename R> static write_result_t<B> write(view<B, R> io, value v)
 	{
 		return run<detail::reg_op::write, false>(io, v);
+	}
+	/** @brief write() through the backend's relaxed accessor. */
+	template <typename B, typename R> static write_result_t<B> write_relaxed(view<B, R> io, value v)
+	{
+		return run<detail::reg_op::write, true>(io, v);
 	}
 	/**
 	 * @brief Read, apply @p f to the snapshot (w1c, w1s and wo bits cleared in it), write back
@@ -654,6 +670,11 @@ template <typename Self, typename Raw, usize Offset, typename Region> struct reg
 	template <typename B, typename R, typename F> static write_result_t<B> update(view<B, R> io, F &&f)
 	{
 		return run<detail::reg_op::update, false>(io, detail::forward<F>(f));
+	}
+	/** @brief update() through the backend's relaxed accessors. */
+	template <typename B, typename R, typename F> static write_result_t<B> update_relaxed(view<B, R> io, F &&f)
+	{
+		return run<detail::reg_op::update, true>(io, detail::forward<F>(f));
 	}
 
 private:
@@ -675,7 +696,8 @@ private:
  * @brief Count registers of width Raw, the first at Offset, each Stride bytes apart.
  *
  * Constant indices are checked at compile time (read<I>), runtime ones at run time (try_read).
- * Every operation of reg exists in both forms, read_with_side_effects included.
+ * Every operation of reg exists in both forms, with the same `_relaxed` and
+ * `read_with_side_effects` variants.
  *
  * ```cpp
  * struct dma_tag;
@@ -711,17 +733,35 @@ struct reg_array : reg_layout<Self, Raw> {
 	{
 		return run<I, detail::reg_op::read, false>(io);
 	}
+	template <usize I, typename B, typename R> static read_result_t<B, value> read_relaxed(view<B, R> io)
+	{
+		return run<I, detail::reg_op::read, true>(io);
+	}
 	template <usize I, typename B, typename R> static read_result_t<B, value> read_with_side_effects(view<B, R> io)
 	{
 		return run<I, detail::reg_op::read_with_side_effects, false>(io);
+	}
+	template <usize I, typename B, typename R>
+	static read_result_t<B, value> read_with_side_effects_relaxed(view<B, R> io)
+	{
+		return run<I, detail::reg_op::read_with_side_effects, true>(io);
 	}
 	template <usize I, typename B, typename R> static write_result_t<B> write(view<B, R> io, value v)
 	{
 		return run<I, detail::reg_op::write, false>(io, v);
 	}
+	template <usize I, typename B, typename R> static write_result_t<B> write_relaxed(view<B, R> io, value v)
+	{
+		return run<I, detail::reg_op::write, true>(io, v);
+	}
 	template <usize I, typename B, typename R, typename F> static write_result_t<B> update(view<B, R> io, F &&f)
 	{
 		return run<I, detail::reg_op::update, false>(io, detail::forward<F>(f));
+	}
+	template <usize I, typename B, typename R, typename F>
+	static write_result_t<B> update_relaxed(view<B, R> io, F &&f)
+	{
+		return run<I, detail::reg_op::update, true>(io, detail::forward<F>(f));
 	}
 	///@}
 
@@ -731,17 +771,33 @@ struct reg_array : reg_layout<Self, Raw> {
 	{
 		return try_run<detail::reg_op::read, false>(io, i);
 	}
+	template <typename B, typename R> static result<value> try_read_relaxed(view<B, R> io, usize i)
+	{
+		return try_run<detail::reg_op::read, true>(io, i);
+	}
 	template <typename B, typename R> static result<value> try_read_with_side_effects(view<B, R> io, usize i)
 	{
 		return try_run<detail::reg_op::read_with_side_effects, false>(io, i);
+	}
+	template <typename B, typename R> static result<value> try_read_with_side_effects_relaxed(view<B, R> io, usize i)
+	{
+		return try_run<detail::reg_op::read_with_side_effects, true>(io, i);
 	}
 	template <typename B, typename R> static status try_write(view<B, R> io, usize i, value v)
 	{
 		return try_run<detail::reg_op::write, false>(io, i, v);
 	}
+	template <typename B, typename R> static status try_write_relaxed(view<B, R> io, usize i, value v)
+	{
+		return try_run<detail::reg_op::write, true>(io, i, v);
+	}
 	template <typename B, typename R, typename F> static status try_update(view<B, R> io, usize i, F &&f)
 	{
 		return try_run<detail::reg_op::update, false>(io, i, detail::forward<F>(f));
+	}
+	template <typename B, typename R, typename F> static status try_update_relaxed(view<B, R> io, usize i, F &&f)
+	{
+		return try_run<detail::reg_op::update, true>(io, i, detail::forward<F>(f));
 	}
 	///@}
 

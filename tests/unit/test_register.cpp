@@ -1,5 +1,5 @@
-// Registers: fields and their access kinds, reserved bits, read side effects, arrays,
-// relative blocks, regions, byte order, and the metadata a generic tool reads.
+// Registers: fields and their access kinds, reserved bits, read side effects, relaxed forms,
+// arrays, relative blocks, regions, byte order, and the metadata a generic tool reads.
 #include <catch2/catch.hpp>
 
 #include <ioview/ioview.h>
@@ -254,16 +254,58 @@ TEST_CASE("read_with_side_effects makes exactly one read", "[register][mock]")
 	REQUIRE(dev.verify());
 	REQUIRE(v.get(irq_status::pending) == 0xa5);
 	REQUIRE(v.get(irq_status::masked) == 1);
+	dev.expect_read32_relaxed(0x10, 0x3);
+	REQUIRE(irq_status::read_with_side_effects_relaxed(regs).get(irq_status::pending) == 3);
 	// Writing it is allowed and does not read.
 	dev.expect_write32(0x10, 0);
 	irq_status::write(regs, irq_status::zero());
 	REQUIRE(dev.verify());
 
 	auto dma = dev.region<dma_regs>();
-	dev.expect_read32(0x34, 0x7).expect_read32(0x3c, 0x9);
+	dev.expect_read32(0x34, 0x7).expect_read32(0x3c, 0x9).expect_read32_relaxed(0x38, 0x2);
 	REQUIRE(chan_status::read_with_side_effects<1>(dma).get(chan_status::errors) == 7);
 	REQUIRE(chan_status::try_read_with_side_effects(dma, 3).value().get(chan_status::errors) == 9);
+	REQUIRE(chan_status::try_read_with_side_effects_relaxed(dma, 2).value().get(chan_status::errors) == 2);
 	REQUIRE(chan_status::try_read_with_side_effects(dma, 4).error() == -erange);
+	REQUIRE(dev.verify());
+}
+
+TEST_CASE("relaxed register forms make relaxed accesses", "[register][mock]")
+{
+	testing::mock dev;
+	auto regs = dev.region<uart_regs>();
+	dev.expect_read32_relaxed(0x04, 0x000012a1);
+	REQUIRE(uart_ctrl::read_relaxed(regs).get(uart_ctrl::version) == 0x12);
+	dev.expect_write32_relaxed(0x04, 0x0000000b);
+	uart_ctrl::write_relaxed(regs, uart_ctrl::value::from_raw(0xffff000b));
+	// Same update semantics: w1c bits read as 1 are not written back.
+	dev.expect_read32_relaxed(0x04, 0x000012a1).expect_write32_relaxed(0x04, 0x00001207);
+	uart_ctrl::update_relaxed(regs, [](auto v) { return v.set(uart_ctrl::mode, 3); });
+	REQUIRE(dev.verify());
+
+	auto dma = dev.region<dma_regs>();
+	dev.expect_read32_relaxed(0x18, 0x80000010)
+		.expect_write32_relaxed(0x20, 0x600)
+		.expect_read32_relaxed(0x28, 0x80000001)
+		.expect_write32_relaxed(0x28, 0x00000002);
+	REQUIRE(chan_len::read_relaxed<1>(dma).get(chan_len::done) == 1);
+	chan_len::write_relaxed<2>(dma, chan_len::zero().set(chan_len::bytes, 0x600));
+	chan_len::update_relaxed<3>(dma, [](auto v) { return v.set(chan_len::bytes, 2); });
+	REQUIRE(dev.verify());
+
+	dev.expect_read32_relaxed(0x10, 0x5)
+		.expect_write32_relaxed(0x18, 0x9)
+		.expect_read32_relaxed(0x20, 0x80000000)
+		.expect_write32_relaxed(0x20, 0x80000003);
+	REQUIRE(chan_len::try_read_relaxed(dma, 0).value().get(chan_len::bytes) == 5);
+	REQUIRE(chan_len::try_write_relaxed(dma, 1, chan_len::zero().set(chan_len::bytes, 9)).ok());
+	REQUIRE(chan_len::try_update_relaxed(dma, 2, [](auto v) {
+		return v.set(chan_len::bytes, 3).set(chan_len::done, 1);
+	}).ok());
+	// A bad index is refused before any access.
+	REQUIRE(chan_len::try_read_relaxed(dma, 4).error() == -erange);
+	REQUIRE(chan_len::try_write_relaxed(dma, 4, chan_len::zero()).error() == -erange);
+	REQUIRE(chan_len::try_update_relaxed(dma, 4, [](auto v) { return v; }).error() == -erange);
 	REQUIRE(dev.verify());
 }
 
