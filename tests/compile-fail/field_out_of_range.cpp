@@ -9,5 +9,6 @@ struct status16 : ioview::reg<status16, ioview::u16, 0, ioview::region<4, tag>> 
 #else
 	static constexpr field<15, 14> top{};
 #endif
-	static constexpr field_list<top> fields{};
+	static constexpr field<13, 0, ioview::rsvd_zero> reserved{};
+	static constexpr field_list<top, reserved> fields{};
 };

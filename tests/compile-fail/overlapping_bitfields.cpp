@@ -10,5 +10,6 @@ struct ctrl : ioview::reg<ctrl, ioview::u32, 0, ioview::region<4, tag>> {
 #else
 	static constexpr field<0, 0> enable{};
 #endif
-	static constexpr field_list<mode, enable> fields{};
+	static constexpr field<31, 4, ioview::rsvd_zero> reserved{};
+	static constexpr field_list<mode, enable, reserved> fields{};
 };

@@ -6,7 +6,8 @@ struct dma_tag;
 using dma_regs = ioview::region<0x40, dma_tag>;
 struct chan_len : ioview::reg_array<chan_len, ioview::u32, 0x10, 8, 4, dma_regs> {
 	static constexpr field<15, 0> bytes{};
-	static constexpr field_list<bytes> fields{};
+	static constexpr field<31, 16, ioview::rsvd_zero> reserved{};
+	static constexpr field_list<bytes, reserved> fields{};
 };
 
 auto f(ioview::view<ioview::sysmem, dma_regs> io)

@@ -9,7 +9,8 @@ using spi_regs = ioview::region<0x20, spi_tag>;
 
 struct uart_ctrl : ioview::reg<uart_ctrl, ioview::u32, 0x04, uart_regs> {
 	static constexpr field<0> enable{};
-	static constexpr field_list<enable> fields{};
+	static constexpr field<31, 1, ioview::rsvd_zero> reserved{};
+	static constexpr field_list<enable, reserved> fields{};
 };
 
 #ifndef IOVIEW_CF_CONTROL

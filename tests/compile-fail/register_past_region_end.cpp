@@ -11,7 +11,8 @@ constexpr ioview::usize where = 12;
 #endif
 struct late : ioview::reg<late, ioview::u32, where, regs> {
 	static constexpr field<0> bit{};
-	static constexpr field_list<bit> fields{};
+	static constexpr field<31, 1, ioview::rsvd_zero> reserved{};
+	static constexpr field_list<bit, reserved> fields{};
 };
 
 auto f(ioview::view<ioview::sysmem, regs> io)

@@ -34,6 +34,8 @@ extract() {
 for h in $(cd "$INC" && find ioview -name '*.h' | sort); do
 	extract "$h" "$INC/$h"
 done
-for d in "$INC/../README.md" "$INC"/ioview/doc/*.md; do
-	[ -f "$d" ] && extract "$(basename "$d")" "$d"
+# Named by their path, so that README.md and ioview/doc/README.md do not share file names.
+extract README.md "$INC/../README.md"
+for d in "$INC"/ioview/doc/*.md; do
+	[ -f "$d" ] && extract "ioview/doc/$(basename "$d")" "$d"
 done

@@ -53,6 +53,7 @@ BENCH void bench_reg_update(struct bar_view r)
 {
 	uint32_t v = REG(uint32_t, r, 0x10);
 	v &= ~0xf0u; /* do not write back write-1-to-clear bits */
+	v &= ~0xffffff00u; /* reserved bits are written as 0 */
 	v = (v & ~0xeu) | (5u << 1);
 	REG(uint32_t, r, 0x10) = v;
 }

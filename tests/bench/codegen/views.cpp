@@ -24,7 +24,8 @@ struct ctrl : reg<ctrl, u32, 0x10, bar> {
 	static constexpr field<0> enable{};
 	static constexpr field<3, 1> mode{};
 	static constexpr field<7, 4, w1c> irq{};
-	static constexpr field_list<enable, mode, irq> fields{};
+	static constexpr field<31, 8, rsvd_zero> reserved{};
+	static constexpr field_list<enable, mode, irq, reserved> fields{};
 };
 
 using bar_view = view<sysmem, bar>;
