@@ -220,7 +220,7 @@ int ioview_bench_cxx_post_desc(void *ring, unsigned long long ring_dma, ioview_s
 	assume_mapping<alignof(bench_desc)>(ring, count * sizeof(bench_desc), 0);
 	if ((ring_dma & (alignof(bench_desc) - 1)) != 0 || count > static_cast<ioview::usize>(-1) / sizeof(bench_desc))
 		__builtin_unreachable();	// the C half trusts the ring's size to be representable too
-	auto descs = ioview::coherent::try_view<ioview::slice<bench_desc>>(ring, ring_dma, count * sizeof(bench_desc)).value();
+	auto descs = ioview::coherent::try_slice<bench_desc>(ring, ring_dma, count).value();
 	auto d = descs.try_at(index);
 	if (!d)
 		return d.error();

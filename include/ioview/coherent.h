@@ -152,6 +152,31 @@ struct coherent {
 		return detail::checked_view<coherent, T>(backend_key<coherent>{}, { cpu, dma_addr }, bytes);
 	}
 
+	/**
+	 * @brief A ring of @p count elements E at CPU address @p cpu and DMA address @p dma_addr.
+	 * @return the view; -EFAULT for a null @p cpu; -EINVAL if either address is not aligned for
+	 * E or @p count elements do not fit in the address space.
+	 *
+	 * ```cpp
+	 * ioview::u64 last_slot_address(void *cpu, ioview::u64 dma)
+	 * {
+	 *         auto ring = ioview::coherent::try_slice<ioview::u64>(cpu, dma, 64);
+	 *         if (!ring)
+	 *                 return 0;
+	 *         return ioview::dma_address(ring.value().try_at(63).value());   // dma + 63 * 8
+	 * }
+	 * ```
+	 */
+	template <typename E>
+	static result<view<coherent, slice<E>>> try_slice(void *cpu, u64 dma_addr, usize count) noexcept
+	{
+		if (cpu == nullptr)
+			return result<view<coherent, slice<E>>>(fail(efault));
+		if ((dma_addr & (alignof(E) - 1)) != 0)
+			return result<view<coherent, slice<E>>>(fail(einval));
+		return detail::checked_slice<coherent, E>(backend_key<coherent>{}, { cpu, dma_addr }, count);
+	}
+
 	/** @brief The CPU side of @p v as a sysmem view; see the free to_sysmem(). */
 	template <typename T> static constexpr view<sysmem, T> to_sysmem(view<coherent, T> v) noexcept
 	{

@@ -207,6 +207,17 @@ template <mmio_accessors A> struct mmio {
 			return result<view<mmio, T>>(fail(efault));
 		return detail::checked_view<mmio, T>(backend_key<mmio>{}, base, bytes);
 	}
+
+	/**
+	 * @brief A slice of @p count elements E of mapped I/O memory at @p base; errors as
+	 * sysmem::try_slice().
+	 */
+	template <typename E> static result<view<mmio, slice<E>>> try_slice(volatile void *base, usize count) noexcept
+	{
+		if (base == nullptr)
+			return result<view<mmio, slice<E>>>(fail(efault));
+		return detail::checked_slice<mmio, E>(backend_key<mmio>{}, base, count);
+	}
 };
 
 } // namespace ioview

@@ -99,6 +99,26 @@ struct sysmem {
 		return detail::checked_view<sysmem, T>(backend_key<sysmem>{}, base, bytes);
 	}
 
+	/**
+	 * @brief A slice of @p count elements E at @p base, checked.
+	 * @return the view; -EFAULT for a null @p base; -EINVAL if @p base is not aligned for E or
+	 * @p count elements do not fit in the address space.
+	 *
+	 * ```cpp
+	 * ioview::usize ring_length(ioview::u64 (&ring)[16])
+	 * {
+	 *         auto v = ioview::sysmem::try_slice<ioview::u64>(ring, 16);
+	 *         return v ? v.value().length() : 0;   // 16
+	 * }
+	 * ```
+	 */
+	template <typename E> static result<view<sysmem, slice<E>>> try_slice(void *base, usize count) noexcept
+	{
+		if (base == nullptr)
+			return result<view<sysmem, slice<E>>>(fail(efault));
+		return detail::checked_slice<sysmem, E>(backend_key<sysmem>{}, base, count);
+	}
+
 private:
 	/* coherent::to_sysmem(): a coherent view's CPU side is system memory with the same invariants. */
 	friend struct coherent;

@@ -970,6 +970,21 @@ result<view<B, T>> checked_view(backend_key<B> key, typename B::handle h, usize 
 	}
 }
 
+/*
+ * The view of `count` elements E at handle h, as the backends' try_slice() makes it: the address
+ * must be aligned for E and count * sizeof(E) must be representable.  -EINVAL otherwise.  Taking
+ * the count, not a byte length, spares a driver that knows its ring's length a multiplication
+ * and a division the compiler cannot always fold.
+ */
+template <typename B, typename E>
+result<view<B, slice<E>>> checked_slice(backend_key<B> key, typename B::handle h, usize count) noexcept
+{
+	using R = result<view<B, slice<E>>>;
+	if (!is_aligned(B::address(h), alignof(E)) || count > static_cast<usize>(-1) / sizeof(E))
+		return R(fail(einval));
+	return R(view<B, slice<E>>::from_handle(key, h, count));
+}
+
 } // namespace detail
 
 } // namespace ioview

@@ -257,3 +257,18 @@ TEST_CASE("coherent: copies move bytes through plain memory copies", "[coherent]
 	REQUIRE(q.ring[2].addr == 0xfeed);
 	REQUIRE(q.ring[3].addr == 0);
 }
+
+TEST_CASE("coherent: try_slice takes an element count and refuses what cannot be a ring", "[coherent]")
+{
+	alignas(8) u64 ring[8] = {};
+	auto r = coherent::try_slice<u64>(ring, bus, 8);
+	REQUIRE(r.ok());
+	REQUIRE(r.value().length() == 8);
+	REQUIRE(dma_address(r.value().try_at(7).value()) == bus + 56);
+	REQUIRE(coherent::try_slice<u64>(nullptr, bus, 8).error() == -efault);
+	REQUIRE(coherent::try_slice<u64>(ring, bus + 4, 8).error() == -einval);           // DMA side misaligned
+	REQUIRE(coherent::try_slice<u64>(reinterpret_cast<u8 *>(ring) + 4, bus, 1).error() == -einval);
+	REQUIRE(coherent::try_slice<u64>(ring, bus, static_cast<usize>(-1) / 8 + 1).error() == -einval); // bytes overflow
+	REQUIRE(sysmem::try_slice<u64>(ring, 8).value().length() == 8);
+	REQUIRE(sysmem::try_slice<u32>(ring, static_cast<usize>(-1) / 4 + 1).error() == -einval);
+}
