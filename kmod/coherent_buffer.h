@@ -87,7 +87,7 @@ public:
 	static owned_result<coherent_buffer> allocate(pci_dev *pdev) noexcept
 		requires(!size_info::is_dynamic)
 	{
-		return allocate_bytes(pdev, sizeof(T), 0);
+		return allocate_bytes(pdev, sizeof(T));
 	}
 
 	/**
@@ -106,14 +106,14 @@ public:
 			return fail(einval);
 		if (__builtin_mul_overflow(n, sizeof(E), &bytes))
 			return fail(enomem);
-		return allocate_bytes(pdev, bytes, n);
+		return allocate_bytes(pdev, bytes);
 	}
 
 	/// An empty buffer: owns nothing, has no view.
 	coherent_buffer() noexcept = default;
 
 	coherent_buffer(coherent_buffer &&other) noexcept
-		: pdev_(other.pdev_), cpu_(other.cpu_), dma_(other.dma_), bytes_(other.bytes_), count_(other.count_)
+		: pdev_(other.pdev_), cpu_(other.cpu_), dma_(other.dma_), bytes_(other.bytes_)
 	{
 		other.forget();
 	}
@@ -126,7 +126,6 @@ public:
 			cpu_ = other.cpu_;
 			dma_ = other.dma_;
 			bytes_ = other.bytes_;
-			count_ = other.count_;
 			other.forget();
 		}
 		return *this;
@@ -163,7 +162,7 @@ public:
 	usize size() const noexcept { return bytes_; }
 
 private:
-	static owned_result<coherent_buffer> allocate_bytes(pci_dev *pdev, usize bytes, usize count) noexcept
+	static owned_result<coherent_buffer> allocate_bytes(pci_dev *pdev, usize bytes) noexcept
 	{
 		void *cpu = nullptr;
 		unsigned long long dma = 0;
@@ -176,7 +175,6 @@ private:
 		b.cpu_ = cpu;
 		b.dma_ = dma;
 		b.bytes_ = bytes;
-		b.count_ = count;
 		// From here on the destructor of b frees the memory.  The kernel
 		// returns page-aligned addresses; the check keeps the view's
 		// invariants from resting on that alone.
@@ -192,14 +190,12 @@ private:
 		cpu_ = nullptr;
 		dma_ = 0;
 		bytes_ = 0;
-		count_ = 0;
 	}
 
 	pci_dev *pdev_ = nullptr;
 	void *cpu_ = nullptr;
 	u64 dma_ = 0;
-	usize bytes_ = 0;
-	usize count_ = 0;	// elements of a slice; 0 for a fixed-size T
+	usize bytes_ = 0;	// sizeof(T), or the slice's count * sizeof(E): view() derives the count
 };
 
 } // namespace ioview::kernel
