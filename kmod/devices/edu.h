@@ -202,8 +202,9 @@ struct dma_destination : ioview::reg<dma_destination, u64, 0x88, bar0> {
 };
 
 /**
- * @brief 0x90: bytes to transfer. rw, dropped while running. edu stores all 64 bits and does
- * not check them: keeping the transfer inside the buffer is the driver's job.
+ * @brief 0x90: bytes to transfer. rw, dropped while running. edu stores all 64 bits and checks
+ * the range only when the transfer ends, fatally on 7.2: keeping the transfer inside the buffer
+ * (dma_window_bytes) is the driver's job.
  */
 struct dma_count : ioview::reg<dma_count, u64, 0x90, bar0> {
 	static constexpr field<63, 0> bytes{};

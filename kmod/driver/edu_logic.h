@@ -430,8 +430,9 @@ template <bar_backend B> void raise_irq(bar_view<B> bar, u32 bits)
  * Acknowledges exactly the bits it read, never more: a bit raised after the read stays pending
  * and signals again (a new MSI, or INTx still asserted), so no event is lost and none is
  * acknowledged unseen. With nothing pending it writes nothing: on a shared INTx line the
- * interrupt was another device's. edu keeps INTx asserted until every bit is acknowledged, with
- * MSI too the handler must acknowledge.
+ * interrupt was another device's. Acknowledging matters with MSI too: a bit left set stays in
+ * irq_status and would be taken for a new event by the next interrupt; with INTx the line
+ * stays asserted until every bit is acknowledged.
  *
  * Context: hard interrupt; does not sleep, takes no lock.
  * Return: the bits handled; none() means IRQ_NONE. The caller wakes whoever waits on
