@@ -18,7 +18,7 @@
  * and dma_rmb(), or a non-relaxed MMIO access).
  *
  * Works in the kernel and in userspace; the library never allocates. The kernel module's
- * owner of an allocation is kmod/coherent_buffer.h.
+ * owner of an allocation is kmod/kernel/coherent_buffer.h.
  *
  * Example (a descriptor ring; the device is told where descriptor 2's buffer address lives):
  * ```cpp

@@ -7,7 +7,7 @@
  * `__iomem` address, its byte order little endian (readl() returns the CPU value of a
  * little-endian device word), its capabilities exactly those @p A provides. The library itself
  * never names a kernel function: the kernel module supplies accessors that match the kernel's
- * own (kmod/kernel_mmio.h), tests supply ones that work on ordinary memory.
+ * own (kmod/kernel/mmio.h), tests supply ones that work on ordinary memory.
  *
  * What an accessor policy @p A provides (static functions, argument order as the kernel's):
  *

@@ -6,7 +6,7 @@
  * include/uapi/asm-generic/errno-base.h and errno.h, which C++ cannot include; returned
  * negated, as the kernel does.
  *
- * Kept apart from kmod/kernel_errno.h on purpose: that one belongs to the module's kernel glue,
+ * Kept apart from kmod/kernel/errno.h on purpose: that one belongs to the module's kernel glue,
  * this one to code that also builds in userspace.
  *
  * ```cpp

@@ -5,7 +5,7 @@
  * interrupt status, the DMA engine. Sequencing and validation only.
  *
  * Every function is a template over the backend B of a `view<B, devices::edu::bar0>`: in the
- * module B is the kernel MMIO backend (kmod/kernel_mmio.h, kmmio), in the unit tests a
+ * module B is the kernel MMIO backend (kmod/kernel/mmio.h, kmmio), in the unit tests a
  * behavioural model of edu or the scripted mock. B must not be fallible (MMIO reads do not
  * fail) and must have 32-bit accessors; the DMA functions also need 64-bit ones (edu's DMA
  * registers are written in one 64-bit access each, never two halves).

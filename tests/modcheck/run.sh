@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the build's own guards, printed as TAP:
 #  - check-module.sh passes the real module for every kernel;
-#  - each barrier of kmod/kernel_barrier.h compiles, in every kernel's
+#  - each barrier of kmod/kernel/barrier.h compiles, in every kernel's
 #    module, to what the kernel's own macro compiles to;
 #  - check-module.sh rejects each planted violation of the kernel C++ subset
 #    (tests/modcheck/plants), with the diagnostic that names it;
@@ -31,7 +31,7 @@ for rel in "$@"; do
 	fi
 done
 
-# The inline barriers of kmod/kernel_barrier.h compile as the kernel's
+# The inline barriers of kmod/kernel/barrier.h compile as the kernel's
 # macros: each barrier probe of bench_c.c (the kernel macro) and its twin in
 # bench.cpp (ioview::kernel::) must disassemble to the same instructions.
 # Registers other than %rsp are folded into one name, and branch and call
@@ -131,7 +131,7 @@ fi
 # Kbuild's dependency tracking covers the C++ objects: a second build does
 # nothing, a touched C++ header rebuilds exactly the objects including it.
 built_objects() {
-	sed -nE 's@^ *(CC|CXX|LD) \[M\] +.*/([^/]*)$@\2@p' <<<"$1" | sort | tr '\n' ' '
+	sed -nE 's@^ *(CC|CXX|LD) \[M\] +.*/kmod/(.*)$@\2@p' <<<"$1" | sort | tr '\n' ' '
 }
 out=build/kmod/$rel
 kmod/scripts/build-module.sh "$kdir" "$out" kmod >/dev/null 2>&1
@@ -145,15 +145,18 @@ fi
 # The objects whose source names the header, directly or through another
 # kmod header: found by reading the sources, independently of the .cmd files.
 includers() {
-	local via
-	via=$(grep -l "\"$1\"" kmod/*.h | sed 's@^kmod/@@')
+	local via sources
+	sources=$(find kmod -name '*.c' -o -name '*.cpp')
+	via=$(grep -rl --include='*.h' "\"$1\"" kmod | sed 's@^kmod/@@')
 	{
-		grep -l "\"$1\"" kmod/*.c kmod/*.cpp
-		for h in $via; do grep -l "\"$h\"" kmod/*.c kmod/*.cpp; done
+		# shellcheck disable=SC2086
+		grep -l "\"$1\"" $sources
+		# shellcheck disable=SC2086
+		for h in $via; do grep -l "\"$h\"" $sources; done
 	} | sed -E 's@^kmod/@@; s/\.(c|cpp)$/.o/' | sort -u
 }
-expected=$({ includers cxxrt.h; echo ioview.o; echo ioview.ko; } | sort | tr '\n' ' ')
-touch kmod/cxxrt.h
+expected=$({ includers kernel/cxxrt.h; echo ioview.o; echo ioview.ko; } | sort | tr '\n' ' ')
+touch kmod/kernel/cxxrt.h
 log=$(kmod/scripts/build-module.sh "$kdir" "$out" kmod 2>&1)
 rebuilt=$(built_objects "$log")
 if [ "$rebuilt" = "$expected" ]; then

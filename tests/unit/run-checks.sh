@@ -68,7 +68,7 @@ for h in $(cd "$ROOT/kmod" && find devices driver -name '*.h' 2>/dev/null | sort
 	if [ "$h" = EDU_ON_KMMIO ]; then
 		cat >"$src" <<'EOF'
 #define IOVIEW_CONTRACT_HANDLER ioview_shim_contract_violation
-#include "kernel_mmio.h"
+#include "kernel/mmio.h"
 #include "driver/edu_logic.h"
 namespace edu = ioview::drivers::edu;
 int edu_logic_on_kmmio(ioview::view<ioview::kernel::kmmio, ioview::devices::edu::bar0> bar,
@@ -108,7 +108,7 @@ sh "$ROOT/tests/unit/codegen/check.sh" "$CXX" "$OUT/codegen" kernel \
 # Every ```cpp example in a header comment or a Markdown document compiles (userspace flags).
 sh "$ROOT/tests/unit/extract-examples.sh" "$ROOT/include" "$OUT/examples" >"$OUT/examples.list"
 while IFS='	' read -r src where; do
-	# -I kmod: an example may show a driver's use of the module's kernel headers (kernel_barrier.h).
+	# -I kmod: an example may show a driver's use of the module's kernel headers (kernel/barrier.h).
 	if $CXX -std=gnu++20 -Wall -Wextra -Werror -Wno-unused-function -I"$ROOT/include" -I"$ROOT/kmod" -fsyntax-only "$src" 2>"$src.log"; then
 		printf 'ok\texample at %s compiles\n' "$where" >>"$TAP"
 	else

@@ -88,7 +88,7 @@ scan_selftest() {
   expect_status "scan refuses a missing log" 2 klog_scan "$tmp/missing"
   expect_status "scan refuses an empty log" 2 klog_scan "$tmp/empty"
 
-  expect_flag WARNING '[    5.000000] WARNING: CPU: 1 PID: 77 at kmod/driver.cpp:12 probe+0x1/0x2 [ioview]'
+  expect_flag WARNING '[    5.000000] WARNING: CPU: 1 PID: 77 at kmod/driver/probe.cpp:12 probe+0x1/0x2 [ioview]'
   expect_flag BUG '[    5.000000] BUG: kernel NULL pointer dereference, address: 0000000000000000'
   expect_flag BUG '[    5.000000] kernel BUG at mm/slub.c:100!'
   expect_flag Oops '[    5.000000] Oops: 0002 [#1] PREEMPT SMP NOPTI'

@@ -43,7 +43,7 @@ if [ -n "$missing" ]; then
 fi
 
 # pattern shim-instructions: what the C++ half adds by calling out-of-line
-# shim functions (kmod/shim.c), which its own count does not include.
+# shim functions (kmod/shim/), which its own count does not include.
 shim_obj=$dir/shim.o
 count "$shim_obj" > "$tmp/shim"
 objdump -dr --no-show-raw-insn "$cxx_obj" | awk '

@@ -2,7 +2,7 @@
 # The witness the ioview_ivshmem_bar2 self-tests (run by 30-selftest) leave
 # in ivshmem's BAR2 must be in the backing file, byte for byte. The expected
 # bytes are computed here from the documented formulas (the top of
-# kmod/selftest_ivshmem.cpp, and tests/vm/README.md), not taken from the
+# kmod/selftest/ivshmem.cpp, and tests/vm/README.md), not taken from the
 # module. All arithmetic is modulo the value's width, values are stored
 # little-endian:
 #

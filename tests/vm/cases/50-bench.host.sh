@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The benchmark's copies into ivshmem BAR2 went through memcpy_toio(), by
 # the view and by C alike, and left their source in the 64 KiB at 0x40000:
-# byte i = (i * 7 + 1) mod 256 (kmod/bench.cpp). The backing file must hold
+# byte i = (i * 7 + 1) mod 256 (kmod/bench/bench.cpp). The backing file must hold
 # exactly that.
 
 expected=$IOVM_TMP/bench.expected

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The sample PCI driver: binds QEMU's edu and ivshmem-plain functions.
+//
+// Probe keeps one bound_device per function (allocated through the C++
+// runtime, stored as driver data) and logs what it found; remove undoes
+// exactly that.  The devices' registers and memory are reached through
+// ioview views by the code that grows on this skeleton.
+#include <ioview/support.h>
+
+#include "bench/bench.h"
+#include "kernel/cxxrt.h"
+#include "kernel/errno.h"
+#include "selftest/selftest.h"
+#include "shim/shim.h"
+
+namespace {
+
+using ioview::kernel::gfp;
+
+
+struct bound_device {
+	ioview_device_kind kind;
+	const char *name;
+	ioview_pci_ids ids;
+};
+
+const char *kind_name(ioview_device_kind kind)
+{
+	switch (kind) {
+	case IOVIEW_DEVICE_EDU:
+		return "edu";
+	case IOVIEW_DEVICE_IVSHMEM:
+		return "ivshmem";
+	}
+	return nullptr;
+}
+
+void log_bars(pci_dev *pdev, const bound_device &dev)
+{
+	for (int bar = 0; bar < 6; ++bar) {
+		unsigned long long len = ioview_shim_pci_bar_len(pdev, bar);
+
+		if (len)
+			ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "%s BAR%d: %llu bytes\n", dev.name, bar, len);
+	}
+}
+
+} // namespace
+
+int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
+{
+	const char *name = kind_name(kind);
+
+	if (!name)
+		return -ioview::enodev;
+
+	auto *dev = new (gfp::kernel) bound_device{kind, name, {}};
+	if (!dev)
+		return -ioview::kernel::enomem;
+	ioview_shim_pci_ids(pdev, &dev->ids);
+
+	int err = ioview_shim_pci_enable(pdev);
+	if (err) {
+		ioview_shim_dev_log(pdev, IOVIEW_LOG_ERR, "cannot enable %s: %d\n", name, err);
+		delete dev;
+		return err;
+	}
+	ioview_shim_set_drvdata(pdev, dev);
+
+	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "bound %s %04x:%04x rev 0x%02x\n", name,
+			     dev->ids.vendor, dev->ids.device, dev->ids.revision);
+	log_bars(pdev, *dev);
+	return 0;
+}
+
+void ioview_driver_remove(pci_dev *pdev)
+{
+	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
+
+	ioview_shim_set_drvdata(pdev, nullptr);
+	ioview_shim_pci_disable(pdev);
+	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "unbound %s\n", dev->name);
+	delete dev;
+}
+
+void ioview_driver_loaded()
+{
+	if (ioview_shim_bench_requested())
+		ioview::kernel::bench::run();
+}
+
+void ioview_driver_selftest()
+{
+	ioview::kernel::selftest::run_module_suites();
+}

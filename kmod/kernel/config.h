@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The kernel's PCI configuration space accessors for ioview::config_space<>,
+// the backend built on them (ioview::kernel::kconfig), and the views of a
+// function's configuration space.
+//
+//     int show_msi(pci_dev *pdev)
+//     {
+//             auto cfg = ioview::kernel::config_view(pdev);        // the 256 bytes
+//             if (!cfg)
+//                     return cfg.error();                           // -EFAULT: no device
+//             auto vendor = IOVIEW_PROJECT(ioview::pci::header(cfg.value()), vendor_id).read_val();
+//             auto msi = ioview::pci::find_capability(cfg.value(), ioview::pci::cap_msi);
+//             if (!vendor || !msi)
+//                     return !vendor ? vendor.error() : msi.error(); // e.g. -ENODEV, -ENOENT
+//             ...
+//     }
+//
+// Every access is one call of pci_{read,write}_config_{byte,word,dword}()
+// through the shim, which returns 0 or a negative errno: the kernel's
+// PCIBIOS_* codes pass through pcibios_err_to_errno(), so a function that
+// was surprise-removed reads as -ENODEV (PCIBIOS_DEVICE_NOT_FOUND), and
+// the shim itself refuses an access past the function's configuration
+// space size with -ERANGE (the views never make one).  Which lock, if
+// any, serializes an access is the platform's business: see
+// include/ioview/doc/memory-order.md.
+#ifndef IOVIEW_KMOD_KERNEL_CONFIG_H
+#define IOVIEW_KMOD_KERNEL_CONFIG_H
+
+#include <ioview/config_space.h>
+
+#include "shim/shim.h"
+
+namespace ioview::kernel {
+
+/**
+ * The kernel's configuration space accessors, in the shape
+ * config_space<> expects.
+ *
+ *     u32 id;
+ *     int err = kernel_config_accessors::read32(pdev, 0, &id);   // pci_read_config_dword()
+ */
+struct kernel_config_accessors {
+	using device = pci_dev;
+	static int read8(pci_dev *d, unsigned off, u8 *v) noexcept { return ioview_shim_pci_read_config_byte(d, off, v); }
+	static int read16(pci_dev *d, unsigned off, u16 *v) noexcept
+	{
+		return ioview_shim_pci_read_config_word(d, off, v);
+	}
+	static int read32(pci_dev *d, unsigned off, u32 *v) noexcept
+	{
+		return ioview_shim_pci_read_config_dword(d, off, v);
+	}
+	static int write8(pci_dev *d, unsigned off, u8 v) noexcept { return ioview_shim_pci_write_config_byte(d, off, v); }
+	static int write16(pci_dev *d, unsigned off, u16 v) noexcept
+	{
+		return ioview_shim_pci_write_config_word(d, off, v);
+	}
+	static int write32(pci_dev *d, unsigned off, u32 v) noexcept
+	{
+		return ioview_shim_pci_write_config_dword(d, off, v);
+	}
+};
+
+/**
+ * The kernel configuration space backend.
+ *
+ *     ioview::view<kconfig, ioview::pci::normal_config> cfg = config_view(pdev).value();
+ */
+using kconfig = ioview::config_space<kernel_config_accessors>;
+
+/**
+ * The 256-byte configuration space every PCI function has.
+ *
+ * Errors: -EFAULT for a null @p pdev; nothing else (nothing is accessed).
+ * The view is valid while the caller holds @p pdev (bound to its driver, or
+ * referenced).
+ *
+ *     auto cfg = config_view(pdev);
+ *     if (cfg)
+ *             IOVIEW_PROJECT(ioview::pci::header(cfg.value()), interrupt_line).write_val(11);
+ */
+inline result<view<kconfig, pci::normal_config>> config_view(pci_dev *pdev) noexcept
+{
+	return kconfig::try_view<pci::normal_config>(pdev, pci::normal_config_size);
+}
+
+/**
+ * The 4096-byte extended configuration space, for the extended capability
+ * walk and registers at 0x100 and up.
+ *
+ * Errors (nothing is accessed):
+ * -EFAULT: @p pdev is null;
+ * -EOPNOTSUPP: the function has no extended space as the PCI core found it
+ *  (pdev->cfg_size is 256: conventional PCI, or a platform without
+ *  extended configuration access such as QEMU's `pc` machine, which has no
+ *  ECAM/MMCONFIG).
+ *
+ *     auto ext = extended_config_view(pdev);
+ *     if (!ext)
+ *             return ext.error();     // -EOPNOTSUPP on a 256-byte function
+ *     auto aer = ioview::pci::find_ext_capability(ext.value(), ioview::pci::ext_cap_aer);
+ */
+inline result<view<kconfig, pci::extended_config>> extended_config_view(pci_dev *pdev) noexcept
+{
+	if (pdev == nullptr)
+		return fail(efault);
+	if (ioview_shim_pci_cfg_size(pdev) < static_cast<int>(pci::extended_config_size))
+		return fail(eopnotsupp);
+	return kconfig::try_view<pci::extended_config>(pdev, pci::extended_config_size);
+}
+
+} // namespace ioview::kernel
+
+#endif // IOVIEW_KMOD_KERNEL_CONFIG_H

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The suites ioview.ko runs with selftest=1, in KTAP order.  Each is
+// defined (with constant initialisation only) in its own selftest_*.cpp.
+#ifndef IOVIEW_KMOD_SELFTEST_SUITES_H
+#define IOVIEW_KMOD_SELFTEST_SUITES_H
+
+#include "selftest/selftest.h"
+
+namespace ioview::kernel::selftest {
+
+/// The harness checking itself: diagnostics, verdicts (selftest/core.cpp).
+extern const suite harness_suite;
+/// The view library on kernel memory: projection, checks, copies (selftest/core.cpp).
+extern const suite sysmem_suite;
+/// The kernel MMIO backend on kernel memory: inline vs shim accessors (selftest/mmio.cpp).
+extern const suite mmio_suite;
+/// bar_mapping on edu's BAR0: size check, exclusivity, ownership (selftest/bar.cpp).
+extern const suite bar_suite;
+/// edu's BAR0 registers through views (selftest/edu.cpp).
+extern const suite edu_suite;
+/// The benchmark pairs doing the same work in C and C++ (selftest/bench_pairs.cpp).
+extern const suite bench_pairs_suite;
+/// DMA-coherent memory of edu: allocation, DMA addresses of views, edu's DMA engine (selftest/coherent.cpp).
+extern const suite coherent_suite;
+/// ivshmem's BAR2 through views, bar_mapping and iomem_mapping; leaves the host witness (selftest/ivshmem.cpp).
+extern const suite ivshmem_suite;
+/// PCI configuration space of edu and ivshmem-plain through views (selftest/config.cpp).
+extern const suite config_suite;
+
+/// Every suite of the module, in the order they run and are numbered.
+inline constexpr const suite *module_suites[] = {
+	&harness_suite,
+	&sysmem_suite,
+	&mmio_suite,
+	&bar_suite,
+	&edu_suite,
+	&bench_pairs_suite,
+	&coherent_suite,
+	&ivshmem_suite,
+	&config_suite,
+};
+
+} // namespace ioview::kernel::selftest
+
+#endif // IOVIEW_KMOD_SELFTEST_SUITES_H

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Logging for the C++ side: dev_info()/dev_err(), printk() and vsnprintf().
+ */
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/pci.h>
+#include <linux/printk.h>
+
+#include "shim.h"
+
+void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
+			const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (level == IOVIEW_LOG_ERR)
+		dev_err(&pdev->dev, "%pV", &vaf);
+	else
+		dev_info(&pdev->dev, "%pV", &vaf);
+	va_end(args);
+}
+
+/**
+ * ioview_shim_log() - log one line of the module, not tied to a device
+ * @level: %IOVIEW_LOG_INFO or %IOVIEW_LOG_ERR
+ * @fmt: printf format; the line ends with its own newline
+ *
+ * No prefix is added: KTAP lines must reach the log exactly as formatted
+ * so that a parser can strip one constant prefix (the timestamp) from each.
+ */
+void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (level == IOVIEW_LOG_ERR)
+		printk(KERN_ERR "%pV", &vaf);
+	else
+		printk(KERN_INFO "%pV", &vaf);
+	va_end(args);
+}
+
+/**
+ * ioview_shim_vsnprintf() - vsnprintf() for the C++ side
+ * @buf: destination
+ * @size: bytes at @buf
+ * @fmt: printf format
+ * @args: its arguments
+ *
+ * Return: the length the whole output would have had, as vsnprintf().
+ */
+int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview_va_list args)
+{
+	return vsnprintf(buf, size, fmt, args);
+}

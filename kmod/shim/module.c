@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioview.ko's module and PCI driver registration: the id table, probe and remove
+ * handed to the C++ driver, the selftest and bench parameters, init and exit.
+ * What a load does is read top to bottom in kmod/README.md.
+ */
+#include <linux/build_bug.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+
+#include "shim.h"
+
+
+static_assert(__builtin_types_compatible_p(ioview_size_t, size_t),
+	      "ioview_size_t must be the kernel's size_t");
+static_assert(__builtin_types_compatible_p(ioview_va_list, va_list),
+	      "ioview_va_list must be the kernel's va_list");
+
+/*
+ * selftest=1 at load runs the self-tests once the driver is registered;
+ * writing 1 to /sys/module/ioview/parameters/selftest later runs them
+ * again.  Runs are serialised: the runner keeps its records in static
+ * storage.
+ */
+static bool selftest;
+static bool ioview_live;
+static DEFINE_MUTEX(ioview_selftest_lock);
+
+static void ioview_run_selftests(void)
+{
+	mutex_lock(&ioview_selftest_lock);
+	ioview_driver_selftest();
+	mutex_unlock(&ioview_selftest_lock);
+}
+
+/*
+ * Parsed like a bool.  At load it only records the request (the driver is
+ * not registered yet); on a live module a true value runs the self-tests
+ * before the write returns.  A value that is not a bool is refused with
+ * -EINVAL and runs nothing.
+ */
+static int ioview_selftest_set(const char *val, const struct kernel_param *kp)
+{
+	int err = param_set_bool(val, kp);
+
+	if (err)
+		return err;
+	if (selftest && READ_ONCE(ioview_live))
+		ioview_run_selftests();
+	return 0;
+}
+
+static const struct kernel_param_ops ioview_selftest_ops = {
+	.set = ioview_selftest_set,
+	.get = param_get_bool,
+};
+module_param_cb(selftest, &ioview_selftest_ops, &selftest, 0644);
+MODULE_PARM_DESC(selftest, "Run the in-kernel self-tests and log them as KTAP: at load, or on each write of 1 (default: off)");
+
+static bool bench;
+module_param(bench, bool, 0444);
+MODULE_PARM_DESC(bench, "Run the in-kernel micro-benchmark at load and log its figures (default: off)");
+
+/**
+ * ioview_shim_bench_requested() - whether bench=1 was given at load
+ *
+ * Return: non-zero if the benchmark should run.
+ */
+int ioview_shim_bench_requested(void)
+{
+	return bench;
+}
+
+static const struct pci_device_id ioview_pci_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8), .driver_data = IOVIEW_DEVICE_EDU },
+	{ PCI_DEVICE(0x1af4, 0x1110), .driver_data = IOVIEW_DEVICE_IVSHMEM },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, ioview_pci_ids);
+
+static int ioview_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	return ioview_driver_probe(pdev, (enum ioview_device_kind)id->driver_data);
+}
+
+static void ioview_pci_remove(struct pci_dev *pdev)
+{
+	ioview_driver_remove(pdev);
+}
+
+static struct pci_driver ioview_pci_driver = {
+	.name = "ioview",
+	.id_table = ioview_pci_ids,
+	.probe = ioview_pci_probe,
+	.remove = ioview_pci_remove,
+};
+/**
+ * ioview_shim_selftest_device_get() - a function of @kind bound to this driver
+ * @kind: which entry of the id table
+ *
+ * Return: the function, referenced and with its device lock held (so
+ * remove() cannot run under a self-test), or NULL if none is bound.
+ */
+struct pci_dev *ioview_shim_selftest_device_get(enum ioview_device_kind kind)
+{
+	const struct pci_device_id *id;
+	struct pci_dev *pdev = NULL;
+
+	for (id = ioview_pci_ids; id->vendor; id++)
+		if (id->driver_data == kind)
+			break;
+	if (!id->vendor)
+		return NULL;
+	while ((pdev = pci_get_device(id->vendor, id->device, pdev))) {
+		device_lock(&pdev->dev);
+		if (pdev->dev.driver == &ioview_pci_driver.driver)
+			return pdev;
+		device_unlock(&pdev->dev);
+	}
+	return NULL;
+}
+
+/**
+ * ioview_shim_selftest_device_put() - undo ioview_shim_selftest_device_get()
+ * @pdev: what it returned (not NULL)
+ */
+void ioview_shim_selftest_device_put(struct pci_dev *pdev)
+{
+	device_unlock(&pdev->dev);
+	pci_dev_put(pdev);
+}
+
+static int __init ioview_init(void)
+{
+	int err = pci_register_driver(&ioview_pci_driver);
+
+	if (err)
+		return err;
+	if (selftest)
+		ioview_run_selftests();
+	WRITE_ONCE(ioview_live, true);
+	ioview_driver_loaded();
+	return 0;
+}
+module_init(ioview_init);
+
+static void __exit ioview_exit(void)
+{
+	WRITE_ONCE(ioview_live, false);
+	pci_unregister_driver(&ioview_pci_driver);
+}
+module_exit(ioview_exit);
+
+MODULE_DESCRIPTION("Typed, projected I/O views for PCI drivers in C++ (sample driver for QEMU edu and ivshmem)");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PCI functions for the C++ side: identification, enable, BARs and their
+ * mappings, bus mastering, driver data and configuration space.
+ */
+#include <linux/pci.h>
+
+#include "shim.h"
+
+void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids)
+{
+	ids->vendor = pdev->vendor;
+	ids->device = pdev->device;
+	ids->revision = pdev->revision;
+	ids->class_code = pdev->class;
+}
+
+unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar)
+{
+	if (bar < 0 || bar >= PCI_STD_NUM_BARS)
+		return 0;
+	return pci_resource_len(pdev, bar);
+}
+
+int ioview_shim_pci_enable(struct pci_dev *pdev)
+{
+	return pci_enable_device(pdev);
+}
+
+void ioview_shim_pci_disable(struct pci_dev *pdev)
+{
+	pci_disable_device(pdev);
+}
+
+/**
+ * ioview_shim_pci_bar_is_mem() - whether a BAR is memory space
+ * @pdev: PCI function
+ * @bar: BAR number
+ *
+ * Return: non-zero for a memory BAR; zero for an I/O port, an unused or an
+ * out-of-range BAR (the MMIO accessors must never get a port cookie).
+ */
+int ioview_shim_pci_bar_is_mem(struct pci_dev *pdev, int bar)
+{
+	if (bar < 0 || bar >= PCI_STD_NUM_BARS)
+		return 0;
+	return !!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM);
+}
+
+int ioview_shim_pci_request_region(struct pci_dev *pdev, int bar)
+{
+	return pci_request_region(pdev, bar, KBUILD_MODNAME);
+}
+
+void ioview_shim_pci_release_region(struct pci_dev *pdev, int bar)
+{
+	pci_release_region(pdev, bar);
+}
+
+volatile void *ioview_shim_pci_iomap(struct pci_dev *pdev, int bar)
+{
+	return (volatile void __force *)pci_iomap(pdev, bar, 0);
+}
+
+void ioview_shim_pci_iounmap(struct pci_dev *pdev, volatile void *addr)
+{
+	pci_iounmap(pdev, (void __iomem __force *)addr);
+}
+
+void ioview_shim_set_drvdata(struct pci_dev *pdev, void *data)
+{
+	pci_set_drvdata(pdev, data);
+}
+
+void *ioview_shim_get_drvdata(struct pci_dev *pdev)
+{
+	return pci_get_drvdata(pdev);
+}
+
+/**
+ * ioview_shim_pci_set_master() - let the function start DMA (pci_set_master())
+ * @pdev: PCI function, enabled
+ */
+void ioview_shim_pci_set_master(struct pci_dev *pdev)
+{
+	pci_set_master(pdev);
+}
+
+/**
+ * ioview_shim_pci_clear_master() - stop the function from starting DMA
+ * @pdev: PCI function
+ *
+ * A transfer the device starts afterwards no longer reaches memory.
+ */
+void ioview_shim_pci_clear_master(struct pci_dev *pdev)
+{
+	pci_clear_master(pdev);
+}
+
+/**
+ * ioview_shim_pci_bar_start() - physical start of a memory BAR
+ * @pdev: PCI function
+ * @bar: BAR number
+ * @start: where the address goes; untouched on error
+ *
+ * Return: 0; -EINVAL for a BAR number out of 0..5; -ENODEV for an unused
+ * or I/O port BAR (its start is no memory address).
+ */
+int ioview_shim_pci_bar_start(struct pci_dev *pdev, int bar, unsigned long long *start)
+{
+	if (bar < 0 || bar >= PCI_STD_NUM_BARS)
+		return -EINVAL;
+	if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM) || !pci_resource_len(pdev, bar))
+		return -ENODEV;
+	*start = pci_resource_start(pdev, bar);
+	return 0;
+}
+
+/*
+ * PCI configuration space accessors, one exported function per kernel
+ * accessor, generated so that each is the same bounded forwarder: an access
+ * reaching past the function's configuration space is -ERANGE (the kernel's
+ * own accessors do not check pdev->cfg_size), any other result of the
+ * kernel's accessor goes through pcibios_err_to_errno(), so the C++ side
+ * sees 0 or a negative errno only.  A failed read leaves *val as the kernel
+ * set it (all ones).
+ */
+static bool ioview_cfg_access_fits(struct pci_dev *pdev, unsigned int where, size_t size)
+{
+	return pdev->cfg_size > 0 && size <= (unsigned int)pdev->cfg_size &&
+	       where <= (unsigned int)pdev->cfg_size - size;
+}
+
+#define IOVIEW_SHIM_CFG_READ(name, type)						\
+	int ioview_shim_pci_##name(struct pci_dev *pdev, unsigned int where, type *val)	\
+	{										\
+		if (!ioview_cfg_access_fits(pdev, where, sizeof(type)))			\
+			return -ERANGE;							\
+		return pcibios_err_to_errno(pci_##name(pdev, where, val));		\
+	}
+#define IOVIEW_SHIM_CFG_WRITE(name, type)						\
+	int ioview_shim_pci_##name(struct pci_dev *pdev, unsigned int where, type val)	\
+	{										\
+		if (!ioview_cfg_access_fits(pdev, where, sizeof(type)))			\
+			return -ERANGE;							\
+		return pcibios_err_to_errno(pci_##name(pdev, where, val));		\
+	}
+
+IOVIEW_SHIM_CFG_READ(read_config_byte, unsigned char)
+IOVIEW_SHIM_CFG_READ(read_config_word, unsigned short)
+IOVIEW_SHIM_CFG_READ(read_config_dword, unsigned int)
+IOVIEW_SHIM_CFG_WRITE(write_config_byte, unsigned char)
+IOVIEW_SHIM_CFG_WRITE(write_config_word, unsigned short)
+IOVIEW_SHIM_CFG_WRITE(write_config_dword, unsigned int)
+
+/**
+ * ioview_shim_pci_cfg_size() - size of a function's configuration space
+ * @pdev: PCI function
+ *
+ * Return: 256 (PCI_CFG_SPACE_SIZE), or 4096 (PCI_CFG_SPACE_EXP_SIZE) when the
+ * PCI core found the extended space when it enumerated the function.
+ */
+int ioview_shim_pci_cfg_size(struct pci_dev *pdev)
+{
+	return pdev->cfg_size;
+}
+
+/**
+ * ioview_shim_pci_find_capability() - the kernel's capability-list walk
+ * @pdev: PCI function
+ * @cap: capability id (PCI_CAP_ID_*)
+ *
+ * For the self-tests, as an independent witness of ioview's own walk.
+ *
+ * Return: the capability's offset, or 0 if the function does not have it.
+ */
+int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap)
+{
+	return pci_find_capability(pdev, cap);
+}

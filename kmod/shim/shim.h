@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The boundary between the C++ part of ioview.ko and the kernel.
+ *
+ * Plain C declarations, included by both sides: the C files next to this
+ * one (compiled as C with the kernel headers, one file per kernel
+ * subsystem) define the ioview_shim_*() functions, and the C++ objects
+ * define the ioview_driver_*() callbacks.  Because both sides see the same
+ * prototypes, a mismatch is a compile error on whichever side drifted.
+ * C++ includes no kernel header; everything it needs from the kernel is
+ * reached through this file, or inline on x86-64 through kernel/mmio.h and
+ * kernel/barrier.h, which emit what the kernel's own headers emit.
+ *
+ * Only builtin types appear here so that the header means the same thing
+ * to the C compiler (with <linux/types.h> around it) and to the C++ one
+ * (with nothing around it).
+ */
+#ifndef IOVIEW_KMOD_SHIM_H
+#define IOVIEW_KMOD_SHIM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pci_dev;
+
+typedef __SIZE_TYPE__ ioview_size_t;
+/* The compiler's own va_list type: the same in C and C++, checked against va_list in shim/module.c. */
+typedef __builtin_va_list ioview_va_list;
+
+/** enum ioview_gfp - allocation context, mapped to gfp_t by the shim */
+enum ioview_gfp {
+	IOVIEW_GFP_KERNEL = 1,	/* may sleep */
+	IOVIEW_GFP_ATOMIC = 2,	/* must not sleep */
+};
+
+/** enum ioview_device_kind - which device a PCI id table entry matched */
+enum ioview_device_kind {
+	IOVIEW_DEVICE_EDU = 1,		/* QEMU edu, 1234:11e8 */
+	IOVIEW_DEVICE_IVSHMEM = 2,	/* QEMU ivshmem-plain, 1af4:1110 */
+};
+
+/**
+ * struct ioview_pci_ids - identification of a PCI function
+ * @vendor: vendor id
+ * @device: device id
+ * @revision: revision id
+ * @class_code: 24-bit class code (base class, sub class, prog-if)
+ */
+struct ioview_pci_ids {
+	unsigned short vendor;
+	unsigned short device;
+	unsigned char revision;
+	unsigned int class_code;
+};
+
+/* Memory.  kmalloc()/kfree(); ioview_shim_kmalloc() returns NULL on failure. */
+void *ioview_shim_kmalloc(ioview_size_t size, enum ioview_gfp gfp);
+void ioview_shim_kfree(const void *ptr);
+
+/* Reports a call through a pure virtual slot, then BUG()s. */
+void ioview_shim_pure_virtual_called(void);
+
+/*
+ * The library's contract-violation handler (IOVIEW_CONTRACT_HANDLER, see
+ * include/ioview/support.h): a broken precondition such as value() of a
+ * result that holds an error.  WARNs with @what and @err and returns; the
+ * library then hands out an all-zero value (a view of address 0), never
+ * the garbage the broken call would have used.
+ */
+void ioview_shim_contract_violation(const char *what, int err);
+
+/** enum ioview_log_level - kernel log level of a driver message */
+enum ioview_log_level {
+	IOVIEW_LOG_INFO = 1,	/* dev_info() */
+	IOVIEW_LOG_ERR = 2,	/* dev_err() */
+};
+
+/* Logs one message for the PCI function, like dev_info()/dev_err(). */
+void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
+			 const char *fmt, ...)
+	__attribute__((__format__(__printf__, 3, 4)));
+
+/* Logs one line of the module's own, not tied to a device: printk() with no prefix. */
+void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 2, 3)));
+
+/*
+ * vsnprintf(): formats into @buf of @size bytes, always NUL-terminated when
+ * @size > 0; returns the length the whole output would have had.
+ */
+int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview_va_list args)
+	__attribute__((__format__(__printf__, 3, 0)));
+
+
+/*
+ * MMIO accessors: readb()..readq(), writeb()..writeq() and their _relaxed
+ * forms, memcpy_fromio()/memcpy_toio().  @addr is an __iomem address (the
+ * annotation is the kernel's; C++ sees a plain volatile pointer).  On
+ * x86-64 the C++ side inlines the single-access ones (kernel/mmio.h), so
+ * these are the portable fallback; the block copies are always called.
+ */
+unsigned char ioview_shim_readb(const volatile void *addr);
+unsigned short ioview_shim_readw(const volatile void *addr);
+unsigned int ioview_shim_readl(const volatile void *addr);
+unsigned char ioview_shim_readb_relaxed(const volatile void *addr);
+unsigned short ioview_shim_readw_relaxed(const volatile void *addr);
+unsigned int ioview_shim_readl_relaxed(const volatile void *addr);
+void ioview_shim_writeb(unsigned char value, volatile void *addr);
+void ioview_shim_writew(unsigned short value, volatile void *addr);
+void ioview_shim_writel(unsigned int value, volatile void *addr);
+void ioview_shim_writeb_relaxed(unsigned char value, volatile void *addr);
+void ioview_shim_writew_relaxed(unsigned short value, volatile void *addr);
+void ioview_shim_writel_relaxed(unsigned int value, volatile void *addr);
+#if __SIZEOF_POINTER__ == 8
+/* Only where the kernel has a native readq (64-bit): never two halves. */
+unsigned long long ioview_shim_readq(const volatile void *addr);
+unsigned long long ioview_shim_readq_relaxed(const volatile void *addr);
+void ioview_shim_writeq(unsigned long long value, volatile void *addr);
+void ioview_shim_writeq_relaxed(unsigned long long value, volatile void *addr);
+#endif
+void ioview_shim_memcpy_fromio(void *dst, const volatile void *src, ioview_size_t n);
+void ioview_shim_memcpy_toio(volatile void *dst, const void *src, ioview_size_t n);
+
+/*
+ * Memory barriers: mb(), rmb(), wmb(), dma_mb(), dma_rmb(), dma_wmb(),
+ * smp_mb(), smp_rmb(), smp_wmb(), one call each.  On x86-64 the C++ side
+ * inlines them (kernel/barrier.h), so these are the portable fallback; the
+ * compiler barrier barrier() needs none.
+ */
+void ioview_shim_mb(void);
+void ioview_shim_rmb(void);
+void ioview_shim_wmb(void);
+void ioview_shim_dma_mb(void);
+void ioview_shim_dma_rmb(void);
+void ioview_shim_dma_wmb(void);
+void ioview_shim_smp_mb(void);
+void ioview_shim_smp_rmb(void);
+void ioview_shim_smp_wmb(void);
+
+/* PCI function state.  Return 0 or a negative errno. */
+void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
+unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar);
+int ioview_shim_pci_enable(struct pci_dev *pdev);
+void ioview_shim_pci_disable(struct pci_dev *pdev);
+
+/*
+ * BAR mappings.  Request, then map; unmap, then release.  @bar is 0..5.
+ * ioview_shim_pci_bar_is_mem() is non-zero for a memory (not I/O port)
+ * BAR; ioview_shim_pci_iomap() maps the whole BAR and returns NULL on
+ * failure; the request is made in the module's name.
+ */
+int ioview_shim_pci_bar_is_mem(struct pci_dev *pdev, int bar);
+int ioview_shim_pci_request_region(struct pci_dev *pdev, int bar);
+void ioview_shim_pci_release_region(struct pci_dev *pdev, int bar);
+volatile void *ioview_shim_pci_iomap(struct pci_dev *pdev, int bar);
+void ioview_shim_pci_iounmap(struct pci_dev *pdev, volatile void *addr);
+
+void ioview_shim_set_drvdata(struct pci_dev *pdev, void *data);
+void *ioview_shim_get_drvdata(struct pci_dev *pdev);
+
+/*
+ * The function of @kind bound to this driver, for self-tests: returned
+ * with a reference and its device lock held, so it can neither be unbound
+ * nor freed until ioview_shim_selftest_device_put().  NULL if none.
+ */
+struct pci_dev *ioview_shim_selftest_device_get(enum ioview_device_kind kind);
+void ioview_shim_selftest_device_put(struct pci_dev *pdev);
+
+/*
+ * Benchmarks (bench=1).  Each pattern is a pair with one prototype: the C
+ * baseline in bench_c.c, written with the kernel's own accessors as a C
+ * driver would, and the same work through ioview views in bench.cpp.  Both
+ * are out of line and compiled in the same build with the same flags, so
+ * tests/bench/module compares their instructions and the in-kernel run
+ * times them against each other.  @regs is an __iomem register block laid
+ * out like edu's BAR0 (see bench.cpp).
+ */
+#define IOVIEW_BENCH_PAIR(ret, name, ...)				\
+	ret ioview_bench_c_##name(__VA_ARGS__);				\
+	ret ioview_bench_cxx_##name(__VA_ARGS__)
+IOVIEW_BENCH_PAIR(unsigned int, read32, const volatile void *regs);
+IOVIEW_BENCH_PAIR(void, write32, volatile void *regs, unsigned int value);
+IOVIEW_BENCH_PAIR(unsigned int, read32_relaxed, const volatile void *regs);
+IOVIEW_BENCH_PAIR(void, write32_relaxed, volatile void *regs, unsigned int value);
+IOVIEW_BENCH_PAIR(unsigned char, read8, const volatile void *regs);
+IOVIEW_BENCH_PAIR(void, write16, volatile void *regs, unsigned short value);
+#if __SIZEOF_POINTER__ == 8
+IOVIEW_BENCH_PAIR(unsigned long long, read64, const volatile void *regs);
+IOVIEW_BENCH_PAIR(void, write64, volatile void *regs, unsigned long long value);
+#endif
+IOVIEW_BENCH_PAIR(void, set_bits32, volatile void *regs, unsigned int bits);
+IOVIEW_BENCH_PAIR(int, read_slot, const volatile void *regs, ioview_size_t index, unsigned int *value);
+IOVIEW_BENCH_PAIR(int, read_at, const volatile void *regs, ioview_size_t len, ioview_size_t offset,
+		  unsigned int *value);
+IOVIEW_BENCH_PAIR(void, copy_block_to_io, volatile void *regs, const void *src);
+IOVIEW_BENCH_PAIR(unsigned int, read32_loop, const volatile void *regs, unsigned int count);
+IOVIEW_BENCH_PAIR(int, copy_to_io, volatile void *dst, ioview_size_t len, const void *src);
+/* Coherent memory: fill descriptor @index of a ring of @count, give its DMA address. */
+IOVIEW_BENCH_PAIR(int, post_desc, void *ring, unsigned long long ring_dma, ioview_size_t count, ioview_size_t index,
+		  unsigned long long buf, unsigned int len, unsigned long long *desc_dma);
+/*
+ * Coherent memory, then a doorbell: fill descriptor @index of the queue at
+ * @queue, dma_wmb(), store @index + 1 as the queue's producer index, then
+ * writel() the same index to the doorbell of @regs.  0 or -ERANGE.
+ */
+IOVIEW_BENCH_PAIR(int, publish_desc, void *queue, volatile void *regs, ioview_size_t index,
+		  unsigned long long buf, unsigned int len);
+/*
+ * Coherent memory the device wrote: if the completion at @completion says
+ * done, dma_rmb(), then its length and data.  0, or -EAGAIN if not done.
+ */
+IOVIEW_BENCH_PAIR(int, read_completion, const void *completion, unsigned int *len, unsigned long long *data);
+/* Configuration space: the command register of @pdev. */
+IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
+/*
+ * Barrier probes for tests/modcheck/run.sh: the same plain accesses through
+ * @p around one barrier, the kernel's macro in C, ioview::kernel:: in C++.
+ */
+IOVIEW_BENCH_PAIR(unsigned int, barrier_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_dma_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_mb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_rmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_smp_wmb, unsigned int *p);
+IOVIEW_BENCH_PAIR(unsigned int, barrier_barrier, unsigned int *p);
+#undef IOVIEW_BENCH_PAIR
+
+/* ktime_get_ns(): monotonic nanoseconds, for the benchmarks' timing. */
+unsigned long long ioview_shim_ktime_ns(void);
+
+/* Non-zero when the module was loaded with bench=1. */
+int ioview_shim_bench_requested(void);
+
+/*
+ * DMA-coherent memory of a PCI function, bus mastering and sleeping waits.
+ * ioview_shim_dma_set_mask_and_coherent() takes the number of address bits
+ * the device drives (1..64).  ioview_shim_dma_alloc_coherent() stores the
+ * CPU and DMA addresses of a zeroed buffer of @size bytes; free it with the
+ * same pdev, size and both addresses, from process context, before the
+ * function is unbound.  Return 0 or a negative errno.
+ */
+int ioview_shim_dma_set_mask_and_coherent(struct pci_dev *pdev, unsigned int bits);
+int ioview_shim_dma_alloc_coherent(struct pci_dev *pdev, ioview_size_t size, void **cpu,
+				   unsigned long long *dma);
+void ioview_shim_dma_free_coherent(struct pci_dev *pdev, ioview_size_t size, void *cpu,
+				   unsigned long long dma);
+void ioview_shim_pci_set_master(struct pci_dev *pdev);
+void ioview_shim_pci_clear_master(struct pci_dev *pdev);
+void ioview_shim_msleep(unsigned int ms);
+
+/*
+ * Physical memory ranges, for mappings that are not a whole BAR: a BAR's
+ * physical start, request_mem_region()/release_mem_region() in the module's
+ * name, ioremap()/iounmap().  Request, then map; unmap, then release.
+ * Addresses and lengths are unsigned long long, wide enough for any
+ * phys_addr_t; a range that does not fit the kernel's types, is empty or
+ * wraps around is refused with -EINVAL.
+ */
+int ioview_shim_pci_bar_start(struct pci_dev *pdev, int bar, unsigned long long *start);
+int ioview_shim_request_mem_region(unsigned long long start, unsigned long long len);
+void ioview_shim_release_mem_region(unsigned long long start, unsigned long long len);
+int ioview_shim_ioremap(unsigned long long start, unsigned long long len, volatile void **addr);
+void ioview_shim_iounmap(volatile void *addr);
+
+/*
+ * PCI configuration space.  The accessors are pci_{read,write}_config_*()
+ * with the PCIBIOS_* result turned into 0 or a negative errno
+ * (pcibios_err_to_errno()); an access that does not lie inside the
+ * function's configuration space is refused with -ERANGE before the kernel
+ * is asked.  ioview_shim_pci_cfg_size() is that size in bytes: 256, or 4096
+ * for a function with the extended space.  ioview_shim_pci_find_capability()
+ * is the kernel's own pci_find_capability(): an offset, or 0 if absent.
+ */
+int ioview_shim_pci_read_config_byte(struct pci_dev *pdev, unsigned int where, unsigned char *val);
+int ioview_shim_pci_read_config_word(struct pci_dev *pdev, unsigned int where, unsigned short *val);
+int ioview_shim_pci_read_config_dword(struct pci_dev *pdev, unsigned int where, unsigned int *val);
+int ioview_shim_pci_write_config_byte(struct pci_dev *pdev, unsigned int where, unsigned char val);
+int ioview_shim_pci_write_config_word(struct pci_dev *pdev, unsigned int where, unsigned short val);
+int ioview_shim_pci_write_config_dword(struct pci_dev *pdev, unsigned int where, unsigned int val);
+int ioview_shim_pci_cfg_size(struct pci_dev *pdev);
+int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap);
+
+/*
+ * Implemented in C++, called by the shim's struct pci_driver.
+ * ioview_driver_probe() returns 0 or a negative errno and leaves nothing
+ * behind on failure.
+ */
+int ioview_driver_probe(struct pci_dev *pdev, enum ioview_device_kind kind);
+void ioview_driver_remove(struct pci_dev *pdev);
+
+/*
+ * Implemented in C++, called by the shim's module init once the PCI driver
+ * is registered (so functions present at boot are already bound) and the
+ * load-time self-tests have run.  It cannot fail the load: a self-test or
+ * benchmark result is a result, not an error.
+ */
+void ioview_driver_loaded(void);
+
+/*
+ * Implemented in C++: runs the module's self-test suites, logging KTAP.
+ * The shim calls it at load with selftest=1 and on each write of 1 to the
+ * selftest parameter, never two at once.
+ */
+void ioview_driver_selftest(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IOVIEW_KMOD_SHIM_H */
