@@ -60,6 +60,22 @@ for h in $(cd "$ROOT/include" && find ioview -name '*.h' | sort) ALL; do
 	fi
 done
 
+# The mailbox's kmod/ headers on their own, and as the guest driver instantiates them, with the
+# kernel's flags.
+for h in devices/ivshmem_mailbox.h driver/mailbox_errno.h driver/mailbox_ring.h driver/mailbox_barriers.h \
+	"$ROOT/tests/unit/mailbox_kernel_instance.cpp"; do
+	src=$OUT/freestanding-kmod-$(basename "$h" | tr '/.' '__').cpp
+	printf '#include "%s"\n' "$h" >"$src"
+	name="kmod/$h compiles alone with the kernel flags"
+	case $h in /*) name="the guest mailbox (kmmio, kernel barriers) instantiates with the kernel flags" ;; esac
+	if $CXX $FREESTANDING -I"$ROOT/kmod" "$src" 2>"$src.log"; then
+		printf 'ok\t%s\n' "$name" >>"$TAP"
+	else
+		printf 'not ok\t%s\n' "$name" >>"$TAP"
+		sed 's/^/# /' "$src.log" | head -20
+	fi
+done
+
 # Memory another agent writes keeps every access the code asks for (codegen/patterns.cpp), at
 # -O2 and with the kernel's flags.
 sh "$ROOT/tests/unit/codegen/check.sh" "$CXX" "$OUT/codegen" o2 \
