@@ -62,7 +62,7 @@ constexpr const char usage[] =
 	"answer every guest->host message on host->guest.\n"
 	"\n"
 	"options:\n"
-	"  --offset N           the mailbox's offset in FILE (default 0)\n"
+	"  --offset N           the mailbox's offset in FILE (default %#zx, where the guest puts it)\n"
 	"  --init               initialise the mailbox (this side comes up first)\n"
 	"  --mode MODE          echo (default), reverse or upper\n"
 	"  --count N            exit after answering N messages\n"
@@ -73,6 +73,11 @@ constexpr const char usage[] =
 	"  --ping N             send N messages and check that the replies are MODE of them\n"
 	"  --quiet              print only the summary\n"
 	"  -h, --help           show this help\n";
+
+void print_usage(std::FILE *to)
+{
+	std::fprintf(to, usage, wire::bar2_offset);
+}
 
 enum class mode { echo, reverse, upper };
 
@@ -231,7 +236,7 @@ int parse(int argc, char **argv, options &o)
 	while ((c = getopt_long(argc, argv, "h", longs, nullptr)) != -1) {
 		switch (c) {
 		case 'h':
-			std::fputs(usage, stdout);
+			print_usage(stdout);
 			std::exit(0);
 		case opt_offset:
 			if (!parse_count(optarg, n) || n % 8 != 0) {
@@ -300,12 +305,12 @@ int parse(int argc, char **argv, options &o)
 			o.quiet = true;
 			break;
 		default:
-			std::fputs(usage, stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		std::fputs(usage, stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	o.path = argv[optind];

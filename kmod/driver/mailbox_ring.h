@@ -13,7 +13,7 @@
 //     auto ep = endpoint<sysmem, shared_memory_fences>::attach(mem, wire::side::host);
 //     if (!ep)
 //             return ep.error();              // -EAGAIN: not initialised yet, retry
-//     auto &e = ep.value();                   // (a copy: keep it, it holds the counters)
+//     auto e = ep.value();                    // keep this one: it holds the counters
 //     u8 buf[wire::max_payload];
 //     auto n = e.receive(buf, sizeof(buf));   // -EAGAIN when empty
 //     if (n)

@@ -25,8 +25,9 @@ trap 'rm -rf "$tmp"' EXIT
 export IOVM_TAP_OUT=$tmp/tap IOVM_SHM=$tmp/ivshmem.bin IOVM_SHM_SIZE=1048576
 : > "$IOVM_TAP_OUT"
 
-# The offsets the layout documents (kmod/devices/ivshmem_mailbox.h).
-g2h_head=0x100 g2h_slot0=0x180 host_state=0x80
+# The offsets the layout documents (kmod/devices/ivshmem_mailbox.h), in the file.
+base=0x20000
+g2h_head=$((base + 0x100)) g2h_slot0=$((base + 0x180)) host_state=$((base + 0x80))
 
 # poke32 OFFSET VALUE: a little-endian u32 into the file, as a scribbling guest would.
 poke32() {
@@ -75,6 +76,8 @@ else
       expect_num "$order $mode: bytes received = bytes sent back" "$(stat "$tmp/h.out" received bytes)" \
         "$(stat "$tmp/g.out" received bytes)"
       expect_num "$order $mode: no message dropped" "$(stat "$tmp/h.out" errors badmsg)" 0
+      expect_shm_clean "$order $mode: nothing written outside the mailbox" 0 "$IOVM_SHM_SIZE" \
+        "$base:$((base + 0x8200))"
     done
   done
 
