@@ -60,13 +60,20 @@ USER_CXXFLAGS := -std=gnu++20 -O2 -g -Wall -Wextra -Werror -Iinclude \
 	-DIOVIEW_VERSION='"$(IOVIEW_VERSION)"' $(shell pkg-config --cflags libnl-genl-3.0)
 USER_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0)
 
-user: $(B)/user/ioviewctl
+user: $(B)/user/ioviewctl $(B)/user/mailbox-peer
 
 $(B)/user/ioviewctl: user/ioviewctl.cpp Makefile
 	@mkdir -p $(@D)
 	g++ $(USER_CXXFLAGS) -MMD -MP -o $@ $< $(USER_LDLIBS)
 
 -include $(B)/user/ioviewctl.d
+
+# The host side of the ivshmem mailbox, built from the guest driver's own kmod/ headers.
+$(B)/user/mailbox-peer: user/mailbox-peer.cpp Makefile
+	@mkdir -p $(@D)
+	g++ $(USER_CXXFLAGS) -Ikmod -MMD -MP -o $@ $<
+
+-include $(B)/user/mailbox-peer.d
 
 # ---- tests and demos
 check: all

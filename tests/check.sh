@@ -53,6 +53,8 @@ suite_dir() {
 suite_dir unit tests/unit/Makefile make --no-print-directory -C tests/unit check
 suite_dir compile-fail tests/compile-fail/Makefile make --no-print-directory -C tests/compile-fail check
 suite_dir modcheck tests/modcheck/run.sh tests/modcheck/run.sh "$@"
+# The userspace programs: the mailbox's host peer against a copy of itself playing the guest.
+suite_dir user tests/user/mailbox-peer.sh tests/user/mailbox-peer.sh
 # The harness proves on one kernel that it catches failures (a silent case,
 # a hang, a real WARNING...) before it is trusted with the real cases.
 suite_dir vm-selftest tests/vm/selftest.sh tests/vm/selftest.sh "$1"

@@ -61,35 +61,19 @@ for h in $(cd "$ROOT/include" && find ioview -name '*.h' | sort) ALL; do
 done
 
 # The module's device descriptions and device-independent driver logic (kmod/devices,
-# kmod/driver) too: each header alone, and the edu logic instantiated on the module's MMIO
-# backend with the module's contract handler, as the kernel glue will use it.
-for h in $(cd "$ROOT/kmod" && find devices driver -name '*.h' 2>/dev/null | sort) EDU_ON_KMMIO; do
+# kmod/driver) too: each header alone, and each *_kernel_instance.cpp here, which instantiates
+# that logic on the module's MMIO backend as the kernel glue does.
+for h in $(cd "$ROOT/kmod" && find devices driver -name '*.h' 2>/dev/null | sort) \
+	$(cd "$ROOT/tests/unit" && ls *_kernel_instance.cpp); do
 	src=$OUT/freestanding-kmod-$(echo "$h" | tr '/.' '__').cpp
-	if [ "$h" = EDU_ON_KMMIO ]; then
-		cat >"$src" <<'EOF'
-#define IOVIEW_CONTRACT_HANDLER ioview_shim_contract_violation
-#include "kernel/mmio.h"
-#include "driver/edu_logic.h"
-namespace edu = ioview::drivers::edu;
-int edu_logic_on_kmmio(ioview::view<ioview::kernel::kmmio, ioview::devices::edu::bar0> bar,
-		       ioview::view<ioview::coherent, ioview::slice<ioview::u8>> buf)
-{
-	auto wait = edu::poll_every([] {}, 10);
-	int err = edu::identify(bar).error | edu::factorial(bar, 5, wait).error();
-	err |= edu::factorial_start(bar, 5, edu::notify::interrupt).error() | edu::factorial_result(bar).error();
-	err |= static_cast<int>(edu::handle_irq(bar).raw);
-	edu::raise_irq(bar, 4);
-	edu::ack_irq(bar, 4);
-	err |= edu::dma_run(bar, edu::to_device(buf, 0), wait).error();
-	err |= edu::dma_start(bar, edu::from_device(0, buf, edu::notify::interrupt)).error();
-	return err | edu::dma_wait(bar, wait).error() | edu::dma_quiesce(bar, wait).error();
-}
-EOF
-		name="kmod/driver/edu_logic.h instantiates on the module's kmmio backend with the kernel flags"
-	else
+	case $h in
+	*_kernel_instance.cpp)
+		cp "$ROOT/tests/unit/$h" "$src"
+		name="tests/unit/$h instantiates on the module's kmmio backend with the kernel flags" ;;
+	*)
 		printf '#include "%s"\n' "$h" >"$src"
-		name="kmod/$h compiles alone with the kernel flags"
-	fi
+		name="kmod/$h compiles alone with the kernel flags" ;;
+	esac
 	if $CXX $FREESTANDING -I"$ROOT/kmod" "$src" 2>"$src.log"; then
 		printf 'ok\t%s\n' "$name" >>"$TAP"
 	else

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// mailbox-peer: the host side of the ivshmem mailbox.
+//
+//     mailbox-peer build/vm/<release>/ivshmem.bin --count 100 --timeout 30
+//
+// Maps the backing file of ivshmem-plain's BAR2 (MAP_SHARED, so what the
+// guest writes into BAR2 is what this program reads) and attaches to the
+// mailbox through the same headers the guest driver uses:
+// kmod/devices/ivshmem_mailbox.h for the layout, kmod/driver/mailbox_ring.h
+// for the logic, here over ioview::sysmem instead of the kernel's MMIO
+// backend.  Then it serves: every guest -> host message is answered on
+// host -> guest (echoed, reversed or upper-cased), until --count messages
+// were answered or --timeout seconds passed, whichever comes first; both
+// are bounded, so a test cannot hang on it.  It prints what it counted at
+// the end.
+//
+// Everything the guest wrote is untrusted: mailbox_ring.h checks every
+// index, length, sequence and state before use, and this program only ever
+// sees the checked results (errors are counted by kind).
+//
+// --side guest plays the guest instead, and --ping N sends N messages and
+// checks the replies instead of serving: two of these processes on one
+// file exercise the whole protocol without a VM.
+//
+// Exit status: 0 the run did what was asked (--count reached, --ping all
+// verified, or the timeout ended an unbounded serve without protocol
+// errors); 1 it did not (attach failed, count not reached, a protocol
+// error, a wrong reply); 2 bad usage.
+#include <cerrno>
+#include <csignal>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ioview/sysmem.h>
+
+#include "driver/mailbox_ring.h"
+
+namespace {
+
+namespace mbx = ioview::driver::mailbox;
+namespace wire = ioview::devices::mailbox;
+using ioview::u8;
+using ioview::u32;
+using ioview::u64;
+using ioview::usize;
+using host_endpoint = mbx::endpoint<ioview::sysmem, mbx::shared_memory_fences>;
+
+constexpr const char usage[] =
+	"usage: mailbox-peer FILE [options]\n"
+	"\n"
+	"Serve the ivshmem mailbox in FILE (the backing file of ivshmem-plain's BAR2):\n"
+	"answer every guest->host message on host->guest.\n"
+	"\n"
+	"options:\n"
+	"  --offset N           the mailbox's offset in FILE (default %#zx, where the guest puts it)\n"
+	"  --init               initialise the mailbox (this side comes up first)\n"
+	"  --mode MODE          echo (default), reverse or upper\n"
+	"  --count N            exit after answering N messages\n"
+	"  --timeout SECONDS    exit after SECONDS whatever happens (default 10, at most 3600)\n"
+	"  --attach-timeout S   give up attaching after S seconds (default: the timeout)\n"
+	"  --stall-ms MS        report the peer stalled after MS without a heartbeat (default 2000)\n"
+	"  --side SIDE          host (default) or guest: play the guest, to test without a VM\n"
+	"  --ping N             send N messages and check that the replies are MODE of them\n"
+	"  --quiet              print only the summary\n"
+	"  -h, --help           show this help\n";
+
+void print_usage(std::FILE *to)
+{
+	std::fprintf(to, usage, wire::bar2_offset);
+}
+
+enum class mode { echo, reverse, upper };
+
+struct options {
+	const char *path = nullptr;
+	usize offset = wire::bar2_offset;
+	bool init = false;
+	mode transform = mode::echo;
+	u64 count = 0;			// 0: unbounded (the timeout ends the run)
+	double timeout = 10;
+	double attach_timeout = -1;	// < 0: the timeout
+	u32 stall_ms = 2000;
+	wire::side self = wire::side::host;
+	u64 ping = 0;			// 0: serve
+	bool quiet = false;
+};
+
+// What the run counted; printed at the end.
+struct stats {
+	u64 rx_messages = 0, rx_bytes = 0;
+	u64 tx_messages = 0, tx_bytes = 0;
+	u64 full = 0;		// messages that found the outgoing ring full at least once
+	u64 notconn = 0;	// sends refused because the peer was not attached (after it had been)
+	u64 badmsg = 0;		// slots dropped for a bad length or sequence
+	u64 proto = 0;		// episodes of an inconsistent index or header
+	u64 nobufs = 0;
+	u64 other = 0;
+	u64 mismatch = 0;	// --ping: replies that were not MODE of what was sent
+	u64 ev[7] = {};		// peer events, indexed by peer_event
+};
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+void on_signal(int)
+{
+	stop_requested = 1;
+}
+
+double now()
+{
+	timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+void pause_briefly()
+{
+	timespec ts{ 0, 50 * 1000 };	// 50 us: short next to a guest polling worker's period
+	nanosleep(&ts, nullptr);
+}
+
+const char *side_name(wire::side s)
+{
+	return s == wire::side::guest ? "guest" : "host";
+}
+
+const char *mode_name(mode m)
+{
+	return m == mode::echo ? "echo" : m == mode::reverse ? "reverse" : "upper";
+}
+
+const char *event_name(mbx::peer_event e)
+{
+	switch (e) {
+	case mbx::peer_event::none: return "none";
+	case mbx::peer_event::arrived: return "arrived";
+	case mbx::peer_event::left: return "left";
+	case mbx::peer_event::restarted: return "restarted";
+	case mbx::peer_event::stalled: return "stalled";
+	case mbx::peer_event::resumed: return "resumed";
+	case mbx::peer_event::reinitialised: return "reinitialised";
+	}
+	return "?";
+}
+
+const char *errno_name(int err)
+{
+	switch (-err) {
+	case mbx::eagain: return "EAGAIN";
+	case mbx::eproto: return "EPROTO";
+	case mbx::ebadmsg: return "EBADMSG";
+	case mbx::emsgsize: return "EMSGSIZE";
+	case mbx::eprotonosupport: return "EPROTONOSUPPORT";
+	case mbx::enobufs: return "ENOBUFS";
+	case mbx::enotconn: return "ENOTCONN";
+	case ioview::einval: return "EINVAL";
+	case ioview::erange: return "ERANGE";
+	case ioview::efault: return "EFAULT";
+	}
+	return "unknown error";
+}
+
+// MODE applied to in[0, len) into out.
+void apply(mode m, const u8 *in, usize len, u8 *out)
+{
+	for (usize i = 0; i < len; ++i) {
+		u8 c = m == mode::reverse ? in[len - 1 - i] : in[i];
+		if (m == mode::upper && c >= 'a' && c <= 'z')
+			c = static_cast<u8>(c - 'a' + 'A');
+		out[i] = c;
+	}
+}
+
+// --ping's message number k: lower-case letters, every length from 0 to max_payload in turn.
+usize ping_message(u64 k, u8 *out)
+{
+	usize len = static_cast<usize>((k * 37 + 5) % (wire::max_payload + 1));
+	for (usize i = 0; i < len; ++i)
+		out[i] = static_cast<u8>('a' + (k + i * 3) % 26);
+	return len;
+}
+
+bool parse_number(const char *s, double max, double &out)
+{
+	char *end = nullptr;
+	errno = 0;
+	double v = std::strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0) || v > max)
+		return false;
+	out = v;
+	return true;
+}
+
+bool parse_count(const char *s, u64 &out)
+{
+	char *end = nullptr;
+	errno = 0;
+	unsigned long long v = std::strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-')
+		return false;
+	out = v;
+	return true;
+}
+
+// 0 on success, 2 on bad usage (after printing why).
+int parse(int argc, char **argv, options &o)
+{
+	enum { opt_offset = 256, opt_init, opt_mode, opt_count, opt_timeout, opt_attach_timeout, opt_stall,
+	       opt_side, opt_ping, opt_quiet };
+	static const option longs[] = {
+		{ "offset", required_argument, nullptr, opt_offset },
+		{ "init", no_argument, nullptr, opt_init },
+		{ "mode", required_argument, nullptr, opt_mode },
+		{ "count", required_argument, nullptr, opt_count },
+		{ "timeout", required_argument, nullptr, opt_timeout },
+		{ "attach-timeout", required_argument, nullptr, opt_attach_timeout },
+		{ "stall-ms", required_argument, nullptr, opt_stall },
+		{ "side", required_argument, nullptr, opt_side },
+		{ "ping", required_argument, nullptr, opt_ping },
+		{ "quiet", no_argument, nullptr, opt_quiet },
+		{ "help", no_argument, nullptr, 'h' },
+		{ nullptr, 0, nullptr, 0 },
+	};
+	int c;
+	u64 n;
+	while ((c = getopt_long(argc, argv, "h", longs, nullptr)) != -1) {
+		switch (c) {
+		case 'h':
+			print_usage(stdout);
+			std::exit(0);
+		case opt_offset:
+			if (!parse_count(optarg, n) || n % 8 != 0) {
+				std::fprintf(stderr, "mailbox-peer: --offset wants a multiple of 8, not '%s'\n", optarg);
+				return 2;
+			}
+			o.offset = static_cast<usize>(n);
+			break;
+		case opt_init:
+			o.init = true;
+			break;
+		case opt_mode:
+			if (!std::strcmp(optarg, "echo"))
+				o.transform = mode::echo;
+			else if (!std::strcmp(optarg, "reverse"))
+				o.transform = mode::reverse;
+			else if (!std::strcmp(optarg, "upper"))
+				o.transform = mode::upper;
+			else {
+				std::fprintf(stderr, "mailbox-peer: unknown mode '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case opt_count:
+			if (!parse_count(optarg, o.count) || o.count == 0) {
+				std::fprintf(stderr, "mailbox-peer: --count wants a positive number, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case opt_timeout:
+			if (!parse_number(optarg, 3600, o.timeout) || o.timeout <= 0) {
+				std::fprintf(stderr, "mailbox-peer: --timeout wants 0 < seconds <= 3600, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case opt_attach_timeout:
+			if (!parse_number(optarg, 3600, o.attach_timeout)) {
+				std::fprintf(stderr, "mailbox-peer: --attach-timeout wants 0 <= seconds <= 3600, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case opt_stall:
+			if (!parse_count(optarg, n) || n > 3600 * 1000) {
+				std::fprintf(stderr, "mailbox-peer: --stall-ms wants 0..3600000, not '%s'\n", optarg);
+				return 2;
+			}
+			o.stall_ms = static_cast<u32>(n);
+			break;
+		case opt_side:
+			if (!std::strcmp(optarg, "host"))
+				o.self = wire::side::host;
+			else if (!std::strcmp(optarg, "guest"))
+				o.self = wire::side::guest;
+			else {
+				std::fprintf(stderr, "mailbox-peer: --side is host or guest, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case opt_ping:
+			if (!parse_count(optarg, o.ping) || o.ping == 0) {
+				std::fprintf(stderr, "mailbox-peer: --ping wants a positive number, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case opt_quiet:
+			o.quiet = true;
+			break;
+		default:
+			print_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		print_usage(stderr);
+		return 2;
+	}
+	o.path = argv[optind];
+	if (o.attach_timeout < 0 || o.attach_timeout > o.timeout)
+		o.attach_timeout = o.timeout;
+	return 0;
+}
+
+// The backing file, mapped shared for the life of the program.
+struct mapping {
+	void *base = MAP_FAILED;
+	usize size = 0;
+	~mapping()
+	{
+		if (base != MAP_FAILED)
+			munmap(base, size);
+	}
+};
+
+// 0, or 1 after printing why the file cannot hold the mailbox.
+int map_file(const options &o, mapping &m)
+{
+	int fd = open(o.path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		std::fprintf(stderr, "mailbox-peer: cannot open %s: %s\n", o.path, std::strerror(errno));
+		return 1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		std::fprintf(stderr, "mailbox-peer: cannot stat %s: %s\n", o.path, std::strerror(errno));
+		close(fd);
+		return 1;
+	}
+	usize size = static_cast<usize>(st.st_size);
+	if (size < o.offset || size - o.offset < sizeof(wire::layout)) {
+		std::fprintf(stderr, "mailbox-peer: %s has %zu bytes, the mailbox needs %zu at offset %#zx\n", o.path,
+			     size, sizeof(wire::layout), o.offset);
+		close(fd);
+		return 1;
+	}
+	m.base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int err = errno;
+	close(fd);
+	if (m.base == MAP_FAILED) {
+		std::fprintf(stderr, "mailbox-peer: cannot map %s: %s\n", o.path, std::strerror(err));
+		return 1;
+	}
+	m.size = size;
+	return 0;
+}
+
+// The endpoint, initialised or attached within the attach timeout; nullptr-like (ok() false) on failure.
+ioview::result<host_endpoint> connect(const options &o, ioview::view<ioview::sysmem, wire::layout> mem)
+{
+	if (o.init)
+		return host_endpoint::init(mem, o.self);
+	double give_up = now() + o.attach_timeout;
+	for (;;) {
+		auto r = host_endpoint::attach(mem, o.self);
+		// -EAGAIN: not initialised yet; anything else may be an init half-way: retry both.
+		if (r || now() >= give_up || stop_requested) {
+			if (!r)
+				std::fprintf(stderr, "mailbox-peer: no mailbox to attach to after %.1f s: %s (%d)\n",
+					     o.attach_timeout, errno_name(r.error()), r.error());
+			return r;
+		}
+		timespec ts{ 0, 1000 * 1000 };
+		nanosleep(&ts, nullptr);
+	}
+}
+
+// Counts an error of send/receive by kind; true if it means the mailbox is inconsistent.
+bool count_error(stats &s, int err, bool peer_seen)
+{
+	switch (-err) {
+	case mbx::eagain:
+		return false;
+	case mbx::enotconn:
+		if (peer_seen)
+			s.notconn++;
+		return false;
+	case mbx::ebadmsg:
+		s.badmsg++;
+		return false;
+	case mbx::enobufs:
+		s.nobufs++;
+		return false;
+	case mbx::eproto:
+		return true;
+	default:
+		s.other++;
+		return false;
+	}
+}
+
+class runner {
+public:
+	runner(const options &o, host_endpoint ep) : o_(o), ep_(ep), start_(now()), deadline_(start_ + o.timeout) {}
+
+	// Serve or ping until done or out of time; the exit status.
+	int run()
+	{
+		int status = o_.ping ? ping() : serve();
+		ep_.detach();
+		report(status);
+		return status;
+	}
+
+private:
+	// Heartbeat, peer watching and repair, at most once a millisecond; false when the run must end.
+	bool housekeeping()
+	{
+		double t = now();
+		if (t >= deadline_ || stop_requested)
+			return false;
+		if (t < next_tick_)
+			return true;
+		next_tick_ = t + 1e-3;
+		ep_.heartbeat();
+		// Called once a millisecond, so stall_ms calls is stall_ms milliseconds.
+		mbx::peer_event e = ep_.watch_peer(o_.stall_ms);
+		if (e != mbx::peer_event::none) {
+			if (e != mbx::peer_event::reinitialised || !reinit_reported_) {
+				s_.ev[static_cast<int>(e)]++;
+				say("peer %s", event_name(e));
+			}
+			if (e == mbx::peer_event::arrived)
+				peer_seen_ = true;
+			reinit_reported_ = e == mbx::peer_event::reinitialised;
+			if (e == mbx::peer_event::reinitialised)
+				broken_ = true;
+		}
+		if (broken_) {
+			ioview::status r = ep_.resync();
+			if (r) {
+				broken_ = false;
+				reinit_reported_ = false;
+				say("resynchronised with the mailbox");
+			}
+		}
+		return true;
+	}
+
+	void note_proto()
+	{
+		if (!broken_) {
+			s_.proto++;
+			say("the mailbox is inconsistent (EPROTO); waiting for it to be repaired");
+		}
+		broken_ = true;
+	}
+
+	int serve()
+	{
+		u8 in[wire::max_payload];
+		u8 out[wire::max_payload];
+		usize out_len = 0;
+		bool reply_pending = false;
+		bool reply_waited = false;
+		while (housekeeping() && !(o_.count && answered_ >= o_.count)) {
+			bool busy = false;
+			if (broken_) {
+				pause_briefly();
+				continue;
+			}
+			if (reply_pending) {
+				ioview::status r = ep_.send(out, out_len);
+				if (r) {
+					reply_pending = false;
+					s_.tx_messages++;
+					s_.tx_bytes += out_len;
+					answered_++;
+					busy = true;
+				} else if (r.error() == -mbx::eagain) {
+					if (!reply_waited)
+						s_.full++;
+					reply_waited = true;
+				} else if (r.error() == -mbx::enotconn) {
+					s_.notconn++;	// the guest left: drop the reply
+					reply_pending = false;
+				} else if (count_error(s_, r.error(), peer_seen_)) {
+					note_proto();
+				}
+			} else {
+				auto n = ep_.receive(in, sizeof(in));
+				if (n) {
+					s_.rx_messages++;
+					s_.rx_bytes += n.value();
+					out_len = n.value();
+					apply(o_.transform, in, out_len, out);
+					reply_pending = true;
+					reply_waited = false;
+					busy = true;
+				} else if (count_error(s_, n.error(), peer_seen_)) {
+					note_proto();
+				}
+			}
+			if (!busy)
+				pause_briefly();
+		}
+		if (o_.count)
+			return answered_ >= o_.count && s_.proto == 0 ? 0 : 1;
+		return s_.proto == 0 ? 0 : 1;
+	}
+
+	int ping()
+	{
+		u8 msg[wire::max_payload];
+		u8 want[wire::max_payload];
+		u8 got[wire::max_payload];
+		u64 sent = 0, checked = 0;
+		bool waited = false;	// message `sent` found the ring full already
+		while (housekeeping() && checked < o_.ping) {
+			bool busy = false;
+			if (broken_) {
+				pause_briefly();
+				continue;
+			}
+			if (sent < o_.ping) {
+				usize len = ping_message(sent, msg);
+				ioview::status r = ep_.send(msg, len);
+				if (r) {
+					sent++;
+					s_.tx_messages++;
+					s_.tx_bytes += len;
+					waited = false;
+					busy = true;
+				} else if (r.error() == -mbx::eagain) {
+					if (!waited)
+						s_.full++;
+					waited = true;
+				} else if (count_error(s_, r.error(), peer_seen_)) {
+					note_proto();
+				}
+			}
+			auto n = ep_.receive(got, sizeof(got));
+			if (n) {
+				s_.rx_messages++;
+				s_.rx_bytes += n.value();
+				usize len = ping_message(checked, msg);
+				apply(o_.transform, msg, len, want);
+				if (n.value() != len || std::memcmp(got, want, len) != 0) {
+					if (s_.mismatch++ == 0)
+						say("reply %llu is wrong: %zu bytes, want %zu", static_cast<unsigned long long>(checked),
+						    n.value(), len);
+				}
+				checked++;
+				busy = true;
+			} else if (count_error(s_, n.error(), peer_seen_)) {
+				note_proto();
+			}
+			if (!busy)
+				pause_briefly();
+		}
+		answered_ = checked;
+		return checked == o_.ping && s_.mismatch == 0 && s_.proto == 0 ? 0 : 1;
+	}
+
+	__attribute__((format(printf, 2, 3))) void say(const char *fmt, ...)
+	{
+		if (o_.quiet)
+			return;
+		std::fprintf(stderr, "mailbox-peer: %.3f s: ", now() - start_);
+		va_list ap;
+		va_start(ap, fmt);
+		std::vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		std::fputc('\n', stderr);
+	}
+
+	void report(int status)
+	{
+		double t = now() - start_;
+		std::printf("mailbox-peer: side %s, mode %s, offset %#zx\n", side_name(o_.self), mode_name(o_.transform),
+			    o_.offset);
+		std::printf("mailbox-peer: received messages=%llu bytes=%llu\n", ull(s_.rx_messages), ull(s_.rx_bytes));
+		std::printf("mailbox-peer: sent messages=%llu bytes=%llu\n", ull(s_.tx_messages), ull(s_.tx_bytes));
+		std::printf("mailbox-peer: errors full=%llu notconn=%llu badmsg=%llu proto=%llu nobufs=%llu other=%llu "
+			    "mismatch=%llu\n",
+			    ull(s_.full), ull(s_.notconn), ull(s_.badmsg), ull(s_.proto), ull(s_.nobufs), ull(s_.other),
+			    ull(s_.mismatch));
+		std::printf("mailbox-peer: peer arrived=%llu left=%llu restarted=%llu stalled=%llu resumed=%llu "
+			    "reinitialised=%llu\n",
+			    ull(s_.ev[1]), ull(s_.ev[2]), ull(s_.ev[3]), ull(s_.ev[4]), ull(s_.ev[5]), ull(s_.ev[6]));
+		const char *what = o_.ping ? "replies checked" : "messages answered";
+		std::printf("mailbox-peer: result %s: %llu %s in %.2f s%s\n", status == 0 ? "ok" : "failed",
+			    ull(answered_), what, t, stop_requested ? " (interrupted)" : "");
+	}
+
+	static unsigned long long ull(u64 v) { return v; }
+
+	const options &o_;
+	host_endpoint ep_;
+	stats s_;
+	double start_;
+	double deadline_;
+	double next_tick_ = 0;
+	u64 answered_ = 0;
+	bool peer_seen_ = false;
+	bool broken_ = false;
+	bool reinit_reported_ = false;
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	options o;
+	if (int r = parse(argc, argv, o))
+		return r;
+	std::signal(SIGINT, on_signal);
+	std::signal(SIGTERM, on_signal);
+
+	mapping m;
+	if (map_file(o, m))
+		return 1;
+	auto mem = ioview::sysmem::try_view<wire::layout>(static_cast<unsigned char *>(m.base) + o.offset,
+							  m.size - o.offset);
+	if (!mem) {
+		std::fprintf(stderr, "mailbox-peer: no view of the mailbox at %#zx: %s\n", o.offset, errno_name(mem.error()));
+		return 1;
+	}
+	auto ep = connect(o, mem.value());
+	if (!ep) {
+		if (o.init)
+			std::fprintf(stderr, "mailbox-peer: init failed: %s (%d)\n", errno_name(ep.error()), ep.error());
+		return 1;
+	}
+	if (!o.quiet)
+		std::fprintf(stderr, "mailbox-peer: %s %s as the %s (generation %u), %s\n", o.init ? "initialised" : "attached to",
+			     o.path, side_name(o.self), ep.value().generation(),
+			     o.ping ? "pinging" : "serving");
+	runner r(o, ep.value());
+	return r.run();
+}
