@@ -35,31 +35,38 @@ namespace ioview::kernel {
 
 /**
  * The kernel's configuration space accessors, in the shape
- * config_space<> expects.
+ * config_space<> expects: pci_{read,write}_config_*() called directly, as
+ * a C driver calls them.
  *
  *     u32 id;
  *     int err = kernel_config_accessors::read32(pdev, 0, &id);   // pci_read_config_dword()
  */
 struct kernel_config_accessors {
 	using device = pci_dev;
-	static int read8(pci_dev *d, unsigned off, u8 *v) noexcept { return ioview_shim_pci_read_config_byte(d, off, v); }
+	static int read8(pci_dev *d, unsigned off, u8 *v) noexcept { return errno_of(pci_read_config_byte(d, where(off), v)); }
 	static int read16(pci_dev *d, unsigned off, u16 *v) noexcept
 	{
-		return ioview_shim_pci_read_config_word(d, off, v);
+		return errno_of(pci_read_config_word(d, where(off), v));
 	}
 	static int read32(pci_dev *d, unsigned off, u32 *v) noexcept
 	{
-		return ioview_shim_pci_read_config_dword(d, off, v);
+		return errno_of(pci_read_config_dword(d, where(off), v));
 	}
-	static int write8(pci_dev *d, unsigned off, u8 v) noexcept { return ioview_shim_pci_write_config_byte(d, off, v); }
+	static int write8(pci_dev *d, unsigned off, u8 v) noexcept { return errno_of(pci_write_config_byte(d, where(off), v)); }
 	static int write16(pci_dev *d, unsigned off, u16 v) noexcept
 	{
-		return ioview_shim_pci_write_config_word(d, off, v);
+		return errno_of(pci_write_config_word(d, where(off), v));
 	}
 	static int write32(pci_dev *d, unsigned off, u32 v) noexcept
 	{
-		return ioview_shim_pci_write_config_dword(d, off, v);
+		return errno_of(pci_write_config_dword(d, where(off), v));
 	}
+
+private:
+	/* The view's offsets are below 4096, so they fit the kernel's int. */
+	static int where(unsigned off) noexcept { return static_cast<int>(off); }
+	/* PCIBIOS_* codes become errnos through the kernel's inline, off the success path. */
+	static int errno_of(int err) noexcept { return err == 0 ? 0 : ioview_shim_pcibios_err_to_errno(err); }
 };
 
 /**

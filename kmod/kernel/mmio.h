@@ -134,11 +134,11 @@ struct x86_64_mmio_accessors {
 	static void write64_relaxed(u64 v, volatile void *a) noexcept { detail::x86_writeq_relaxed(v, a); }
 	static void copy_from_io(void *dst, const volatile void *src, usize n) noexcept
 	{
-		ioview_shim_memcpy_fromio(dst, src, n);
+		memcpy_fromio(dst, src, n);	// exported on x86: called as C calls it
 	}
 	static void copy_to_io(volatile void *dst, const void *src, usize n) noexcept
 	{
-		ioview_shim_memcpy_toio(dst, src, n);
+		memcpy_toio(dst, src, n);
 	}
 };
 

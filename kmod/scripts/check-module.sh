@@ -19,14 +19,19 @@
 #  - RTTI and guard symbols (_ZTI, _ZTS, _ZGV, _ZTH, _ZTW);
 #  - undefined symbols of the module outside those the C side uses and a
 #    small allowlist (mem*, ftrace, thunks, stack protector); undefined
-#    symbols of a C++ object outside what the module itself defines and the
-#    same allowlist (C++ reaches the kernel only through the shim);
+#    symbols of a C++ object outside what the module itself defines, the
+#    same allowlist and the kernel functions the boundary header declares
+#    for direct calls (C++ reaches the kernel only through the shim, or
+#    through a function the boundary declares with the kernel's prototype);
 #  - SSE, AVX, MMX or x87 instructions;
 #  - a stack frame larger than IOVIEW_STACK_BUDGET bytes (default 1024).
 set -euo pipefail
 
 ko=$1
 budget=${IOVIEW_STACK_BUDGET:-1024}
+# The boundary header: the names declared between its "direct kernel calls"
+# markers are kernel functions C++ may call without a wrapper.
+boundary=${IOVIEW_BOUNDARY_HEADER:-$(dirname "$0")/../shim/shim.h}
 dir=$(dirname "$ko")
 mod=${ko%.ko}.mod
 failed=0
@@ -34,6 +39,13 @@ failed=0
 report() {
 	printf '%s: %s: %s\n' "$ko" "$1" "$2"
 	failed=1
+}
+
+# The function names declared between the boundary header's markers.
+direct_calls() {
+	[ -f "$boundary" ] || return 0
+	sed -n '/ioview: direct kernel calls begin/,/ioview: direct kernel calls end/p' "$boundary" |
+		sed -nE 's/^[^#(]*[ *]([A-Za-z_][A-Za-z0-9_]*)\(.*/\1/p' | sort -u
 }
 
 [ -f "$ko" ] || { echo "$ko: no such module" >&2; exit 2; }
@@ -73,10 +85,12 @@ check_runtime_symbols() {
 }
 
 check_undefined() {
-	local sym c_side defined o
+	local sym c_side defined o direct
 	c_side=$(nm -u "${c_objs[@]}" 2>/dev/null | awk 'NF == 2 {print $2}' | sort -u)
+	direct=$(direct_calls)
 	for sym in $(nm -u "$ko" | awk '{print $2}' | sort -u); do
 		grep -qxF "$sym" <<<"$c_side" && continue
+		grep -qxF "$sym" <<<"$direct" && continue
 		grep -qE "$allowed" <<<"$sym" && continue
 		report "undefined symbol outside the allowlist" "$sym"
 	done
@@ -87,6 +101,7 @@ check_undefined() {
 		for sym in $(nm -u "$o" | awk '{print $2}' | sort -u); do
 			grep -qxF "$sym" <<<"$defined" && continue
 			grep -qE "$allowed" <<<"$sym" && continue
+			grep -qxF "$sym" <<<"$direct" && continue
 			report "C++ object calls outside the shim" "$(basename "$o"): $sym"
 		done
 	done

@@ -382,13 +382,15 @@ verdict extended_view_refused(context &t)
 	return t.pass();
 }
 
-verdict shim_refuses_past_the_function(context &t)
+verdict kernel_refuses_past_the_function(context &t)
 {
 	// A view that claims 4096 bytes of a 256-byte function: the backend's
 	// raw constructor trusts the size it is given (kernel/config.h's views
 	// ask the PCI core instead), so this is what a wrong caller could make.
-	// The shim still refuses every access past cfg_size, and the errors
-	// reach the caller, through the walk too.
+	// The accessors are the kernel's own pci_*_config_*(), called directly:
+	// on this machine (type 1 access, no ECAM) the kernel refuses every
+	// offset past 255, and its error reaches the caller, through the walk
+	// too, while the last word inside still reads.
 	selftest_device edu(IOVIEW_DEVICE_EDU);
 	if (!edu)
 		return t.skip("%s", no_edu);
@@ -397,8 +399,9 @@ verdict shim_refuses_past_the_function(context &t)
 	auto w8 = lying.try_write8(0xfff, 0);
 	auto r16 = lying.try_read16(0xfe);	// the last word inside: allowed
 	auto walk = pci::find_ext_capability(lying, pci::ext_cap_aer);
-	if (r32.error() != -erange || w8.error() != -erange || walk.error() != -erange)
-		return t.fail("errors %d/%d/%d, want %d", r32.error(), w8.error(), walk.error(), -erange);
+	if (r32.ok() || w8.ok() || walk.ok() || walk.error() != r32.error())
+		return t.fail("results %d/%d/%d, want three errors, the walk's the read's", r32.error(), w8.error(),
+			      walk.error());
 	if (!r16)
 		return t.fail("read16 at 0xfe failed with %d", r16.error());
 	return t.pass();
@@ -416,7 +419,7 @@ constinit const test_case config_cases[] = {
 	{ "try_refuses_misaligned", try_refuses_misaligned },
 	{ "interrupt_line_write_reads_back", interrupt_line_write_reads_back },
 	{ "extended_view_refused", extended_view_refused },
-	{ "shim_refuses_past_the_function", shim_refuses_past_the_function },
+	{ "kernel_refuses_past_the_function", kernel_refuses_past_the_function },
 };
 
 } // namespace

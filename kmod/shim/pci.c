@@ -116,42 +116,17 @@ int ioview_shim_pci_bar_start(struct pci_dev *pdev, int bar, unsigned long long 
 	return 0;
 }
 
-/*
- * PCI configuration space accessors, one exported function per kernel
- * accessor, generated so that each is the same bounded forwarder: an access
- * reaching past the function's configuration space is -ERANGE (the kernel's
- * own accessors do not check pdev->cfg_size), any other result of the
- * kernel's accessor goes through pcibios_err_to_errno(), so the C++ side
- * sees 0 or a negative errno only.  A failed read leaves *val as the kernel
- * set it (all ones).
+/**
+ * ioview_shim_pcibios_err_to_errno() - pcibios_err_to_errno() for the C++ side
+ * @err: a non-zero result of pci_{read,write}_config_*(), which C++ calls
+ * directly (shim.h)
+ *
+ * Return: the negative errno it stands for.
  */
-static bool ioview_cfg_access_fits(struct pci_dev *pdev, unsigned int where, size_t size)
+int ioview_shim_pcibios_err_to_errno(int err)
 {
-	return pdev->cfg_size > 0 && size <= (unsigned int)pdev->cfg_size &&
-	       where <= (unsigned int)pdev->cfg_size - size;
+	return pcibios_err_to_errno(err);
 }
-
-#define IOVIEW_SHIM_CFG_READ(name, type)						\
-	int ioview_shim_pci_##name(struct pci_dev *pdev, unsigned int where, type *val)	\
-	{										\
-		if (!ioview_cfg_access_fits(pdev, where, sizeof(type)))			\
-			return -ERANGE;							\
-		return pcibios_err_to_errno(pci_##name(pdev, where, val));		\
-	}
-#define IOVIEW_SHIM_CFG_WRITE(name, type)						\
-	int ioview_shim_pci_##name(struct pci_dev *pdev, unsigned int where, type val)	\
-	{										\
-		if (!ioview_cfg_access_fits(pdev, where, sizeof(type)))			\
-			return -ERANGE;							\
-		return pcibios_err_to_errno(pci_##name(pdev, where, val));		\
-	}
-
-IOVIEW_SHIM_CFG_READ(read_config_byte, unsigned char)
-IOVIEW_SHIM_CFG_READ(read_config_word, unsigned short)
-IOVIEW_SHIM_CFG_READ(read_config_dword, unsigned int)
-IOVIEW_SHIM_CFG_WRITE(write_config_byte, unsigned char)
-IOVIEW_SHIM_CFG_WRITE(write_config_word, unsigned short)
-IOVIEW_SHIM_CFG_WRITE(write_config_dword, unsigned int)
 
 /**
  * ioview_shim_pci_cfg_size() - size of a function's configuration space

@@ -119,6 +119,7 @@ unsigned long long ioview_shim_readq_relaxed(const volatile void *addr);
 void ioview_shim_writeq(unsigned long long value, volatile void *addr);
 void ioview_shim_writeq_relaxed(unsigned long long value, volatile void *addr);
 #endif
+/* The portable path; x86-64's inline accessors call memcpy_*io() directly. */
 void ioview_shim_memcpy_fromio(void *dst, const volatile void *src, ioview_size_t n);
 void ioview_shim_memcpy_toio(volatile void *dst, const void *src, ioview_size_t n);
 
@@ -137,6 +138,36 @@ void ioview_shim_dma_wmb(void);
 void ioview_shim_smp_mb(void);
 void ioview_shim_smp_rmb(void);
 void ioview_shim_smp_wmb(void);
+
+/*
+ * Kernel functions the C++ side calls directly: exported functions (not
+ * macros, not inline functions) with nothing to adapt, declared here with
+ * the kernel's own prototypes.  A forwarding wrapper would only cost a call
+ * that C does not pay.  The shim's C files include the kernel's header and
+ * this one, so a declaration that drifts from the kernel's is a compile
+ * error there (pci.c and mmio.c); check-module.sh lets the C++ objects refer
+ * to exactly the names declared between the two markers below and to
+ * nothing else outside the module.
+ */
+/* ioview: direct kernel calls begin */
+int pci_read_config_byte(const struct pci_dev *dev, int where, unsigned char *val);
+int pci_read_config_word(const struct pci_dev *dev, int where, unsigned short *val);
+int pci_read_config_dword(const struct pci_dev *dev, int where, unsigned int *val);
+int pci_write_config_byte(const struct pci_dev *dev, int where, unsigned char val);
+int pci_write_config_word(const struct pci_dev *dev, int where, unsigned short val);
+int pci_write_config_dword(const struct pci_dev *dev, int where, unsigned int val);
+#if defined(__x86_64__)
+/* x86's are exported functions; elsewhere they may be inline (the shim's then). */
+void memcpy_fromio(void *dst, const volatile void *src, ioview_size_t count);
+void memcpy_toio(volatile void *dst, const void *src, ioview_size_t count);
+#endif
+/* ioview: direct kernel calls end */
+
+/*
+ * pcibios_err_to_errno(), an inline function: what a non-zero result of the
+ * pci_*_config_*() calls above means as a negative errno.
+ */
+int ioview_shim_pcibios_err_to_errno(int err);
 
 /* PCI function state.  Return 0 or a negative errno. */
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids);
@@ -267,20 +298,14 @@ int ioview_shim_ioremap(unsigned long long start, unsigned long long len, volati
 void ioview_shim_iounmap(volatile void *addr);
 
 /*
- * PCI configuration space.  The accessors are pci_{read,write}_config_*()
- * with the PCIBIOS_* result turned into 0 or a negative errno
- * (pcibios_err_to_errno()); an access that does not lie inside the
- * function's configuration space is refused with -ERANGE before the kernel
- * is asked.  ioview_shim_pci_cfg_size() is that size in bytes: 256, or 4096
- * for a function with the extended space.  ioview_shim_pci_find_capability()
- * is the kernel's own pci_find_capability(): an offset, or 0 if absent.
+ * PCI configuration space.  The accessors themselves are the kernel's
+ * pci_{read,write}_config_*(), called directly (see the direct calls
+ * above).  ioview_shim_pci_cfg_size() is the function's size in bytes: 256,
+ * or 4096 for a function with the extended space (what the views of
+ * kernel/config.h are given, so their try_ checks refuse anything past it
+ * before the kernel is asked).  ioview_shim_pci_find_capability() is the
+ * kernel's own pci_find_capability(): an offset, or 0 if absent.
  */
-int ioview_shim_pci_read_config_byte(struct pci_dev *pdev, unsigned int where, unsigned char *val);
-int ioview_shim_pci_read_config_word(struct pci_dev *pdev, unsigned int where, unsigned short *val);
-int ioview_shim_pci_read_config_dword(struct pci_dev *pdev, unsigned int where, unsigned int *val);
-int ioview_shim_pci_write_config_byte(struct pci_dev *pdev, unsigned int where, unsigned char val);
-int ioview_shim_pci_write_config_word(struct pci_dev *pdev, unsigned int where, unsigned short val);
-int ioview_shim_pci_write_config_dword(struct pci_dev *pdev, unsigned int where, unsigned int val);
 int ioview_shim_pci_cfg_size(struct pci_dev *pdev);
 int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap);
 

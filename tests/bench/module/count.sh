@@ -13,8 +13,8 @@
 set -eu
 
 dir=${1:?usage: count.sh KMOD_BUILD_DIR}
-c_obj=$dir/bench_c.o
-cxx_obj=$dir/bench.o
+c_obj=$dir/bench/bench_c.o
+cxx_obj=$dir/bench/bench.o
 for o in "$c_obj" "$cxx_obj"; do
   [ -f "$o" ] || { echo "count.sh: $o is missing (run make first)" >&2; exit 1; }
 done
@@ -44,8 +44,9 @@ fi
 
 # pattern shim-instructions: what the C++ half adds by calling out-of-line
 # shim functions (kmod/shim/), which its own count does not include.
-shim_obj=$dir/shim.o
-count "$shim_obj" > "$tmp/shim"
+for shim_obj in "$dir"/shim/*.o; do
+  count "$shim_obj"
+done > "$tmp/shim"
 objdump -dr --no-show-raw-insn "$cxx_obj" | awk '
   /^[0-9a-f]+ <[^>]+>:$/ { name = $2; gsub(/[<>:]/, "", name); next }
   /R_X86_64_(PLT32|PC32)[ \t]+ioview_shim_/ && name ~ /^ioview_bench_cxx_/ {
