@@ -25,6 +25,7 @@
 
 #include "kernel/bar_mapping.h"
 #include "kernel/coherent_buffer.h"
+#include "driver/edu.h"
 #include "selftest/device.h"
 #include "selftest/suites.h"
 
