@@ -3,12 +3,14 @@
 // The sample PCI driver: binds QEMU's edu and ivshmem-plain functions.
 //
 // Probe keeps one bound_device per function (allocated through the C++
-// runtime, stored as driver data) and logs what it found; remove undoes
-// exactly that.  The devices' registers and memory are reached through
-// ioview views by the code that grows on this skeleton.
+// runtime, stored as driver data) and logs what it found; an edu function
+// is then handed to the edu driver (driver/edu.cpp), whose state the
+// bound_device keeps; ivshmem gets nothing more.  Remove undoes exactly
+// that, in reverse order.
 #include <ioview/support.h>
 
 #include "bench/bench.h"
+#include "driver/edu.h"
 #include "kernel/cxxrt.h"
 #include "kernel/errno.h"
 #include "selftest/selftest.h"
@@ -23,6 +25,7 @@ struct bound_device {
 	ioview_device_kind kind;
 	const char *name;
 	ioview_pci_ids ids;
+	ioview::kernel::edu::device *edu;	// the edu driver's state; nullptr for ivshmem
 };
 
 const char *kind_name(ioview_device_kind kind)
@@ -55,7 +58,7 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 	if (!name)
 		return -ioview::enodev;
 
-	auto *dev = new (gfp::kernel) bound_device{kind, name, {}};
+	auto *dev = new (gfp::kernel) bound_device{kind, name, {}, nullptr};
 	if (!dev)
 		return -ioview::kernel::enomem;
 	ioview_shim_pci_ids(pdev, &dev->ids);
@@ -65,6 +68,14 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 		ioview_shim_dev_log(pdev, IOVIEW_LOG_ERR, "cannot enable %s: %d\n", name, err);
 		delete dev;
 		return err;
+	}
+	if (kind == IOVIEW_DEVICE_EDU) {
+		err = ioview::kernel::edu::probe(pdev, &dev->edu);
+		if (err) {
+			ioview_shim_pci_disable(pdev);
+			delete dev;
+			return err;
+		}
 	}
 	ioview_shim_set_drvdata(pdev, dev);
 
@@ -79,9 +90,18 @@ void ioview_driver_remove(pci_dev *pdev)
 	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
 
 	ioview_shim_set_drvdata(pdev, nullptr);
+	if (dev->edu)
+		ioview::kernel::edu::remove(dev->edu);
 	ioview_shim_pci_disable(pdev);
 	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "unbound %s\n", dev->name);
 	delete dev;
+}
+
+ioview::kernel::edu::device *ioview::kernel::edu::of(pci_dev *pdev) noexcept
+{
+	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
+
+	return dev && dev->kind == IOVIEW_DEVICE_EDU ? dev->edu : nullptr;
 }
 
 void ioview_driver_loaded()

@@ -6,24 +6,26 @@
 // bytes, and edu's DMA engine moving bytes between two projected
 // sub-ranges through its own buffer, addressed by those views.
 //
-// edu's DMA engine (QEMU hw/misc/edu.c): 64-bit registers at BAR0 0x80
-// (source), 0x88 (destination), 0x90 (count) and 0x98 (command: bit 0
-// starts a transfer and reads 1 until it is done, bit 1 picks the direction,
-// 0 from RAM into edu's buffer and 1 from it into RAM, bit 2 asks for an
-// interrupt, which these tests never do).  edu's buffer is 4 KiB at device
-// address 0x40000.  A transfer completes from a virtual-clock timer 100 ms
-// after the command, and edu masks every RAM address to 28 bits, so the
-// buffers must lie below 256 MiB: the tests set that DMA mask first.  The
-// test bed has no IOMMU, so the DMA address is the physical one and a mask
-// narrower than the kernel's DMA zone (16 MiB) cannot be served.
+// edu's DMA engine (its registers in devices/edu.h, driven by edu_logic.h's
+// dma_run(), polled: these transfers never ask for an interrupt) copies
+// between RAM and its 4 KiB buffer at device address 0x40000.  A transfer
+// completes from a virtual-clock timer 100 ms after the command, and edu
+// masks every RAM address to 28 bits, so the buffers must lie below 256 MiB:
+// the driver sets that DMA mask at probe, and the tests set it again (a
+// refused mask must leave it in place).  The test bed has no IOMMU, so the
+// DMA address is the physical one and a mask narrower than the kernel's DMA
+// zone (16 MiB) cannot be served.
 //
-// Every buffer is owned by a coherent_buffer in the case's scope and freed
-// on every path; bus mastering is switched on only around the transfers and
-// off again before the buffers are freed, so a transfer that outlived its
-// wait cannot write into freed memory.
+// BAR0 and bus mastering are the edu driver's (driver/edu.cpp): the engine
+// is reached through the driver's view, with the function's device lock
+// held so that no driver operation runs meanwhile.  Every buffer is owned
+// by a coherent_buffer in the case's scope and freed on every path, after
+// the engine is idle; should a transfer outlive a bounded wait, bus
+// mastering is shut off first, so that it cannot write into freed memory.
 #include <ioview/ioview.h>
 
-#include "kernel/bar_mapping.h"
+#include "driver/edu.h"
+#include "driver/edu_logic.h"
 #include "kernel/coherent_buffer.h"
 #include "selftest/device.h"
 #include "selftest/suites.h"
@@ -32,24 +34,12 @@ namespace ioview::kernel::selftest {
 
 namespace {
 
-struct edu_tag;
-using edu_bar0 = region<0x100000, edu_tag, 8>;
+namespace hw = ioview::devices::edu;
+namespace edu_logic = ioview::drivers::edu;
 
-// edu's DMA engine registers, at edu_dma_offset in BAR0.
-struct edu_dma_regs {
-	u64 source;
-	u64 destination;
-	u64 count;
-	u64 command;
-};
-constexpr usize edu_dma_offset = 0x80;
-constexpr u64 edu_dma_run = 1;			// command bit 0: start; reads 1 while running
-constexpr u64 edu_dma_into_ram = 2;		// command bit 1: edu's buffer -> RAM
-constexpr u64 edu_dma_from_ram = 0;		// RAM -> edu's buffer
-constexpr u64 edu_buffer = 0x40000;		// device address of edu's 4 KiB buffer
-constexpr u64 edu_buffer_size = 4096;
-constexpr unsigned int edu_dma_bits = 28;
-constexpr u64 edu_dma_limit = (1ull << edu_dma_bits) - 1;
+constexpr u64 edu_buffer_size = hw::buffer_bytes;
+constexpr unsigned int edu_dma_bits = hw::dma_mask_bits;
+constexpr u64 edu_dma_limit = hw::dma_mask;
 
 // edu needs ~100 ms of virtual time per transfer; TCG on a loaded host can
 // stretch that, so the bound is generous.  Only a broken run waits it out.
@@ -93,7 +83,6 @@ constexpr u8 source_fill = 0xc3;
 
 } // namespace ioview::kernel::selftest
 
-template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::selftest::edu_dma_regs> = true;
 template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::selftest::dma_desc> = true;
 template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::selftest::dma_block> = true;
 template <> inline constexpr bool ioview::enable_plain_data<ioview::kernel::selftest::landing_page> = true;
@@ -103,7 +92,7 @@ namespace ioview::kernel::selftest {
 namespace {
 
 static_assert(__builtin_offsetof(landing_page, landing) == 0x41 && sizeof(landing_page) == 0x380);
-static_assert(edu_offset + transfer_len <= edu_buffer_size);
+static_assert(edu_offset + transfer_len <= hw::dma_window_bytes && transfer_len <= edu_buffer_size);
 static_assert(source_offset + transfer_len <= source_bytes && source_offset < 4096 &&
 	      source_offset + transfer_len > 4096);
 
@@ -488,46 +477,52 @@ verdict copies_are_plain_memory_copies(context &t)
 
 /* ---- edu's DMA engine ---------------------------------------------------- */
 
-// Bus mastering for the length of a scope: the function may start DMA only
-// while one is alive.  The driver does not otherwise hold bus mastering,
-// so the scope gives it back off.
-class bus_master {
+auto dma_poller()
+{
+	return edu_logic::poll_every([] { ioview_shim_msleep(dma_poll_ms); }, dma_timeout_ms / dma_poll_ms);
+}
+
+// Declared after the buffers a transfer uses, so that it runs before they are freed: waits,
+// bounded, for the engine to be idle, and if it is not, shuts bus mastering off (the driver
+// is then unusable until it is rebound, but no transfer reaches freed memory).
+// Templates, like edu_transfer(), so that they are only compiled where the engine's 64-bit
+// registers can be reached.
+template <typename Bar> class engine_idle_before_free {
 public:
-	explicit bus_master(pci_dev *pdev) noexcept : pdev_(pdev) { ioview_shim_pci_set_master(pdev_); }
-	~bus_master() { ioview_shim_pci_clear_master(pdev_); }
-	bus_master(const bus_master &) = delete;
-	bus_master &operator=(const bus_master &) = delete;
+	engine_idle_before_free(pci_dev *pdev, Bar bar) noexcept : pdev_(pdev), bar_(bar) {}
+	~engine_idle_before_free()
+	{
+		if (!edu_logic::dma_quiesce(bar_, dma_poller()))
+			ioview_shim_pci_clear_master(pdev_);
+	}
+	engine_idle_before_free(const engine_idle_before_free &) = delete;
+	engine_idle_before_free &operator=(const engine_idle_before_free &) = delete;
 
 private:
 	pci_dev *pdev_;
+	Bar bar_;
 };
 
-// One transfer of edu's engine, waited for by polling the command register.
-// The command write is a non-relaxed writeq, so the CPU's stores to the
-// source buffer are visible to the device before it starts; the completion
-// read is a non-relaxed readq, so later reads of the destination see what
-// the device wrote.
-// A template so that it is only compiled where the engine's 64-bit registers can be reached.
-template <typename Regs>
-verdict edu_transfer(context &t, Regs dma, u64 source, u64 destination, u64 direction, const char *what)
+// One transfer of edu's engine (edu_logic's dma_run(): the engine checked idle, source,
+// destination and count each one writeq, the command last), waited for by polling the
+// command register.  The command write is a non-relaxed writeq, so the CPU's stores to the
+// source buffer are visible to the device before it starts; the completion read is a
+// non-relaxed readq, so later reads of the destination see what the device wrote.
+template <typename Bar> verdict edu_transfer(context &t, Bar bar, const edu_logic::dma_transfer &xfer, const char *what)
 {
-	auto command = IOVIEW_PROJECT(dma, command);
-
-	if (command.read_val() & edu_dma_run)
+	if (edu_logic::dma_busy(bar))
 		return t.fail("%s: the engine is still busy with an earlier transfer", what);
-	IOVIEW_PROJECT(dma, source).write_val(source);
-	IOVIEW_PROJECT(dma, destination).write_val(destination);
-	IOVIEW_PROJECT(dma, count).write_val(transfer_len);
-	if (IOVIEW_PROJECT(dma, source).read_val() != source || IOVIEW_PROJECT(dma, count).read_val() != transfer_len)
-		return t.fail("%s: the engine did not take its registers", what);
-	command.write_val(edu_dma_run | direction);
-	for (unsigned int waited = 0;; waited += dma_poll_ms) {
-		if (!(command.read_val() & edu_dma_run))
-			return t.pass();
-		if (waited >= dma_timeout_ms)
-			return t.fail("%s: still running after %u ms", what, waited);
-		ioview_shim_msleep(dma_poll_ms);
-	}
+	status started = edu_logic::dma_start(bar, xfer);
+	if (!started)
+		return t.fail("%s: dma_start() refused the transfer with %d", what, started.error());
+	// The engine took its registers (edu drops writes while it runs).
+	u64 count = hw::dma_count::read(bar).get(hw::dma_count::bytes);
+	if (count != xfer.length)
+		return t.fail("%s: the engine did not take its registers (count %#llx)", what, ull(count));
+	status done = edu_logic::dma_wait(bar, dma_poller());
+	if (!done)
+		return t.fail("%s: still running after %u ms", what, dma_timeout_ms);
+	return t.pass();
 }
 
 verdict edu_dma_through_projected_views(context &t)
@@ -536,10 +531,10 @@ verdict edu_dma_through_projected_views(context &t)
 		return t.skip("no 64-bit MMIO access on this architecture");
 	} else {
 		return on_edu(t, [&](pci_dev *pdev) {
-			auto bar = bar_mapping<edu_bar0>::map(pdev, 0);
-			if (!bar)
-				return t.fail("map BAR0 failed with %d", bar.error());
-			auto regs = bar.value().view().at_offset<edu_dma_regs, edu_dma_offset>();
+			edu::device *dev = edu::of(pdev);
+			if (!dev)
+				return t.fail("edu is bound but has no driver state");
+			auto bar = edu::bar(dev);
 
 			auto src = coherent_buffer<slice<u8>>::allocate_slice(pdev, source_bytes);
 			if (!src)
@@ -575,13 +570,12 @@ verdict edu_dma_through_projected_views(context &t)
 			fill(in, sentinel);
 			fill(IOVIEW_PROJECT(page, after), sentinel);
 
-			// Declared after the buffers: bus mastering ends before they are freed.
-			bus_master master(pdev);
-			verdict v = edu_transfer(t, regs, out_dma, edu_buffer + edu_offset, edu_dma_from_ram,
-						 "RAM to edu");
+			// Declared after the buffers: the engine is idle (or cut off) before they are freed.
+			engine_idle_before_free<decltype(bar)> idle(pdev, bar);
+			verdict v = edu_transfer(t, bar, edu_logic::to_device(out.value(), edu_offset), "RAM to edu");
 			if (v != verdict::pass)
 				return v;
-			v = edu_transfer(t, regs, edu_buffer + edu_offset, in_dma, edu_dma_into_ram, "edu to RAM");
+			v = edu_transfer(t, bar, edu_logic::from_device(edu_offset, in), "edu to RAM");
 			if (v != verdict::pass)
 				return v;
 

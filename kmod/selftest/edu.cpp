@@ -5,9 +5,15 @@
 // refusing bad offsets without touching the device.  edu accepts only
 // 4-byte accesses below 0x80 (a wrong width reads all ones, a wrong-width
 // write is dropped), so every access here below 0x80 is 32 bits wide.
+//
+// BAR0 is the edu driver's (driver/edu.cpp maps it at probe): the cases use
+// the driver's view of it, with the function's device lock held, so no
+// driver operation runs meanwhile (its only callers are self-tests).  The
+// registers touched (liveness, dma_source) are ones the driver's
+// operations reprogram before each use.
 #include <ioview/ioview.h>
 
-#include "kernel/bar_mapping.h"
+#include "driver/edu.h"
 #include "selftest/counting.h"
 #include "selftest/device.h"
 #include "selftest/suites.h"
@@ -16,8 +22,7 @@ namespace ioview::kernel::selftest {
 
 namespace {
 
-struct edu_tag;
-using edu_bar0 = region<0x100000, edu_tag, 8>;
+namespace hw = ioview::devices::edu;
 
 // The first registers of BAR0, as a typed block.
 struct edu_head {
@@ -26,9 +31,9 @@ struct edu_head {
 	u32 factorial;		// 0x08
 };
 
-constexpr u32 edu_identification = 0x010000ed;
-constexpr usize edu_liveness = 0x04;
-constexpr usize edu_dma_source = 0x80;	// 64-bit, harmless while no command is written
+constexpr u32 edu_identification = hw::identification_value;
+constexpr usize edu_liveness = hw::liveness::offset;
+constexpr usize edu_dma_source = hw::dma_source::offset;	// 64-bit, harmless while no command is written
 
 constexpr const char *no_edu = "no edu function bound to ioview";
 
@@ -43,33 +48,43 @@ namespace ioview::kernel::selftest {
 
 namespace {
 
-// Runs body(mapping) with edu's BAR0 mapped as T for the length of the call;
-// skips when no edu function is bound.
-template <typename T, typename Body> verdict on_edu_bar0(context &t, Body body)
+static_assert(__builtin_offsetof(edu_head, liveness) == hw::liveness::offset &&
+	      __builtin_offsetof(edu_head, factorial) == hw::factorial::offset);
+
+using edu_bar = view<kmmio, hw::bar0>;
+
+// Runs body(view) with the edu driver's view of BAR0, the function held for the length of the
+// call; skips when no edu function is bound.
+template <typename Body> verdict on_edu_bar0(context &t, Body body)
 {
 	selftest_device edu(IOVIEW_DEVICE_EDU);
 	if (!edu)
 		return t.skip("%s", no_edu);
-	auto m = bar_mapping<T>::map(edu.get(), 0);
-	if (!m)
-		return t.fail("map BAR0 failed with %d", m.error());
-	return body(m.value());
+	edu::device *dev = edu::of(edu.get());
+	if (!dev)
+		return t.fail("edu is bound but has no driver state");
+	return body(edu::bar(dev));
+}
+
+// The typed head block at offset 0 of BAR0.
+auto head_of(edu_bar bar)
+{
+	return bar.at_offset<edu_head, 0>();
 }
 
 verdict identification_register(context &t)
 {
-	verdict typed = on_edu_bar0<edu_head>(t, [&](bar_mapping<edu_head> &m) {
-		u32 id = IOVIEW_PROJECT(m.view(), identification).read_val();
+	return on_edu_bar0(t, [&](edu_bar bar) {
+		u32 id = IOVIEW_PROJECT(head_of(bar), identification).read_val();
 		if (id != edu_identification)
 			return t.fail("identification read %#010x, want %#010x", id, edu_identification);
-		return t.pass();
-	});
-	if (typed != verdict::pass)
-		return typed;
-	return on_edu_bar0<edu_bar0>(t, [&](bar_mapping<edu_bar0> &m) {
-		u32 id = m.view().read32<0>();
+		id = bar.read32<0>();
 		if (id != edu_identification)
 			return t.fail("read32<0> of the region gave %#010x, want %#010x", id, edu_identification);
+		auto reg = hw::identification::read(bar);
+		if (reg.raw() != edu_identification || reg.get(hw::identification::magic) != hw::magic ||
+		    reg.get(hw::identification::major) != hw::major)
+			return t.fail("the identification register read %#010x", reg.raw());
 		return t.pass();
 	});
 }
@@ -77,8 +92,8 @@ verdict identification_register(context &t)
 verdict liveness_returns_the_complement(context &t)
 {
 	static constexpr u32 patterns[] = { 0, 0xffffffff, 0x12345678, 0xa5a5a5a5, 0x010000ed };
-	return on_edu_bar0<edu_head>(t, [&](bar_mapping<edu_head> &m) {
-		auto live = IOVIEW_PROJECT(m.view(), liveness);
+	return on_edu_bar0(t, [&](edu_bar bar) {
+		auto live = IOVIEW_PROJECT(head_of(bar), liveness);
 
 		for (u32 p : patterns) {
 			live.write_val(p);
@@ -98,8 +113,8 @@ verdict liveness_returns_the_complement(context &t)
 // checks that none reached the device, by count and by the liveness value.
 template <typename Refusals> verdict refused_without_access(context &t, Refusals refusals)
 {
-	return on_edu_bar0<edu_bar0>(t, [&](bar_mapping<edu_bar0> &m) {
-		auto bar = counting_mmio::try_view<edu_bar0>(m.view().handle(), m.size()).value();
+	return on_edu_bar0(t, [&](edu_bar driver_bar) {
+		auto bar = counting_mmio::try_view<hw::bar0>(driver_bar.handle(), driver_bar.size()).value();
 
 		if (!bar.try_write32(edu_liveness, 0x600dcafe))
 			return t.fail("an in-range, aligned try_write32 was refused");
@@ -118,7 +133,7 @@ template <typename Refusals> verdict refused_without_access(context &t, Refusals
 
 verdict try_refuses_out_of_range(context &t)
 {
-	return refused_without_access(t, [](context &c, view<counting_mmio, edu_bar0> bar) {
+	return refused_without_access(t, [](context &c, view<counting_mmio, hw::bar0> bar) {
 		usize len = bar.size();
 		auto past_end = bar.try_read32(len);
 		auto straddling = bar.try_write32(len - 2, 0xdeadbeef);
@@ -132,7 +147,7 @@ verdict try_refuses_out_of_range(context &t)
 
 verdict try_refuses_misaligned(context &t)
 {
-	return refused_without_access(t, [](context &c, view<counting_mmio, edu_bar0> bar) {
+	return refused_without_access(t, [](context &c, view<counting_mmio, hw::bar0> bar) {
 		// Offset 6 overlaps the liveness register: had it been written, liveness would change.
 		auto write6 = bar.try_write32(edu_liveness + 2, 0xdeadbeef);
 		auto read2 = bar.try_read32(2);
@@ -149,8 +164,7 @@ verdict dma_source_register_is_64_bit(context &t)
 	if constexpr (!capable<kmmio, 8>) {
 		return t.skip("no 64-bit MMIO access on this architecture");
 	} else {
-		return on_edu_bar0<edu_bar0>(t, [&](bar_mapping<edu_bar0> &m) {
-			auto bar = m.view();
+		return on_edu_bar0(t, [&](edu_bar bar) {
 			constexpr u64 pattern = 0x0000000123456780ull;
 
 			bar.write64<edu_dma_source>(pattern);
@@ -167,8 +181,8 @@ verdict dma_source_register_is_64_bit(context &t)
 
 verdict block_copy_reads_the_head(context &t)
 {
-	return on_edu_bar0<edu_head>(t, [&](bar_mapping<edu_head> &m) {
-		auto head = m.view();
+	return on_edu_bar0(t, [&](edu_bar bar) {
+		auto head = head_of(bar);
 
 		IOVIEW_PROJECT(head, liveness).write_val(0x0badf00d);
 		edu_head copy = copy_read(head);	// memcpy_fromio(): 4-byte accesses on this aligned block

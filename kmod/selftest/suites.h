@@ -15,9 +15,9 @@ extern const suite harness_suite;
 extern const suite sysmem_suite;
 /// The kernel MMIO backend on kernel memory: inline vs shim accessors (selftest/mmio.cpp).
 extern const suite mmio_suite;
-/// bar_mapping on edu's BAR0: size check, exclusivity, ownership (selftest/bar.cpp).
+/// bar_mapping on ivshmem's BAR0 (size check, exclusivity, ownership) and on edu's, held by the driver (selftest/bar.cpp).
 extern const suite bar_suite;
-/// edu's BAR0 registers through views (selftest/edu.cpp).
+/// edu's BAR0 registers through the driver's view (selftest/edu.cpp).
 extern const suite edu_suite;
 /// The benchmark pairs doing the same work in C and C++ (selftest/bench_pairs.cpp).
 extern const suite bench_pairs_suite;
@@ -25,6 +25,8 @@ extern const suite bench_pairs_suite;
 extern const suite coherent_suite;
 /// ivshmem's BAR2 through views, bar_mapping and iomem_mapping; leaves the host witness (selftest/ivshmem.cpp).
 extern const suite ivshmem_suite;
+/// The edu driver: factorial, interrupts, DMA through its operations (selftest/edu_driver.cpp).
+extern const suite edu_driver_suite;
 /// PCI configuration space of edu and ivshmem-plain through views (selftest/config.cpp).
 extern const suite config_suite;
 
@@ -39,6 +41,7 @@ inline constexpr const suite *module_suites[] = {
 	&coherent_suite,
 	&ivshmem_suite,
 	&config_suite,
+	&edu_driver_suite,
 };
 
 } // namespace ioview::kernel::selftest

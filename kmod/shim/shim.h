@@ -310,6 +310,63 @@ int ioview_shim_pci_cfg_size(struct pci_dev *pdev);
 int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap);
 
 /*
+ * Interrupts (shim/irq.c): one vector per function, MSI first, INTx as the
+ * fallback.  Allocate the vector, then request it; free it, then free the
+ * vectors.  The handler installed by ioview_shim_irq_request() calls
+ * ioview_driver_irq(@ctx) below in hard-interrupt context.  Return 0 or a
+ * negative errno.
+ */
+int ioview_shim_irq_alloc_vector(struct pci_dev *pdev);
+void ioview_shim_irq_free_vectors(struct pci_dev *pdev);
+int ioview_shim_irq_uses_msi(struct pci_dev *pdev);
+int ioview_shim_irq_number(struct pci_dev *pdev);
+int ioview_shim_irq_request(struct pci_dev *pdev, void *ctx);
+void ioview_shim_irq_free(struct pci_dev *pdev, void *ctx);
+void ioview_shim_irq_synchronize(struct pci_dev *pdev);
+
+/*
+ * Implemented in C++: the interrupt handler's body, called by the shim's
+ * trampoline with the @ctx given to ioview_shim_irq_request().  Hard
+ * interrupt context: must not sleep or take a mutex.  Returns non-zero if
+ * the interrupt was the device's (IRQ_HANDLED), zero if not (IRQ_NONE: on a
+ * shared INTx line it was another device's).
+ */
+int ioview_driver_irq(void *ctx);
+
+/*
+ * Synchronisation (shim/sync.c).  A mutex and an event (a struct
+ * completion) are opaque: the kernel's configuration decides their size, so
+ * the shim allocates them; each create may fail with -ENOMEM, each destroy
+ * takes NULL.  The event is one-shot: reset before starting what signals
+ * it, signal from any context (the interrupt handler), wait in process
+ * context with a bound in milliseconds (0, or -ETIMEDOUT).
+ */
+struct ioview_mutex;
+struct ioview_event;
+int ioview_shim_mutex_create(struct ioview_mutex **out);
+void ioview_shim_mutex_destroy(struct ioview_mutex *m);
+void ioview_shim_mutex_lock(struct ioview_mutex *m);
+int ioview_shim_mutex_lock_interruptible(struct ioview_mutex *m);
+void ioview_shim_mutex_unlock(struct ioview_mutex *m);
+int ioview_shim_event_create(struct ioview_event **out);
+void ioview_shim_event_destroy(struct ioview_event *e);
+void ioview_shim_event_reset(struct ioview_event *e);
+void ioview_shim_event_signal(struct ioview_event *e);
+int ioview_shim_event_wait(struct ioview_event *e, unsigned int timeout_ms);
+
+/**
+ * struct ioview_counter - a 64-bit counter laid out as atomic64_t (checked
+ * in shim/sync.c), for counts an interrupt handler updates while process
+ * context reads them.  Zero-initialise; touch only through the two calls.
+ * @value: the count; do not access directly
+ */
+struct ioview_counter {
+	long long value __attribute__((__aligned__(8)));
+};
+void ioview_shim_counter_inc(struct ioview_counter *c);
+unsigned long long ioview_shim_counter_read(const struct ioview_counter *c);
+
+/*
  * Implemented in C++, called by the shim's struct pci_driver.
  * ioview_driver_probe() returns 0 or a negative errno and leaves nothing
  * behind on failure.

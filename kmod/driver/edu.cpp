@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The edu driver's kernel half (see edu.h): probe and remove, the
+// operations, and the interrupt handler, all through ioview views and
+// edu_logic.h; the kernel is reached only through shim/shim.h.
+#include <ioview/ioview.h>
+
+#include "driver/edu.h"
+#include "driver/edu_logic.h"
+#include "kernel/bar_mapping.h"
+#include "kernel/coherent_buffer.h"
+#include "kernel/cxxrt.h"
+#include "kernel/errno.h"
+
+template class ioview::kernel::bar_mapping<ioview::devices::edu::bar0>;
+template class ioview::kernel::coherent_buffer<ioview::slice<ioview::u8>>;
+
+namespace ioview::kernel::edu {
+
+namespace logic = ioview::drivers::edu;
+namespace hw = ioview::devices::edu;
+
+namespace {
+
+// The factorial unit is a QEMU thread: microseconds.  2000 steps of msleep(1) bound a polled
+// wait at a few seconds on a loaded TCG host, as does the interrupt's timeout.
+constexpr unsigned int factorial_step_ms = 1;
+constexpr u32 factorial_steps = 2000;
+constexpr unsigned int factorial_irq_timeout_ms = 2000;
+// A transfer ends about 100 ms of virtual time after it starts; TCG can stretch that.
+constexpr unsigned int dma_irq_timeout_ms = 5000;
+constexpr unsigned int quiesce_step_ms = 10;
+constexpr u32 quiesce_steps = 500;
+// The whole of edu's buffer: every window dma_validate() accepts fits at the start of it.
+constexpr usize dma_buffer_bytes = hw::buffer_bytes;
+
+// How far probe got, in its order; teardown() undoes from the last one reached.
+enum stage : u8 {
+	stage_none,
+	stage_mapped,	// BAR0 mapped
+	stage_identified,	// it is edu (only then is anything written), DMA mask set
+	stage_buffer,	// DMA buffer allocated
+	stage_master,	// bus mastering on
+	stage_vector,	// interrupt vector allocated
+	stage_irq,	// handler installed
+};
+
+} // namespace
+
+struct device {
+	pci_dev *pdev;
+	ioview_mutex *lock;		// serialises the operations; never taken by the handler
+	ioview_event *factorial_done;	// signalled by the handler on irq_factorial
+	ioview_event *dma_done;		// signalled by the handler on irq_dma
+	bar_mapping<hw::bar0> bar0;
+	coherent_buffer<slice<u8>> dma_buffer;
+	stage reached;
+	bool msi;
+	// A transfer outlived its quiesce and bus mastering was shut off: the
+	// engine cannot be trusted any more, every operation is -EIO.
+	bool dead;
+	// Written by the handler while process context reads them: atomics.
+	ioview_counter interrupts;
+	ioview_counter foreign_interrupts;
+	// Only ever touched with the lock held: plain integers.
+	u64 factorials;
+	u64 dma_transfers;
+	u64 dma_bytes;
+	u64 refused;
+	u64 busy;
+	u64 timeouts;
+};
+
+namespace {
+
+#define edu_err(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_ERR, "edu: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
+#define edu_info(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_INFO, "edu: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
+
+auto sleeping_poller(unsigned int step_ms, u32 steps)
+{
+	return logic::poll_every([step_ms] { ioview_shim_msleep(step_ms); }, steps);
+}
+
+// A wait policy for an operation started with notify::interrupt: the interrupt is the
+// completion, so it is waited for even if the device already looks done (edu clears its busy
+// bit just before it raises the interrupt).  Then the handler has run, and counted, by the
+// time the operation returns, and done() (a non-relaxed read) orders the caller's later reads
+// of what the device wrote.
+struct interrupt_wait {
+	ioview_event *event;
+	unsigned int timeout_ms;
+
+	template <typename Done> bool operator()(Done &&done) const
+	{
+		if (ioview_shim_event_wait(event, timeout_ms))
+			return false;
+		return done();
+	}
+};
+
+// The operation lock for the length of a scope, unless a signal came first.
+class op_lock {
+public:
+	explicit op_lock(device &dev) noexcept : dev_(dev), err_(ioview_shim_mutex_lock_interruptible(dev.lock)) {}
+	~op_lock()
+	{
+		if (!err_)
+			ioview_shim_mutex_unlock(dev_.lock);
+	}
+	op_lock(const op_lock &) = delete;
+	op_lock &operator=(const op_lock &) = delete;
+
+	/// 0 with the lock held, else -EINTR; then the device is dead or alive as before.
+	int error() const noexcept { return err_ ? err_ : dev_.dead ? -eio : 0; }
+
+private:
+	device &dev_;
+	int err_;
+};
+
+// Counts a failed operation by kind (with the lock held) and returns @err.
+int account(device &dev, int err)
+{
+	if (err == -einval || err == -erange)
+		++dev.refused;
+	else if (err == -ebusy)
+		++dev.busy;
+	else if (err == -drivers::etimedout)
+		++dev.timeouts;
+	return err;
+}
+
+// After a transfer's wait failed: wait for the engine, bounded; if it still runs, stop it
+// from reaching memory, since the buffer is reused (and freed at remove).
+void quiesce(device &dev)
+{
+	if (logic::dma_quiesce(dev.bar0.view(), sleeping_poller(quiesce_step_ms, quiesce_steps)))
+		return;
+	edu_err(dev, "a DMA transfer is still running after %u ms: bus mastering off, device disabled",
+		quiesce_step_ms * quiesce_steps);
+	ioview_shim_pci_clear_master(dev.pdev);
+	dev.dead = true;
+}
+
+// Stops edu from interrupting again: no completion interrupt requested, no transfer running,
+// nothing pending.  Before free_irq() (a pending INTx bit would keep the shared line asserted).
+void silence(device &dev)
+{
+	auto bar = dev.bar0.view();
+
+	hw::status::write(bar, hw::status::zero());
+	if (dev.reached >= stage_master && !dev.dead)
+		quiesce(dev);
+	logic::ack_irq(bar, logic::pending_irqs(bar).raw);
+}
+
+// Undoes setup() from the last stage it reached, in reverse order.
+void teardown(device &dev)
+{
+	if (dev.reached >= stage_identified)
+		silence(dev);
+	// The handler goes before everything it touches (BAR0, the events).
+	if (dev.reached >= stage_irq)
+		ioview_shim_irq_free(dev.pdev, &dev);
+	if (dev.reached >= stage_vector)
+		ioview_shim_irq_free_vectors(dev.pdev);
+	if (dev.reached >= stage_master)
+		ioview_shim_pci_clear_master(dev.pdev);
+	dev.dma_buffer.reset();
+	// The DMA mask has nothing to undo; the mapping goes last of the device state.
+	dev.bar0.reset();
+	dev.reached = stage_none;
+	ioview_shim_event_destroy(dev.dma_done);
+	ioview_shim_event_destroy(dev.factorial_done);
+	ioview_shim_mutex_destroy(dev.lock);
+}
+
+int create_sync(device &dev)
+{
+	int err = ioview_shim_mutex_create(&dev.lock);
+	if (!err)
+		err = ioview_shim_event_create(&dev.factorial_done);
+	if (!err)
+		err = ioview_shim_event_create(&dev.dma_done);
+	if (err)
+		edu_err(dev, "no memory for the lock and events: %d", err);
+	return err;
+}
+
+int map_and_identify(device &dev)
+{
+	auto m = bar_mapping<hw::bar0>::map(dev.pdev, hw::bar_number);
+	if (!m) {
+		edu_err(dev, "cannot map BAR%u: %d", hw::bar_number, m.error());
+		return m.error();
+	}
+	dev.bar0 = m.take();
+	dev.reached = stage_mapped;
+	logic::identify_result id = logic::identify(dev.bar0.view());
+	if (!id) {
+		edu_err(dev, "not a working edu: %s (got %#010x, expected %#010x)", id.reason, id.got, id.expected);
+		return id.error;
+	}
+	int err = ioview_shim_dma_set_mask_and_coherent(dev.pdev, hw::dma_mask_bits);
+	if (err) {
+		edu_err(dev, "cannot set a %u-bit DMA mask: %d", hw::dma_mask_bits, err);
+		return err;
+	}
+	dev.reached = stage_identified;
+	return 0;
+}
+
+// The buffer comes before bus mastering, so that teardown (the reverse) shuts mastering off
+// before the memory a stray transfer could write is freed.
+int enable_dma(device &dev)
+{
+	auto b = coherent_buffer<slice<u8>>::allocate_slice(dev.pdev, dma_buffer_bytes);
+	if (!b) {
+		edu_err(dev, "cannot allocate the %zu-byte DMA buffer: %d", dma_buffer_bytes, b.error());
+		return b.error();
+	}
+	dev.dma_buffer = b.take();
+	dev.reached = stage_buffer;
+	ioview_shim_pci_set_master(dev.pdev);
+	dev.reached = stage_master;
+	return 0;
+}
+
+int enable_irq(device &dev)
+{
+	int err = ioview_shim_irq_alloc_vector(dev.pdev);
+	if (err) {
+		edu_err(dev, "no interrupt vector: %d", err);
+		return err;
+	}
+	dev.reached = stage_vector;
+	dev.msi = ioview_shim_irq_uses_msi(dev.pdev);
+	// Nothing edu left pending from before the driver may look like this driver's event.
+	logic::ack_irq(dev.bar0.view(), logic::pending_irqs(dev.bar0.view()).raw);
+	err = ioview_shim_irq_request(dev.pdev, &dev);
+	if (err) {
+		edu_err(dev, "cannot install the interrupt handler: %d", err);
+		return err;
+	}
+	dev.reached = stage_irq;
+	return 0;
+}
+
+int setup(device &dev)
+{
+	int err = create_sync(dev);
+	if (!err)
+		err = map_and_identify(dev);
+	if (!err)
+		err = enable_dma(dev);
+	if (!err)
+		err = enable_irq(dev);
+	return err;
+}
+
+// One transfer, completed by interrupt; on a timeout the engine is quiesced before returning.
+int run_transfer(device &dev, const logic::dma_transfer &t)
+{
+	auto bar = dev.bar0.view();
+
+	ioview_shim_event_reset(dev.dma_done);
+	status started = logic::dma_start(bar, t);
+	if (!started)
+		return started.error();
+	status done = logic::dma_wait(bar, interrupt_wait{ dev.dma_done, dma_irq_timeout_ms });
+	if (!done) {
+		quiesce(dev);
+		return done.error();
+	}
+	++dev.dma_transfers;
+	dev.dma_bytes += t.length;
+	return 0;
+}
+
+// The first @len bytes of the DMA buffer; @len already validated (at most 4095).
+view<coherent, slice<u8>> window(device &dev, usize len)
+{
+	return dev.dma_buffer.view().try_subrange(0, len).value();
+}
+
+logic::dma_transfer transfer_of(device &dev, logic::dma_direction dir, u64 device_offset, usize len)
+{
+	return { dir, dev.dma_buffer.dma_address(), device_offset, len, logic::notify::interrupt };
+}
+
+result<u32> factorial_by_interrupt(device &dev, u32 n)
+{
+	auto bar = dev.bar0.view();
+
+	ioview_shim_event_reset(dev.factorial_done);
+	status started = logic::factorial_start(bar, n, logic::notify::interrupt);
+	if (!started)
+		return failure{ started.error() };
+	return logic::factorial_wait(bar, interrupt_wait{ dev.factorial_done, factorial_irq_timeout_ms });
+}
+
+} // namespace
+
+int probe(pci_dev *pdev, device **out) noexcept
+{
+	auto *dev = new (gfp::kernel) device{};
+	if (!dev)
+		return -enomem;
+	dev->pdev = pdev;
+	int err = setup(*dev);
+	if (err) {
+		teardown(*dev);
+		delete dev;
+		return err;
+	}
+	edu_info(*dev, "ready: %s interrupt (IRQ %d), DMA buffer at %#llx", dev->msi ? "MSI" : "shared INTx",
+		 ioview_shim_irq_number(pdev), static_cast<unsigned long long>(dev->dma_buffer.dma_address()));
+	*out = dev;
+	return 0;
+}
+
+void remove(device *dev) noexcept
+{
+	// The device lock keeps the operations' callers out; the mutex makes sure none is inside.
+	ioview_shim_mutex_lock(dev->lock);
+	ioview_shim_mutex_unlock(dev->lock);
+	teardown(*dev);
+	delete dev;
+}
+
+view<kmmio, hw::bar0> bar(const device *dev) noexcept
+{
+	return dev->bar0.view();
+}
+
+bool uses_msi(const device *dev) noexcept
+{
+	return dev->msi;
+}
+
+int factorial(device *dev, u32 n, completion how, u32 *out) noexcept
+{
+	op_lock lock(*dev);
+	if (int err = lock.error())
+		return err;
+
+	result<u32> r = failure{ -einval };
+	if (how == completion::poll)
+		r = logic::factorial(dev->bar0.view(), n, sleeping_poller(factorial_step_ms, factorial_steps));
+	else if (how == completion::interrupt)
+		r = factorial_by_interrupt(*dev, n);
+	if (!r)
+		return account(*dev, r.error());
+	++dev->factorials;
+	*out = r.value();
+	return 0;
+}
+
+int dma_write(device *dev, u64 device_offset, const void *src, usize len) noexcept
+{
+	op_lock lock(*dev);
+	if (int err = lock.error())
+		return err;
+
+	logic::dma_transfer t = transfer_of(*dev, logic::dma_direction::to_device, device_offset, len);
+	status valid = logic::dma_validate(t);
+	if (!valid)
+		return account(*dev, valid.error());
+	if (!src)
+		return account(*dev, -einval);
+	auto buf = window(*dev, len);
+	status copied = copy_from_slice(buf, static_cast<const u8 *>(src), len);
+	if (!copied)
+		return account(*dev, copied.error());
+	return account(*dev, run_transfer(*dev, logic::to_device(buf, device_offset, logic::notify::interrupt)));
+}
+
+int dma_read(device *dev, u64 device_offset, void *dst, usize len) noexcept
+{
+	op_lock lock(*dev);
+	if (int err = lock.error())
+		return err;
+
+	logic::dma_transfer t = transfer_of(*dev, logic::dma_direction::from_device, device_offset, len);
+	status valid = logic::dma_validate(t);
+	if (!valid)
+		return account(*dev, valid.error());
+	if (!dst)
+		return account(*dev, -einval);
+	auto buf = window(*dev, len);
+	int err = run_transfer(*dev, logic::from_device(device_offset, buf, logic::notify::interrupt));
+	if (err)
+		return account(*dev, err);
+	return account(*dev, copy_to_slice(buf, static_cast<u8 *>(dst), len).error());
+}
+
+int irq_raise(device *dev, u32 bits) noexcept
+{
+	op_lock lock(*dev);
+	if (int err = lock.error())
+		return err;
+	if (!bits)
+		return account(*dev, -einval);
+	logic::raise_irq(dev->bar0.view(), bits);
+	return 0;
+}
+
+counter_set counters(device *dev) noexcept
+{
+	ioview_shim_mutex_lock(dev->lock);
+	counter_set c{
+		ioview_shim_counter_read(&dev->interrupts), ioview_shim_counter_read(&dev->foreign_interrupts),
+		dev->factorials, dev->dma_transfers, dev->dma_bytes, dev->refused, dev->busy, dev->timeouts,
+	};
+	ioview_shim_mutex_unlock(dev->lock);
+	return c;
+}
+
+} // namespace ioview::kernel::edu
+
+// The interrupt handler (shim/irq.c's trampoline calls it): hard interrupt context, so it
+// takes no lock and never sleeps.  edu_logic's handle_irq() reads and acknowledges exactly the
+// pending bits; the counter is bumped before the event is signalled, so a woken waiter sees it.
+int ioview_driver_irq(void *ctx)
+{
+	namespace edu = ioview::kernel::edu;
+	auto *dev = static_cast<edu::device *>(ctx);
+
+	ioview::drivers::edu::irq_bits bits = ioview::drivers::edu::handle_irq(dev->bar0.view());
+	if (bits.none()) {
+		ioview_shim_counter_inc(&dev->foreign_interrupts);
+		return 0;
+	}
+	ioview_shim_counter_inc(&dev->interrupts);
+	if (bits.factorial())
+		ioview_shim_event_signal(dev->factorial_done);
+	if (bits.dma())
+		ioview_shim_event_signal(dev->dma_done);
+	return 1;
+}

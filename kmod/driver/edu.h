@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The edu driver's kernel half: one ioview::kernel::edu::device per bound
+// edu function, holding what probe set up (BAR0, the DMA buffer, the
+// interrupt, the lock and the events), and the operations on it.  The
+// device logic itself (register sequences, validation) is edu_logic.h's;
+// this file adds what only the kernel can: waiting, locking, memory.
+//
+//     u32 v;
+//     int err = ioview::kernel::edu::factorial(dev, 5, ioview::kernel::edu::completion::interrupt, &v);
+//     // err: 0 (v == 120), -EBUSY, -ETIMEDOUT, -EINTR, -EINVAL, -EIO
+//
+// Named ioview::kernel::edu, not ioview::drivers::edu: that namespace is
+// the backend-generic logic that also builds in userspace, this one is the
+// module's glue over it, next to ioview::kernel::bench and ::selftest.
+//
+// Concurrency: every operation takes the device's mutex, so factorial and
+// DMA calls never overlap (edu ignores writes while it computes, and runs
+// one transfer at a time); the interrupt handler takes no lock.  Callers
+// must keep the function bound for the length of a call: the self-tests
+// and the benchmark hold its device lock (selftest_device), so remove()
+// cannot run underneath them.
+#ifndef IOVIEW_KMOD_DRIVER_EDU_H
+#define IOVIEW_KMOD_DRIVER_EDU_H
+
+#include <ioview/view.h>
+
+#include "devices/edu.h"
+#include "kernel/bar_mapping.h"
+#include "kernel/coherent_buffer.h"
+#include "kernel/mmio.h"
+#include "shim/shim.h"
+
+// The driver's owners are instantiated once, in driver/edu.cpp.  Every other
+// object that uses these two types must include this header: the kernel's
+// -mrecord-mcount puts each object's __mcount_loc outside the COMDAT groups
+// of C++ template instantiations, so two objects with their own copy of one
+// (out of line) fail the module's link with "defined in discarded section".
+extern template class ioview::kernel::bar_mapping<ioview::devices::edu::bar0>;
+extern template class ioview::kernel::coherent_buffer<ioview::slice<ioview::u8>>;
+
+namespace ioview::kernel::edu {
+
+/// One bound edu function; defined in driver/edu.cpp only.
+struct device;
+
+/// How an operation learns that edu finished.
+enum class completion : u8 {
+	poll,		///< sleep and look (msleep steps, bounded)
+	interrupt,	///< edu raises its interrupt; the handler wakes the caller
+};
+
+/**
+ * struct counter_set - what a device has done since probe
+ * @interrupts: interrupts that were edu's (something pending), from the handler
+ * @foreign_interrupts: calls of the handler with nothing pending (another
+ *                      device on a shared INTx line): IRQ_NONE
+ * @factorials: factorials completed
+ * @dma_transfers: transfers completed
+ * @dma_bytes: bytes they moved
+ * @refused: operations refused before the device was touched (-EINVAL, -ERANGE)
+ * @busy: operations that found the unit busy (-EBUSY)
+ * @timeouts: operations that waited out their bound (-ETIMEDOUT)
+ */
+struct counter_set {
+	u64 interrupts;
+	u64 foreign_interrupts;
+	u64 factorials;
+	u64 dma_transfers;
+	u64 dma_bytes;
+	u64 refused;
+	u64 busy;
+	u64 timeouts;
+};
+
+/**
+ * probe() - set up edu function @pdev, already enabled, and return its device
+ *
+ * Maps BAR0, identifies the function (-ENODEV for anything that is not a
+ * working edu), sets the 28-bit DMA mask, allocates the DMA buffer, turns on
+ * bus mastering, allocates one interrupt vector (MSI, else INTx) and
+ * installs the handler.  On error nothing is left behind.
+ * Return: 0 with *@out set, or a negative errno.  Process context.
+ */
+int probe(pci_dev *pdev, device **out) noexcept;
+
+/// Undoes probe() in reverse order and frees @dev; waits (bounded) for a running transfer.
+void remove(device *dev) noexcept;
+
+/**
+ * of() - the device probe() made for @pdev, or nullptr if @pdev is not a
+ * bound edu function.  Defined in driver/probe.cpp, which owns the driver
+ * data.  Valid while the caller keeps @pdev bound (its device lock).
+ */
+device *of(pci_dev *pdev) noexcept;
+
+/// The driver's view of BAR0, for self-tests and the benchmark: the driver owns the mapping.
+view<kmmio, devices::edu::bar0> bar(const device *dev) noexcept;
+
+/// Whether the interrupt is an MSI (else INTx, requested as shared).
+bool uses_msi(const device *dev) noexcept;
+
+/**
+ * factorial() - compute @n! (modulo 2^32) into *@out
+ * Return: 0; -EINVAL (unknown @how); -EBUSY (still computing an earlier
+ * one); -ETIMEDOUT; -EINTR (a signal while waiting for the lock); -EIO
+ * (the device was shut off after a transfer that would not end).
+ */
+int factorial(device *dev, u32 n, completion how, u32 *out) noexcept;
+
+/**
+ * dma_write() - copy @len bytes at @src into edu's buffer at @device_offset
+ * dma_read() - copy @len bytes of edu's buffer at @device_offset to @dst
+ *
+ * Through the driver's coherent buffer, completed by interrupt.  The window
+ * is checked (edu_logic's dma_validate()) before anything is copied or the
+ * device touched.  Return: 0; -EINVAL (@len 0 or over 4096, no buffer);
+ * -ERANGE (the window leaves edu's usable 4095 bytes); -EBUSY (a transfer
+ * runs); -ETIMEDOUT (then the engine has been waited for, or bus mastering
+ * shut off); -EINTR; -EIO as factorial().
+ */
+int dma_write(device *dev, u64 device_offset, const void *src, usize len) noexcept;
+int dma_read(device *dev, u64 device_offset, void *dst, usize len) noexcept;
+
+/// Makes edu raise @bits (ORed into its interrupt status).  0, or -EINVAL for no bits, -EINTR.
+int irq_raise(device *dev, u32 bits) noexcept;
+
+/// A snapshot of @dev's counters.
+counter_set counters(device *dev) noexcept;
+
+} // namespace ioview::kernel::edu
+
+#endif // IOVIEW_KMOD_DRIVER_EDU_H
