@@ -5,12 +5,14 @@
 // Probe keeps one bound_device per function (allocated through the C++
 // runtime, stored as driver data) and logs what it found; an edu function
 // is then handed to the edu driver (driver/edu.cpp), whose state the
-// bound_device keeps; ivshmem gets nothing more.  Remove undoes exactly
-// that, in reverse order.
+// bound_device keeps; an ivshmem function gets the mailbox's state
+// (driver/mailbox.cpp), which maps nothing until the mailbox is opened.
+// Remove undoes exactly that, in reverse order.
 #include <ioview/support.h>
 
 #include "bench/bench.h"
 #include "driver/edu.h"
+#include "driver/mailbox.h"
 #include "kernel/cxxrt.h"
 #include "kernel/errno.h"
 #include "selftest/selftest.h"
@@ -26,6 +28,7 @@ struct bound_device {
 	const char *name;
 	ioview_pci_ids ids;
 	ioview::kernel::edu::device *edu;	// the edu driver's state; nullptr for ivshmem
+	ioview::kernel::mailbox::device *mbox;	// ivshmem's mailbox state; nullptr for edu
 };
 
 const char *kind_name(ioview_device_kind kind)
@@ -58,7 +61,7 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 	if (!name)
 		return -ioview::enodev;
 
-	auto *dev = new (gfp::kernel) bound_device{kind, name, {}, nullptr};
+	auto *dev = new (gfp::kernel) bound_device{kind, name, {}, nullptr, nullptr};
 	if (!dev)
 		return -ioview::kernel::enomem;
 	ioview_shim_pci_ids(pdev, &dev->ids);
@@ -71,6 +74,14 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 	}
 	if (kind == IOVIEW_DEVICE_EDU) {
 		err = ioview::kernel::edu::probe(pdev, &dev->edu);
+		if (err) {
+			ioview_shim_pci_disable(pdev);
+			delete dev;
+			return err;
+		}
+	}
+	if (kind == IOVIEW_DEVICE_IVSHMEM) {
+		err = ioview::kernel::mailbox::probe(pdev, &dev->mbox);
 		if (err) {
 			ioview_shim_pci_disable(pdev);
 			delete dev;
@@ -90,6 +101,9 @@ void ioview_driver_remove(pci_dev *pdev)
 	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
 
 	ioview_shim_set_drvdata(pdev, nullptr);
+	// Closes an open mailbox: its worker stops before the mapping goes.
+	if (dev->mbox)
+		ioview::kernel::mailbox::remove(dev->mbox);
 	if (dev->edu)
 		ioview::kernel::edu::remove(dev->edu);
 	ioview_shim_pci_disable(pdev);
@@ -102,6 +116,13 @@ ioview::kernel::edu::device *ioview::kernel::edu::of(pci_dev *pdev) noexcept
 	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
 
 	return dev && dev->kind == IOVIEW_DEVICE_EDU ? dev->edu : nullptr;
+}
+
+ioview::kernel::mailbox::device *ioview::kernel::mailbox::of(pci_dev *pdev) noexcept
+{
+	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
+
+	return dev && dev->kind == IOVIEW_DEVICE_IVSHMEM ? dev->mbox : nullptr;
 }
 
 void ioview_driver_loaded()

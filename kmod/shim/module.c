@@ -72,6 +72,44 @@ int ioview_shim_bench_requested(void)
 	return bench;
 }
 
+/*
+ * mailbox_peer=1 says a host peer serves the ivshmem mailbox (the VM test
+ * starts tests/user's mailbox-peer on the backing file); without it the
+ * mailbox self-tests that need a peer skip instead of waiting for nobody.
+ */
+static bool mailbox_peer;
+module_param(mailbox_peer, bool, 0444);
+MODULE_PARM_DESC(mailbox_peer, "A host peer serves the ivshmem mailbox: run the mailbox self-tests against it (default: off)");
+
+/**
+ * ioview_shim_mailbox_peer_expected() - whether mailbox_peer=1 was given at load
+ *
+ * Return: non-zero if a host peer is expected on the ivshmem mailbox.
+ */
+int ioview_shim_mailbox_peer_expected(void)
+{
+	return mailbox_peer;
+}
+
+/*
+ * selftest_suite=NAME runs that one suite instead of the default list, so
+ * a VM case can run a suite that needs a peer without running every other
+ * suite again; it may name a suite outside the default list.
+ */
+static char *selftest_suite;
+module_param(selftest_suite, charp, 0444);
+MODULE_PARM_DESC(selftest_suite, "Run only the self-test suite of this name (default: every default suite)");
+
+/**
+ * ioview_shim_selftest_suite() - the suite selftest_suite= named
+ *
+ * Return: the name, or NULL if none (or an empty one) was given.
+ */
+const char *ioview_shim_selftest_suite(void)
+{
+	return selftest_suite && selftest_suite[0] ? selftest_suite : NULL;
+}
+
 static const struct pci_device_id ioview_pci_ids[] = {
 	{ PCI_DEVICE(0x1234, 0x11e8), .driver_data = IOVIEW_DEVICE_EDU },
 	{ PCI_DEVICE(0x1af4, 0x1110), .driver_data = IOVIEW_DEVICE_IVSHMEM },

@@ -347,6 +347,7 @@ int ioview_shim_mutex_create(struct ioview_mutex **out);
 void ioview_shim_mutex_destroy(struct ioview_mutex *m);
 void ioview_shim_mutex_lock(struct ioview_mutex *m);
 int ioview_shim_mutex_lock_interruptible(struct ioview_mutex *m);
+int ioview_shim_mutex_trylock(struct ioview_mutex *m);
 void ioview_shim_mutex_unlock(struct ioview_mutex *m);
 int ioview_shim_event_create(struct ioview_event **out);
 void ioview_shim_event_destroy(struct ioview_event *e);
@@ -365,6 +366,37 @@ struct ioview_counter {
 };
 void ioview_shim_counter_inc(struct ioview_counter *c);
 unsigned long long ioview_shim_counter_read(const struct ioview_counter *c);
+
+/*
+ * Deferred work (shim/work.c): one delayed_work per object, run on the
+ * system workqueue, whose callback calls ioview_driver_poll(@ctx) below in
+ * process context.  Create (not scheduled), schedule a run @delay_ms from
+ * now (also from the callback, to re-arm it), cancel synchronously (no run
+ * pending or running afterwards, even a re-arming one), destroy.  Create
+ * returns 0 or -ENOMEM; destroy takes NULL.
+ */
+struct ioview_work;
+int ioview_shim_work_create(void *ctx, struct ioview_work **out);
+void ioview_shim_work_schedule(struct ioview_work *w, unsigned int delay_ms);
+void ioview_shim_work_cancel_sync(struct ioview_work *w);
+void ioview_shim_work_destroy(struct ioview_work *w);
+
+/*
+ * Implemented in C++: one run of a deferred work, with the @ctx given to
+ * ioview_shim_work_create().  Process context: may sleep and take a mutex,
+ * but not one held around ioview_shim_work_cancel_sync() of this work.
+ */
+void ioview_driver_poll(void *ctx);
+
+/*
+ * Module parameters read by the C++ side (shim/module.c).
+ * ioview_shim_mailbox_peer_expected(): non-zero when loaded with
+ * mailbox_peer=1, i.e. a host peer serves the ivshmem mailbox.
+ * ioview_shim_selftest_suite(): the suite named by selftest_suite=NAME, or
+ * NULL when none was named (then every default suite runs).
+ */
+int ioview_shim_mailbox_peer_expected(void);
+const char *ioview_shim_selftest_suite(void);
 
 /*
  * Implemented in C++, called by the shim's struct pci_driver.

@@ -86,6 +86,20 @@ int ioview_shim_mutex_lock_interruptible(struct ioview_mutex *m)
 }
 
 /**
+ * ioview_shim_mutex_trylock() - take @m only if it is free now
+ * @m: the mutex
+ *
+ * For a periodic worker that must not wait behind the lock: whoever holds
+ * it may be cancelling that very worker synchronously.  Process context.
+ *
+ * Return: non-zero with @m held, 0 without it.
+ */
+int ioview_shim_mutex_trylock(struct ioview_mutex *m)
+{
+	return mutex_trylock(&m->lock);
+}
+
+/**
  * ioview_shim_mutex_unlock() - release @m, taken by the caller
  * @m: the mutex
  */

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The guest side of the ivshmem mailbox (see mailbox.h): per-device state,
+// open/close on demand, the operations, and the polling worker, all through
+// mailbox_ring.h's endpoint over the module's MMIO backend; the kernel is
+// reached only through shim/shim.h.
+#include <ioview/ioview.h>
+
+#include "driver/driver_errno.h"
+#include "driver/mailbox.h"
+#include "driver/mailbox_barriers.h"
+#include "driver/mailbox_ring.h"
+#include "kernel/cxxrt.h"
+#include "kernel/errno.h"
+#include "kernel/iomem_mapping.h"
+#include "kernel/mmio.h"
+
+namespace ioview::kernel::mailbox {
+
+namespace mbx = ioview::driver::mailbox;
+namespace wire = ioview::devices::mailbox;
+using guest_endpoint = mbx::endpoint<kmmio, mbx::ivshmem_barriers>;
+
+namespace {
+
+// ivshmem-plain's shared memory BAR.
+constexpr int bar2_number = 2;
+// watch_peer() runs once per poll: about two seconds without a host heartbeat is a stall.
+constexpr u32 stall_polls = 2000 / poll_ms;
+// receive(): the sleep between two empty tries.
+constexpr unsigned int receive_step_ms = 1;
+constexpr u64 ns_per_ms = 1000000;
+
+// The endpoint has no empty state (it is built by init() or attach()), so
+// the device keeps it in a union that is valid exactly while open is true.
+// It is trivially copyable: assigning it starts its lifetime.
+union endpoint_slot {
+	char none;
+	guest_endpoint ep;
+	endpoint_slot() noexcept : none() {}
+};
+
+} // namespace
+
+struct device {
+	pci_dev *pdev;
+	ioview_mutex *lock;		// serialises everything below; the worker only trylocks it
+	ioview_work *worker;		// heartbeat and peer watching while open
+	iomem_mapping<wire::layout> map;	// the mailbox's bytes of BAR2 while open, else empty
+	endpoint_slot slot;		// slot.ep valid while open
+	bool open;
+	counter_set n;
+};
+
+namespace {
+
+#define mb_err(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_ERR, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
+#define mb_info(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_INFO, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
+
+// The lock for the length of a scope, unless a signal came first.
+class op_lock {
+public:
+	explicit op_lock(device &dev) noexcept : dev_(dev), err_(ioview_shim_mutex_lock_interruptible(dev.lock)) {}
+	~op_lock()
+	{
+		if (!err_)
+			ioview_shim_mutex_unlock(dev_.lock);
+	}
+	op_lock(const op_lock &) = delete;
+	op_lock &operator=(const op_lock &) = delete;
+
+	/// 0 with the lock held, else -EINTR.
+	int error() const noexcept { return err_; }
+
+private:
+	device &dev_;
+	int err_;
+};
+
+// With the lock held: stop the worker, leave, unmap; the reverse of open_locked().
+void close_locked(device &dev)
+{
+	// The worker trylocks, so it cannot be waiting for the lock we hold;
+	// a run that re-arms itself meanwhile is refused by the cancel.
+	ioview_shim_work_cancel_sync(dev.worker);
+	dev.slot.ep.detach();
+	dev.open = false;
+	dev.map.reset();
+}
+
+int open_locked(device &dev)
+{
+	if (dev.open)
+		return -ebusy;
+	unsigned long long start = 0;
+	int err = ioview_shim_pci_bar_start(dev.pdev, bar2_number, &start);
+	if (err)
+		return err;
+	if (ioview_shim_pci_bar_len(dev.pdev, bar2_number) < wire::bar2_offset + sizeof(wire::layout))
+		return -enxio;
+	auto m = iomem_mapping<wire::layout>::map(start + wire::bar2_offset, sizeof(wire::layout));
+	if (!m) {
+		mb_err(dev, "cannot map BAR2 + %#zx: %d", wire::bar2_offset, m.error());
+		return m.error();
+	}
+	dev.map = m.take();
+	auto ep = guest_endpoint::init(dev.map.view(), wire::side::guest);
+	if (!ep) {
+		dev.map.reset();
+		return ep.error();
+	}
+	dev.slot.ep = ep.value();
+	dev.open = true;
+	++dev.n.opens;
+	ioview_shim_work_schedule(dev.worker, poll_ms);
+	mb_info(dev, "open at BAR2 + %#zx, generation %u", wire::bar2_offset, dev.slot.ep.generation());
+	return 0;
+}
+
+// Counts a send or receive error that came from the peer's data.
+int account(device &dev, int err)
+{
+	if (err == -mbx::enotconn)
+		++dev.n.not_connected;
+	else if (err == -mbx::eagain)
+		++dev.n.full;
+	else if (err == -mbx::eproto || err == -mbx::ebadmsg)
+		++dev.n.errors;
+	return err;
+}
+
+// One run of the worker, with the lock held and the mailbox open.
+void poll_locked(device &dev)
+{
+	guest_endpoint &ep = dev.slot.ep;
+
+	++dev.n.polls;
+	ep.heartbeat();
+	switch (ep.watch_peer(stall_polls)) {
+	case mbx::peer_event::arrived:
+	case mbx::peer_event::restarted:
+		++dev.n.arrivals;
+		mb_info(dev, "host peer ready, generation %u", ep.peer().generation);
+		break;
+	case mbx::peer_event::left:
+		++dev.n.departures;
+		mb_info(dev, "host peer left");
+		break;
+	case mbx::peer_event::stalled:
+		++dev.n.stalls;
+		mb_info(dev, "host peer stalled: no heartbeat for %u ms", stall_polls * poll_ms);
+		break;
+	case mbx::peer_event::reinitialised: {
+		// The host ran init() over us: take the rings over again (it may still be
+		// writing the header: -EAGAIN, next poll).
+		ioview::status s = ep.resync();
+		if (s) {
+			++dev.n.resyncs;
+			mb_info(dev, "host reinitialised the mailbox: resynced");
+		}
+		break;
+	}
+	case mbx::peer_event::resumed:
+	case mbx::peer_event::none:
+		break;
+	}
+}
+
+} // namespace
+
+int probe(pci_dev *pdev, device **out) noexcept
+{
+	auto *dev = new (gfp::kernel) device{};
+	if (!dev)
+		return -enomem;
+	dev->pdev = pdev;
+	int err = ioview_shim_mutex_create(&dev->lock);
+	if (!err)
+		err = ioview_shim_work_create(dev, &dev->worker);
+	if (err) {
+		mb_err(*dev, "no memory for the lock and worker: %d", err);
+		ioview_shim_mutex_destroy(dev->lock);
+		delete dev;
+		return err;
+	}
+	*out = dev;
+	return 0;
+}
+
+void remove(device *dev) noexcept
+{
+	ioview_shim_mutex_lock(dev->lock);
+	if (dev->open)
+		close_locked(*dev);
+	ioview_shim_mutex_unlock(dev->lock);
+	ioview_shim_work_destroy(dev->worker);
+	ioview_shim_mutex_destroy(dev->lock);
+	delete dev;
+}
+
+int open(device *dev) noexcept
+{
+	op_lock l(*dev);
+	if (l.error())
+		return l.error();
+	return open_locked(*dev);
+}
+
+int close(device *dev) noexcept
+{
+	// Uninterruptible: a close must happen once it is asked for.
+	ioview_shim_mutex_lock(dev->lock);
+	int err = dev->open ? 0 : -mbx::enotconn;
+	if (!err)
+		close_locked(*dev);
+	ioview_shim_mutex_unlock(dev->lock);
+	if (!err)
+		mb_info(*dev, "closed");
+	return err;
+}
+
+bool is_open(device *dev) noexcept
+{
+	op_lock l(*dev);
+	return !l.error() && dev->open;
+}
+
+int send(device *dev, const void *bytes, usize len) noexcept
+{
+	op_lock l(*dev);
+	if (l.error())
+		return l.error();
+	if (!dev->open)
+		return -mbx::enotconn;
+	ioview::status s = dev->slot.ep.send(static_cast<const u8 *>(bytes), len);
+	if (!s)
+		return account(*dev, s.error());
+	++dev->n.sent;
+	dev->n.sent_bytes += len;
+	return 0;
+}
+
+int receive(device *dev, void *out, usize cap, unsigned int timeout_ms, usize *len) noexcept
+{
+	u64 deadline = ioview_shim_ktime_ns() + u64{ timeout_ms } * ns_per_ms;
+
+	for (;;) {
+		{
+			// The lock is dropped between tries, so the worker keeps beating meanwhile.
+			op_lock l(*dev);
+			if (l.error())
+				return l.error();
+			if (!dev->open)
+				return -mbx::enotconn;
+			auto r = dev->slot.ep.receive(static_cast<u8 *>(out), cap);
+			if (r) {
+				++dev->n.received;
+				dev->n.received_bytes += r.value();
+				*len = r.value();
+				return 0;
+			}
+			if (r.error() != -mbx::eagain)
+				return account(*dev, r.error());
+		}
+		if (timeout_ms == 0)
+			return -mbx::eagain;
+		if (ioview_shim_ktime_ns() >= deadline)
+			return -drivers::etimedout;
+		ioview_shim_msleep(receive_step_ms);
+	}
+}
+
+int wait_peer(device *dev, bool ready, unsigned int timeout_ms) noexcept
+{
+	u64 deadline = ioview_shim_ktime_ns() + u64{ timeout_ms } * ns_per_ms;
+
+	for (;;) {
+		{
+			op_lock l(*dev);
+			if (l.error())
+				return l.error();
+			if (!dev->open)
+				return -mbx::enotconn;
+			if (dev->slot.ep.peer_ready() == ready)
+				return 0;
+		}
+		if (ioview_shim_ktime_ns() >= deadline)
+			return -drivers::etimedout;
+		ioview_shim_msleep(poll_ms);
+	}
+}
+
+counter_set counters(device *dev) noexcept
+{
+	ioview_shim_mutex_lock(dev->lock);
+	counter_set c = dev->n;
+	ioview_shim_mutex_unlock(dev->lock);
+	return c;
+}
+
+} // namespace ioview::kernel::mailbox
+
+void ioview_driver_poll(void *ctx)
+{
+	auto *dev = static_cast<ioview::kernel::mailbox::device *>(ctx);
+
+	// Busy: whoever holds the lock is sending, receiving or closing; try
+	// again next period (close() cancels this re-arm).
+	if (ioview_shim_mutex_trylock(dev->lock)) {
+		if (!dev->open) {
+			ioview_shim_mutex_unlock(dev->lock);
+			return;
+		}
+		ioview::kernel::mailbox::poll_locked(*dev);
+		ioview_shim_mutex_unlock(dev->lock);
+	}
+	ioview_shim_work_schedule(dev->worker, ioview::kernel::mailbox::poll_ms);
+}

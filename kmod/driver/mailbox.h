@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The guest side of the ivshmem mailbox (devices/ivshmem_mailbox.h is its
+// layout, driver/mailbox_ring.h its logic): one ioview::kernel::mailbox::
+// device per bound ivshmem-plain function, and the operations on it.
+//
+//     int err = mailbox::open(dev);           // maps the mailbox, init(), starts the worker
+//     err = mailbox::send(dev, buf, len);     // -ENOTCONN until the host peer attached
+//     usize n;
+//     err = mailbox::receive(dev, buf, sizeof(buf), 100, &n);   // waits at most 100 ms
+//     mailbox::close(dev);                    // worker stopped, detach(), unmapped
+//
+// Open on demand.  Probe maps nothing: the ivshmem self-tests map the
+// whole of BAR2 themselves (bar_mapping, iomem_mapping), and a mapping
+// held from probe on would make them -EBUSY.  open() requests and maps
+// only the mailbox's bytes, [BAR2 + wire::bar2_offset, + sizeof(layout)),
+// with an iomem_mapping, so while it is open the self-tests that take all
+// of BAR2 get -EBUSY (they run in their own suite, never while a mailbox
+// self-test has it open).  The guest comes up first: open() runs init(),
+// which empties both rings and leaves the host's state absent; the host
+// peer attaches when it sees the magic (and one that was attached sees
+// "reinitialised" and resyncs).
+//
+// While open, a polling worker (shim/work.c) runs every poll_ms: it counts
+// our heartbeat and watches the peer (arrival, departure, restart, stall,
+// our state wiped by a host init -> resync()).  It does not consume
+// messages: receive() is the caller's, with a bounded wait that sleeps
+// between tries.
+//
+// Concurrency: one mutex per device serialises open, close, send, receive
+// and the worker (the endpoint is single-threaded).  The worker only
+// trylocks it, because close() holds it while it cancels the worker
+// synchronously.  Callers keep the function bound for the length of a call
+// (the self-tests hold its device lock); remove() closes an open mailbox.
+#ifndef IOVIEW_KMOD_DRIVER_MAILBOX_H
+#define IOVIEW_KMOD_DRIVER_MAILBOX_H
+
+#include <ioview/support.h>
+
+#include "shim/shim.h"
+
+namespace ioview::kernel::mailbox {
+
+/// One bound ivshmem-plain function; defined in driver/mailbox.cpp only.
+struct device;
+
+/// How often the worker runs while the mailbox is open, in milliseconds.
+inline constexpr unsigned int poll_ms = 4;
+
+/**
+ * struct counter_set - what a device's mailbox has done since probe
+ * @opens: successful open() calls
+ * @sent: messages published to the host
+ * @sent_bytes: their payload bytes
+ * @received: messages taken from the host
+ * @received_bytes: their payload bytes
+ * @not_connected: sends refused because the host was not ready (-ENOTCONN)
+ * @full: sends refused because the ring was full (-EAGAIN)
+ * @errors: receive or send errors from the peer's data (-EPROTO, -EBADMSG)
+ * @polls: worker runs that did their work (lock taken, mailbox open)
+ * @arrivals: the worker saw the host become ready
+ * @departures: the worker saw the host leave (closed, absent, garbage)
+ * @stalls: the worker saw the host's heartbeat stop
+ * @resyncs: the host wiped our state (its init) and the worker resynced
+ */
+struct counter_set {
+	u64 opens;
+	u64 sent;
+	u64 sent_bytes;
+	u64 received;
+	u64 received_bytes;
+	u64 not_connected;
+	u64 full;
+	u64 errors;
+	u64 polls;
+	u64 arrivals;
+	u64 departures;
+	u64 stalls;
+	u64 resyncs;
+};
+
+/**
+ * probe() - set up the mailbox state of ivshmem function @pdev (enabled)
+ *
+ * Allocates the state, its mutex and its worker; maps nothing.
+ * Return: 0 with *@out set, or -ENOMEM (nothing left behind).  Process context.
+ */
+int probe(pci_dev *pdev, device **out) noexcept;
+
+/// Closes the mailbox if it is open, then frees @dev, in reverse order of probe().
+void remove(device *dev) noexcept;
+
+/**
+ * of() - the device probe() made for @pdev, or nullptr if @pdev is not a
+ * bound ivshmem function.  Defined in driver/probe.cpp, which owns the
+ * driver data.  Valid while the caller keeps @pdev bound.
+ */
+device *of(pci_dev *pdev) noexcept;
+
+/**
+ * open() - map the mailbox, initialise it as the guest and start the worker
+ * Return: 0; -EBUSY (already open, or the range is requested by someone
+ * else, e.g. a self-test mapping all of BAR2); -ENXIO (BAR2 too small);
+ * -EINVAL, -ENOMEM (mapping); -EINTR (a signal while waiting for the lock).
+ * On an error nothing is left mapped or running.
+ */
+int open(device *dev) noexcept;
+
+/**
+ * close() - stop the worker (synchronously), detach(), unmap
+ * Return: 0, or -ENOTCONN if the mailbox was not open.
+ */
+int close(device *dev) noexcept;
+
+/// Whether the mailbox is open.
+bool is_open(device *dev) noexcept;
+
+/**
+ * send() - publish @len bytes at @bytes to the host
+ * Return: 0; -ENOTCONN (mailbox not open, or the host not ready);
+ * -EMSGSIZE (@len > max_payload); -EAGAIN (ring full: retry after the host
+ * consumed); -EPROTO (the host's tail is inconsistent); -EINTR.
+ */
+int send(device *dev, const void *bytes, usize len) noexcept;
+
+/**
+ * receive() - take the next message from the host into @out (@cap bytes)
+ * @timeout_ms: how long to wait for one, sleeping 1 ms between tries (0: try once)
+ * Return: 0 with *@len set; -ETIMEDOUT (none came, -EAGAIN when
+ * @timeout_ms is 0); -ENOTCONN (not open); -ENOBUFS (@cap too short:
+ * nothing consumed); -EBADMSG (a bad slot, skipped); -EPROTO; -EINTR.
+ */
+int receive(device *dev, void *out, usize cap, unsigned int timeout_ms, usize *len) noexcept;
+
+/**
+ * wait_peer() - wait until the host's state is @ready (true) or not (false)
+ * @timeout_ms: the bound; sleeps poll_ms between looks
+ * Return: 0; -ETIMEDOUT; -ENOTCONN (not open); -EINTR.
+ */
+int wait_peer(device *dev, bool ready, unsigned int timeout_ms) noexcept;
+
+/// A snapshot of @dev's counters.
+counter_set counters(device *dev) noexcept;
+
+} // namespace ioview::kernel::mailbox
+
+#endif // IOVIEW_KMOD_DRIVER_MAILBOX_H
