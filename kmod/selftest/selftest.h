@@ -197,7 +197,7 @@ usize run(const suite *const *suites, usize n) noexcept;
 /// What the last run() left.
 result_list results() noexcept;
 
-/// Runs the module's own suites (selftest/suites.h); called at load with selftest=1.
+/// Runs the default suites (selftest/suites.h), or only the one selftest_suite=NAME names; called at load with selftest=1.
 usize run_module_suites() noexcept;
 
 } // namespace ioview::kernel::selftest
