@@ -1,0 +1,59 @@
+# shellcheck shell=dash
+# The ivshmem mailbox against the real host peer (60-mailbox.host-before.sh
+# started it before boot). ioview.ko is loaded with mailbox_peer=1 and
+# selftest_suite=ioview_mailbox, which runs that one suite (not in the
+# default list, so 30-selftest never sees its peer-dependent cases skip):
+# the guest opens the mailbox, waits for the host, sends 200 messages of
+# 0..248 bytes and checks every echo, then sees the host leave. Each KTAP
+# case is one result (a skip is a failure here: the peer is provided); the
+# rate is passed on as a diagnostic. 60-mailbox.host.sh judges the other
+# side: what the peer counted.
+
+module_can_load "insmod ioview.ko mailbox_peer=1" || return 0
+
+before=$(dmesg | wc -l)
+expect_run "insmod ioview.ko selftest=1 selftest_suite=ioview_mailbox mailbox_peer=1" \
+  insmod "$IOVM_MODULE" selftest=1 selftest_suite=ioview_mailbox mailbox_peer=1 || return 0
+expect_eq "mailbox_peer parameter reads back" "$(cat /sys/module/ioview/parameters/mailbox_peer 2>&1)" Y
+
+ktap=$IOVM_TMP/mailbox.ktap
+dmesg | tail -n +"$((before + 1))" | sed 's/^\[[^]]*\] //' |
+  awk '!started && $0 == "KTAP version 1" { started = 1 } started' > "$ktap"
+
+# Exactly one suite, ioview_mailbox, with its plan.
+expect_eq "KTAP plans one suite" "$(sed -n 2p "$ktap")" "1..1"
+expect_eq "the one suite is ioview_mailbox" "$(grep '^  # Subtest: ' "$ktap")" "  # Subtest: ioview_mailbox"
+
+# Each case line; the "  # name: why" line before a failing one is its diagnostic.
+awk '
+  /^  # mailbox: / { next }
+  /^  # / { diag = substr($0, 5); next }
+  /^  (not )?ok [0-9]+ / {
+    line = substr($0, 3); verdict = "ok"
+    if (line ~ /^not ok /) { verdict = "fail"; line = substr(line, 8) } else line = substr(line, 4)
+    sub(/^[0-9]+ /, "", line); name = line; sub(/ .*/, "", name)
+    why = diag
+    if (line ~ / # SKIP/) { verdict = "skip"; why = line; sub(/^[^#]*# SKIP ?/, "", why) }
+    printf "%s\t%s\t%s\n", name, verdict, why; diag = ""
+  }' "$ktap" > "$IOVM_TMP/mailbox.cases"
+n=0
+while IFS='	' read -r name verdict why; do
+  n=$((n + 1))
+  case $verdict in
+    ok) tap_ok "ioview_mailbox.$name" ;;
+    skip) tap_fail "ioview_mailbox.$name" "skipped: $why" ;;
+    *) tap_fail "ioview_mailbox.$name" "${why:-no diagnostic}" ;;
+  esac
+done < "$IOVM_TMP/mailbox.cases"
+expect_eq "ioview_mailbox reported both cases" "$n" 2
+expect_eq "ioview_mailbox suite verdict" "$(grep -c '^ok 1 ioview_mailbox$' "$ktap")" 1
+rate=$(grep '^  # mailbox: ' "$ktap" | sed 's/^  # //')
+if [ -n "$rate" ]; then
+  tap_diag "$rate"
+else
+  tap_fail "ioview_mailbox logged its rate" "KTAP as logged:" "$(cat "$ktap")"
+fi
+
+# The mailbox is closed again: nothing of BAR2 is left requested, only edu's BAR0.
+expect_eq "I/O memory requested by ioview is one range (edu's BAR0)" "$(grep -c -F ioview /proc/iomem)" 1
+expect_run "rmmod ioview" rmmod ioview
