@@ -12,6 +12,10 @@
 // which exits after answering exactly that many, is seen leaving, and that
 // a send after it left is -ENOTCONN.  Its rate is logged as a KTAP
 // diagnostic ("# mailbox: ..."): under TCG only a rough figure.
+// send_without_peer then opens again: init() leaves the host's state
+// absent, and as the only host peer has exited, nothing can attach, so a
+// send is -ENOTCONN deterministically (without a peer expected there is
+// none by definition).
 #include <ioview/ioview.h>
 
 #include "devices/ivshmem_mailbox.h"
@@ -41,6 +45,9 @@ constexpr u32 in_flight = 32;
 constexpr unsigned int peer_arrival_ms = 5000;
 constexpr unsigned int echo_timeout_ms = 5000;
 constexpr unsigned int peer_departure_ms = 5000;
+
+// Set by echo_round_trip once it saw the host peer leave: then no peer can attach any more.
+bool peer_gone;
 
 unsigned long long ull(u64 v)
 {
@@ -177,6 +184,7 @@ verdict echo_round_trip(context &t)
 			int gone = mailbox::wait_peer(dev, false, peer_departure_ms);
 			if (gone)
 				return t.fail("the host peer did not leave within %u ms: %d", peer_departure_ms, gone);
+			peer_gone = true;
 			mailbox::counter_set before = mailbox::counters(dev);
 			int late = send_one(dev, 0);
 			mailbox::counter_set after = mailbox::counters(dev);
@@ -196,9 +204,32 @@ verdict echo_round_trip(context &t)
 	});
 }
 
+verdict send_without_peer(context &t)
+{
+	if (ioview_shim_mailbox_peer_expected() && !peer_gone)
+		return t.skip("the host peer was not seen leaving: it could still attach");
+	return on_mailbox(t, [&](mailbox::device *dev) {
+		int err = mailbox::open(dev);
+		if (err)
+			return t.fail("open gave %d", err);
+		mailbox::counter_set before = mailbox::counters(dev);
+		int sent = send_one(dev, 1);
+		mailbox::counter_set after = mailbox::counters(dev);
+		int closed = mailbox::close(dev);
+		if (sent != enotconn || after.not_connected != before.not_connected + 1 || after.sent != before.sent)
+			return t.fail("a send with no host gave %d (counted %llu refused, %llu sent), want %d (1, 0)", sent,
+				      ull(after.not_connected - before.not_connected), ull(after.sent - before.sent),
+				      enotconn);
+		if (closed)
+			return t.fail("close gave %d", closed);
+		return t.pass();
+	});
+}
+
 constinit const test_case mailbox_cases[] = {
 	{ "closed_mailbox_refuses", closed_mailbox_refuses },
 	{ "echo_round_trip", echo_round_trip },
+	{ "send_without_peer", send_without_peer },
 };
 
 } // namespace

@@ -4,7 +4,9 @@
 # self-test's lengths, i * 5 mod 249 for i < 200), with no error of any
 # kind. The peer is waited for (bounded) and killed if it still runs: the
 # guest never came, or never sent everything. The mailbox's header stays in
-# the file: magic "IVMB" at 0x20000, both sides closed (state 2).
+# the file as the guest's second open (send_without_peer, after the peer
+# left) and close left it: magic "IVMB" at 0x20000, the guest closed (state
+# 2) at generation 2, the host's state absent (0), wiped by that init().
 
 out=$IOVM_TMP/mailbox-peer
 for _ in $(seq 50); do
@@ -40,5 +42,5 @@ expect_num "host peer saw the guest arrive once" "$(line peer arrived)" 1
 tap_diag "$(grep -h 'result' "$out".out)"
 
 expect_eq "mailbox magic \"IVMB\" at 0x20000" "$(shm_bytes 0x20000 4)" "49 56 4d 42"
-expect_eq "guest side closed at 0x20040" "$(shm_bytes 0x20040 4)" "02 00 00 00"
-expect_eq "host side closed at 0x20080" "$(shm_bytes 0x20080 4)" "02 00 00 00"
+expect_eq "guest side closed at 0x20040, generation 2" "$(shm_bytes 0x20040 8)" "02 00 00 00 02 00 00 00"
+expect_eq "host side absent at 0x20080" "$(shm_bytes 0x20080 4)" "00 00 00 00"
