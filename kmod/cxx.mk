@@ -89,3 +89,13 @@ endef
 $(obj)/%.o: $(src)/%.cpp FORCE
 	$(call if_changed_rule,cxx_o_cpp)
 
+# C++ inline functions and template instantiations come in COMDAT groups.
+# On kernels that run objtool on the linked module and give every function a
+# __pfx_ symbol (6.12: IBT, call depth tracking), objtool inserts those local
+# symbols by moving global ones to new indices, but leaves the groups'
+# signature index (sh_info) where it was: the groups end up signed by
+# unrelated __pfx_ symbols, and two groups signed alike make the final link
+# discard one as a duplicate while .orc_unwind_ip still points into it.  The
+# module's own "ld -r" therefore resolves the groups (one copy of each
+# function kept, as a final link would) before objtool sees the object.
+ldflags-y += --force-group-allocation
