@@ -5,6 +5,7 @@
 #   build.sh            build unless the cache holds it; print the tree's path
 #   build.sh --check    exit 0 when the cache holds a complete build, 1 otherwise
 #   build.sh --key      print the cache key
+#   build.sh --dir      print the cache directory of the current key
 #
 # The tree lives outside the clone, in $IOVIEW_DEBUG_KERNEL_CACHE (default
 # /var/cache/ioview/debug-kernel) under a key made of the source package
@@ -45,11 +46,15 @@ tree=$dir/linux-source-6.12
 
 case ${1:-} in
   --key) key; exit 0 ;;
+  --dir) echo "$dir"; exit 0 ;;
   --check) [ -f "$dir/.complete" ] && [ -f "$dir/vmlinuz" ] && [ -f "$tree/Module.symvers" ]; exit ;;
   '') ;;
-  *) echo "usage: $0 [--check|--key]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--check|--key|--dir]" >&2; exit 2 ;;
 esac
 
+# The build runs as one function, so that bash has read all of it before
+# it starts: editing this file during a build cannot derail the build.
+build() {
 if [ -f "$dir/.complete" ]; then
   echo "$tree"
   exit 0
@@ -115,3 +120,6 @@ echo "$((SECONDS - start))" > "$dir/build-seconds"
 touch "$dir/.complete"
 echo "debug-kernel: $release built in $((SECONDS - start)) s" >&2
 echo "$tree"
+}
+
+build
