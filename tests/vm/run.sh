@@ -47,8 +47,8 @@ kernel_has() {
   grep -qx "$1=y" "$kconfig" 2>/dev/null
 }
 
-# The debug kernel (KASAN) runs about three times slower under TCG: its
-# defaults are scaled from what it measured here (166 s for the whole run,
+# The debug kernel (KASAN, lockdep, kmemleak) runs 15-20 times slower under TCG: its
+# defaults are scaled from what it measured here (152-166 s for the whole run,
 # 58 s for the longest case; tests/vm/README.md). KASAN reports every fault,
 # not only the first (80-faults provokes two), and kmemleak prints each leak
 # it finds, so the log scan sees it. Its guest CPU has no LA57: with 5-level
