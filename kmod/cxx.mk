@@ -47,7 +47,7 @@ ioview_cxx_instr_checked = $(eval ioview_cxx_instr_checked := $$(if $$(strip $$(
 	$$(CONFIG_SHELL) $$(ioview_cxx_dir)/scripts/cxx-flags.sh $$(CXX) \
 	$$(ioview_cxx_base) $$(ioview_cxx_instr_all)))))$(ioview_cxx_instr_checked)
 
-# A word of set S that the common flags lack: if Makefile.lib put it in the
+# A word of set S that the base flags lack: if Makefile.lib put it in the
 # C flags of this object's name, it gave this object set S.
 ioview_cxx_marker = $(firstword $(filter-out $(ioview_cxx_base),$(CFLAGS_$(1))))
 
