@@ -167,7 +167,7 @@ for srel in "${sanitizer_releases[@]}"; do
 	fi
 	# And the real module's C++ objects do call the sanitizers.
 	ko=build/kmod/$srel/kmod/ioview.ko
-	calls=$(for o in build/kmod/$srel/kmod/*.o; do
+	calls=$(for o in "build/kmod/$srel/kmod"/*.o; do
 		[ -f "${o%.o}.cpp" ] && nm -u "$o" | grep -qE ' __asan_report_(load|store)' && basename "$o"
 	done | wc -l)
 	if [ "$calls" -gt 0 ]; then
