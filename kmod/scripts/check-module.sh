@@ -287,11 +287,13 @@ check_instrumentation() {
 			local checks=0 accesses
 			accesses=$(grep -E '\(%r[a-z0-9]+' <<<"$dis" | grep -vE '\((%rsp|%rip)' |
 				   grep -cvE '^ *[0-9a-f]+:[[:space:]]+(lea|nop)' || true)
-			if nm -u "$o" | grep -q ' __asan_' ||
+			if nm -u "$o" | grep -qE ' __asan_(report_)?(load|store)' ||
 			   { [ -n "$shadow" ] && grep -qi "\$0x0*$shadow," <<<"$dis"; }; then
 				checks=1
 			fi
 			if opted_out KASAN "$stem"; then
+				# Not even the globals registration may be there.
+				! nm -u "$o" | grep -q ' __asan_' || checks=1
 				[ $checks = 0 ] || report "C++ object opted out of KASAN is instrumented" "$stem.o"
 			elif [ "$accesses" -gt 0 ] && [ $checks = 0 ]; then
 				report "C++ object not instrumented by KASAN" "$stem.o: $accesses memory accesses, no check"
