@@ -29,16 +29,17 @@ KERNEL ?= $(firstword $(RELEASES))
 
 deps_ready := $(shell tests/deps.sh --check >/dev/null 2>&1 && echo y)
 
-.PHONY: all modules modcheck user check run shell bench deps clean distclean
+.PHONY: all modules modcheck vmplants user check run shell bench deps clean distclean
 
 ifeq ($(KDIR)$(deps_ready),)
-# A fresh machine: install first, then do what was asked.
-all modules modcheck user check run shell bench:
-	$(MAKE) deps
-	$(MAKE) $@
+# A fresh machine: install first, then do what was asked (without make's
+# "Leaving directory" after check's closing "N passed, N failed" line).
+all modules modcheck vmplants user check run shell bench:
+	$(MAKE) --no-print-directory deps
+	$(MAKE) --no-print-directory $@
 else
 
-all: modules modcheck user
+all: modules modcheck vmplants user
 
 # ---- the module, once per kernel, each in its own tree under build/kmod/
 modules: $(addprefix module-,$(RELEASES))
@@ -54,6 +55,16 @@ modcheck-%: module-%
 $(B)/kmod/%/modcheck.ok: $(B)/kmod/%/kmod/ioview.ko kmod/scripts/check-module.sh
 	kmod/scripts/check-module.sh $<
 	@touch $@
+
+# ---- the debug kernel's fault plants (tests/vm/plants, loaded by the
+# 80-faults VM case), for the kernels that have KASAN only
+vmplants: $(addprefix vmplants-,$(RELEASES))
+
+vmplants-%: FORCE
+	@if grep -qx 'CONFIG_KASAN=y' $(call kdir_of,$*)/.config; then \
+		kmod/scripts/build-module.sh $(call kdir_of,$*) $(B)/vmplants/$* tests/vm/plants && \
+		kmod/scripts/check-module.sh $(B)/vmplants/$*/tests/vm/plants/ioview_faults.ko; \
+	fi
 
 # ---- userspace
 USER_CXXFLAGS := -std=gnu++20 -O2 -g -Wall -Wextra -Werror -Iinclude \
@@ -95,7 +106,7 @@ deps:
 
 # Keeps the downloaded kernels; distclean drops them too.
 clean:
-	rm -rf $(B)/kmod $(B)/user $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
+	rm -rf $(B)/kmod $(B)/vmplants $(B)/user $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
 
 distclean:
 	rm -rf $(B)

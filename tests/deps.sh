@@ -6,7 +6,9 @@
 #
 # Kernel headers and images are not installed into the system: the .debs are
 # downloaded and unpacked under build/kernels/<release>/ so that two kernels
-# live side by side and /boot is never touched.
+# live side by side and /boot is never touched.  The third kernel, the debug
+# one (tests/vm/debug-kernel/), is built from Debian's linux-source-6.12 into
+# a cache outside the clone and linked in as build/kernels/<release>/.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,13 +18,19 @@ packages=(
   make gcc gcc-12 g++ g++-12 binutils pkg-config rsync cpio busybox-static
   qemu-system-x86 libelf1 libssl3 zlib1g pahole dwarves
   libnl-3-dev libnl-genl-3-dev catch2
+  bc bison flex libelf-dev libssl-dev xz-utils python3 kmod
 )
+debug_kernel=$top/tests/vm/debug-kernel/build.sh
+# The exact source of Debian's 6.12 image; build.sh refuses any other.
+debug_source=linux-source-6.12=$(sed -n 's/^want_version=//p' "$debug_kernel")
 
 missing_packages() {
   local p
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
   done
+  [ "$(dpkg-query -W -f='${Version}' "${debug_source%%=*}" 2>/dev/null)" = "${debug_source#*=}" ] ||
+    echo "$debug_source"
 }
 
 kernels_ready() {
@@ -31,6 +39,20 @@ kernels_ready() {
   while read -r rel; do
     [ -f "$cache/$rel/vmlinuz" ] && [ -f "$cache/$rel/build/Makefile" ] || return 1
   done < "$cache/releases"
+  debug_ready
+}
+
+# The debug kernel is ready when the cache holds the build for the current
+# key (source version, fragment, build script, compiler) and the release
+# listed last points into exactly that build.
+debug_ready() {
+  local dir rel
+  "$debug_kernel" --check || return 1
+  dir=$("$debug_kernel" --dir)
+  rel=$(cat "$dir/release")
+  [ "$(tail -n 1 "$cache/releases")" = "$rel" ] &&
+    [ "$(readlink -f "$cache/$rel/build")" = "$(readlink -f "$dir/linux-source-6.12")" ] &&
+    [ "$(readlink -f "$cache/$rel/vmlinuz")" = "$(readlink -f "$dir/vmlinuz")" ]
 }
 
 if [ "${1:-}" = --check ]; then
@@ -85,7 +107,22 @@ fetch_kernel() {
   echo "deps: kernel $rel ready in $dir"
 }
 
+# Builds (or finds in its cache) the debug kernel and links it in.
+link_debug_kernel() {
+  local tree dir rel
+  tree=$("$debug_kernel") || exit 1
+  dir=$(dirname "$tree")
+  rel=$(cat "$dir/release")
+  rm -rf "${cache:?}/$rel" && mkdir -p "$cache/$rel"
+  ln -sfn "$dir/vmlinuz" "$cache/$rel/vmlinuz"
+  ln -sfn "$tree" "$cache/$rel/build"
+  echo "deps: kernel $rel ready in $cache/$rel (built in $dir)" >&2
+  debug_rel=$rel
+}
+
 mkdir -p "$cache"
 fetch_kernel "$rel61"
 fetch_kernel "$rel612"
-printf '%s\n' "$rel61" "$rel612" > "$cache/releases"
+link_debug_kernel
+# Debian's 6.1 stays first: it is what `make run` boots.
+printf '%s\n' "$rel61" "$rel612" "$debug_rel" > "$cache/releases"

@@ -5,6 +5,9 @@
 #
 #   cxx-flags.sh CXX FLAG...
 #
+# IOVIEW_CXX_MUST_KEEP (environment): flags that must all survive, on top of
+# the must-keep list below.
+#
 # Prints the subset of FLAG... that CXX accepts for C++ on one line, or an
 # error line starting with "error:" (callers turn that into a build error).
 #
@@ -80,6 +83,11 @@ for f in "$@"; do
 		$pat) case " $keep " in *" $f "*) ;; *) lost="$lost $f" ;; esac ;;
 		esac
 	done
+done
+# The caller may name more flags that must all survive as given (the
+# kernel's sanitizer sets: KASAN, UBSAN, ...), one word at a time.
+for f in ${IOVIEW_CXX_MUST_KEEP:-}; do
+	case " $keep " in *" $f "*) ;; *) lost="$lost $f" ;; esac
 done
 if [ -n "$lost" ]; then
 	printf 'error: C++ lost code generation flags the kernel requires:%s\n' "$lost"

@@ -5,6 +5,9 @@
 #    module, to what the kernel's own macro compiles to;
 #  - check-module.sh rejects each planted violation of the kernel C++ subset
 #    (tests/modcheck/plants), with the diagnostic that names it;
+#  - on a sanitizer kernel (KASAN), the planted C++ global constructor is
+#    still refused next to KASAN's own, and C++ objects are instrumented
+#    exactly as Kbuild decided (tests/modcheck/sanitizer);
 #  - build-module.sh fails on an objtool warning in a C++ object;
 #  - cxx-flags.sh refuses to lose a must-keep code generation flag.
 #
@@ -75,22 +78,23 @@ $(diff <(echo "$c") <(echo "$cxx"))"
 	rm -f "$dis"
 done
 
-rel=$1
-kdir=build/kernels/$rel/build
-plants=build/modcheck/$rel
-if ! log=$(kmod/scripts/build-module.sh "$kdir" "$plants" tests/modcheck/plants \
-		KBUILD_MODPOST_WARN=1 2>&1); then
-	not_ok "modcheck: planted module builds" "$(tail -n 20 <<<"$log")"
-	echo "1..$n"
-	exit 1
-fi
-report=$(kmod/scripts/check-module.sh "$plants/tests/modcheck/plants/ioview_plants.ko" 2>&1)
-status=$?
-if [ $status = 1 ]; then
-	ok "modcheck: planted module is rejected (exit status 1)"
-else
-	not_ok "modcheck: planted module is rejected (exit status 1)" "exit status $status"
-fi
+# plant_report REL: builds the planted module against REL's tree and sets
+# report to what the module check says about it; false if it did not build.
+plant_report() {
+	local rel=$1 log status plants=build/modcheck/$1
+	if ! log=$(IOVIEW_OBJTOOL_WARNINGS_OK=1 kmod/scripts/build-module.sh "build/kernels/$rel/build" \
+			"$plants" tests/modcheck/plants KBUILD_MODPOST_WARN=1 2>&1); then
+		not_ok "modcheck: planted module builds for $rel" "$(tail -n 20 <<<"$log")"
+		return 1
+	fi
+	report=$(kmod/scripts/check-module.sh "$plants/tests/modcheck/plants/ioview_plants.ko" 2>&1)
+	status=$?
+	if [ $status = 1 ]; then
+		ok "modcheck: planted module is rejected for $rel (exit status 1)"
+	else
+		not_ok "modcheck: planted module is rejected for $rel (exit status 1)" "exit status $status"
+	fi
+}
 
 expect() {
 	local name=$1 pattern=$2
@@ -101,6 +105,16 @@ expect() {
 $report"
 	fi
 }
+
+# A sanitizer kernel (KASAN): release names, from each tree's configuration.
+sanitizer_releases=()
+for r in "$@"; do
+	grep -qx 'CONFIG_KASAN=y' "build/kernels/$r/build/.config" 2>/dev/null && sanitizer_releases+=("$r")
+done
+
+rel=$1
+kdir=build/kernels/$rel/build
+plant_report "$rel" || { echo "1..$n"; exit 1; }
 expect "a global constructor" ': global constructor or destructor section: \.init_array$'
 expect "exception tables" ': exception or unwind table section: \.gcc_except_table$'
 expect "the exception runtime" ': undefined symbol outside the allowlist: __cxa_throw$'
@@ -112,6 +126,56 @@ expect "a C++ object calling a kernel function" ': C\+\+ object calls outside th
 expect "SSE instructions" ': SSE/MMX/x87 instruction: plant_sse: '
 expect "x87 instructions" ': SSE/MMX/x87 instruction: plant_x87: f'
 expect "a stack frame over budget" ': stack frame over 1024 bytes: plant_stack: 1512 bytes$'
+
+# On a KASAN kernel .init_array legitimately holds the compiler's globals
+# registration; the C++ global constructor among them must still be named
+# and refused, and the rest of the subset holds as everywhere.
+for srel in "${sanitizer_releases[@]}"; do
+	plant_report "$srel" || continue
+	expect "a C++ global constructor next to KASAN's on $srel" \
+		': global constructor or destructor: \.init_array: _GLOBAL__sub_I_plant_ctor \(not a KASAN globals constructor\)$'
+	if grep -q 'global constructor.*_sub_[ID]_[0-9]' <<<"$report"; then
+		not_ok "modcheck allows KASAN's globals constructors on $srel" "$(grep 'global constructor' <<<"$report")"
+	else
+		ok "modcheck allows KASAN's globals constructors on $srel"
+	fi
+	expect "exception tables on $srel" ': exception or unwind table section: \.gcc_except_table$'
+	expect "RTTI on $srel" ': RTTI symbol: _ZTIN12_GLOBAL__N_14baseE$'
+	expect "a C++ object calling a kernel function on $srel" ': C\+\+ object calls outside the shim: kernel_call\.o: _printk$'
+	expect "SSE instructions on $srel" ': SSE/MMX/x87 instruction: plant_sse: '
+	expect "a stack frame over budget on $srel" ': stack frame over 1024 bytes: plant_stack: [0-9]+ bytes$'
+
+	# C++ instrumented like C: tests/modcheck/sanitizer has an object that
+	# follows Kbuild (covered.o), one opted out (opted_out.o), one whose
+	# instrumentation was switched off (stripped.o), one opted out but
+	# instrumented anyway (smuggled.o).
+	out=build/modcheck-sanitizer/$srel
+	if ! log=$(kmod/scripts/build-module.sh "build/kernels/$srel/build" "$out" \
+			tests/modcheck/sanitizer KBUILD_MODPOST_WARN=1 2>&1); then
+		not_ok "modcheck: sanitizer plants build for $srel" "$(tail -n 20 <<<"$log")"
+		continue
+	fi
+	report=$(kmod/scripts/check-module.sh "$out/tests/modcheck/sanitizer/ioview_sanitizer_plants.ko" 2>&1)
+	expect "a C++ object without KASAN checks on $srel" ': C\+\+ object not instrumented by KASAN: stripped\.o: '
+	expect "a C++ object without UBSAN checks on $srel" ': C\+\+ object not instrumented by UBSAN: stripped\.o: lacks '
+	expect "an opted-out C++ object with KASAN checks on $srel" ': C\+\+ object opted out of KASAN is instrumented: smuggled\.o$'
+	expect "an opted-out C++ object with UBSAN checks on $srel" ': C\+\+ object opted out of UBSAN is instrumented: smuggled\.o$'
+	if grep -qE 'covered\.o|opted_out\.o' <<<"$report"; then
+		not_ok "modcheck passes C++ objects instrumented as Kbuild decided on $srel" "$report"
+	else
+		ok "modcheck passes C++ objects instrumented as Kbuild decided on $srel"
+	fi
+	# And the real module's C++ objects do call the sanitizers.
+	ko=build/kmod/$srel/kmod/ioview.ko
+	calls=$(for o in "build/kmod/$srel/kmod"/*.o; do
+		[ -f "${o%.o}.cpp" ] && nm -u "$o" | grep -qE ' __asan_report_(load|store)' && basename "$o"
+	done | wc -l)
+	if [ "$calls" -gt 0 ]; then
+		ok "ioview.ko's C++ objects call KASAN on $srel ($calls objects)"
+	else
+		not_ok "ioview.ko's C++ objects call KASAN on $srel" "no C++ object refers to __asan_report_*"
+	fi
+done
 
 # objtool checks per object on kernels without IBT (6.1); with IBT it
 # checks the linked module, where it can see that plant_stop() never returns.

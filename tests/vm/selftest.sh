@@ -99,6 +99,92 @@ scan_selftest() {
   expect_flag panic '[    5.000000] Kernel panic - not syncing: Fatal exception'
   expect_flag WARNING 'ok - half a user line[    5.000000] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x0/0x1'
   expect_flag WARNING $'[    5.000000] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x0/0x1\r'
+
+  # The debug kernel's checkers: each report is flagged under its own name...
+  expect_flag KASAN '[    5.000000] BUG: KASAN: slab-out-of-bounds in _ZN13ioview_faults14write_past_endEPcm+0x1c/0x30 [ioview_faults]'
+  expect_flag KASAN '[    5.000000] BUG: KASAN: slab-use-after-free in ioview_probe+0x10/0x20 [ioview]'
+  expect_flag KASAN '[    5.000000] KASAN: null-ptr-deref in range [0x0000000000000000-0x0000000000000007]'
+  expect_flag UBSAN '[    5.000000] UBSAN: array-index-out-of-bounds in kmod/selftest.cpp:10:5'
+  expect_flag UBSAN '[    5.000000] UBSAN: shift-out-of-bounds in kmod/bench.cpp:3:14'
+  expect_flag lockdep '[    5.000000] WARNING: possible circular locking dependency detected'
+  expect_flag lockdep '[    5.000000] WARNING: possible recursive locking detected'
+  expect_flag lockdep '[    5.000000] WARNING: inconsistent lock state'
+  expect_flag lockdep '[    5.000000] WARNING: suspicious RCU usage'
+  expect_flag lockdep '[    5.000000] WARNING: bad unlock balance detected!'
+  expect_flag lockdep '[    5.000000] INFO: trying to register non-static key.'
+  expect_flag might_sleep '[    5.000000] BUG: sleeping function called from invalid context at kernel/locking/mutex.c:585'
+  expect_flag might_sleep '[    5.000000] BUG: scheduling while atomic: insmod/70/0x00000002'
+  expect_flag kmemleak '[    5.000000] unreferenced object 0xffff888004a1c2c0 (size 32):'
+  expect_flag kmemleak '[    5.000000] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'
+  expect_flag ODEBUG '[    5.000000] ODEBUG: free active (active state 0) object: 00000000a1b2c3d4 object type: timer_list hint: f+0x0/0x10'
+  expect_flag ODEBUG '[    5.000000] ODEBUG: object 00000000a1b2c3d4 is on stack 00000000e5f6a7b8, but NOT annotated.'
+  expect_flag 'list corruption' '[    5.000000] list_add corruption. prev->next should be next (ffff888004a1c2c0), but was 0000000000000000. (prev=ffff888004a1c2c0).'
+  expect_flag 'list corruption' '[    5.000000] list_del corruption, ffff888004a1c2c0->next is LIST_POISON1 (dead000000000100)'
+
+  # ...and the lines that only say a checker is on are not reports.
+  local banner
+  while IFS= read -r banner; do
+    expect_clean "$banner"
+  done <<'EOF2'
+[    0.000000] kasan: KernelAddressSanitizer initialized (generic)
+[    0.000000] KASAN: KernelAddressSanitizer initialized
+[    0.000000] Lock dependency validator: Copyright (c) 2006 Red Hat, Inc., Ingo Molnar
+[    0.000000] ... MAX_LOCKDEP_SUBCLASSES:  8
+[    0.000000] ... MAX_LOCK_DEPTH:          48
+[    0.000000] ... CHAINHASH_SIZE:          32768
+[    0.000000] ODEBUG: 26 of 26 active objects replaced
+[    0.000000] ODEBUG: selftest passed
+[    0.300000] kmemleak: Kernel memory leak detector initialized (mem pool available: 14684)
+[    0.300000] kmemleak: Automatic memory scanning thread started
+[    0.400000] Disabling lock debugging due to kernel taint
+EOF2
+
+  # A case may declare the reports it provokes: inside the window they are
+  # required, and anything else is still an offence.
+  local kasan='[    6.000000] BUG: KASAN: slab-out-of-bounds in _ZN13ioview_faults14write_past_endEPcm+0x1c/0x30 [ioview_faults]'
+  expect_window "an expected report in its window passes" 0 '' \
+    '[    5.900000] iovm: expect KASAN slab-out-of-bounds in .*write_past_end' "$kasan" \
+    '[    6.000001] Call Trace:' '[    6.100000] iovm: expect-end'
+  expect_window "an expected report that never comes fails" 1 '^expected KASAN missing \[30-probe\] ' \
+    '[    5.900000] iovm: expect KASAN slab-use-after-free in ' "$kasan" '[    6.100000] iovm: expect-end'
+  expect_window "an unexpected report inside a window still fails" 1 '^lockdep \[30-probe\] ' \
+    '[    5.900000] iovm: expect KASAN slab-out-of-bounds' "$kasan" \
+    '[    6.000002] WARNING: possible circular locking dependency detected' '[    6.100000] iovm: expect-end'
+  expect_window "the same report outside a window fails" 1 '^KASAN \[30-probe\] ' \
+    '[    5.900000] iovm: expect KASAN slab-out-of-bounds' '[    5.950000] iovm: expect-end' "$kasan"
+  expect_window "a Call Trace before the expected report fails" 1 '^Call Trace \[30-probe\] ' \
+    '[    5.900000] iovm: expect KASAN slab-out-of-bounds' '[    5.999999] Call Trace:' "$kasan" \
+    '[    6.100000] iovm: expect-end'
+  expect_window "an unclosed window fails" 1 '^unclosed expect window ' \
+    '[    5.900000] iovm: expect KASAN slab-out-of-bounds' "$kasan"
+}
+
+# expect_clean LINE: LINE added to a clean log is not an offence.
+expect_clean() {
+  local out rc
+  { benign_log; printf '%s\n' "$1"; } > "$tmp/log"
+  out=$(klog_scan "$tmp/log")
+  rc=$?
+  if [ "$rc" = 0 ]; then pass "scan passes the banner: ${1:15:60}"
+  else fail "scan passes the banner: ${1:15:60}" "status $rc, output: $out"; fi
+}
+
+# expect_window NAME STATUS ERE LINE...: the LINEs, after a clean log and
+# inside case 30-probe, scan with STATUS; with STATUS 1 some offending line
+# must match ERE.
+expect_window() {
+  local name=$1 want=$2 ere=$3 out rc
+  shift 3
+  { benign_log; echo "[    4.000000] iovm: case 30-probe"; printf '%s\n' "$@"; } > "$tmp/log"
+  out=$(klog_scan "$tmp/log")
+  rc=$?
+  if [ "$rc" != "$want" ]; then
+    fail "scan: $name" "status $rc, want $want, output: $out"
+  elif [ "$want" = 1 ] && ! grep -qE -- "$ere" <<< "$out"; then
+    fail "scan: $name" "no offending line matches /$ere/: $out"
+  else
+    pass "scan: $name"
+  fi
 }
 
 # --- the harness, on cases that must fail ------------------------------------
