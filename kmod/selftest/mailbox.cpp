@@ -107,6 +107,19 @@ int send_one(mailbox::device *dev, u32 i)
 }
 
 // The echo run proper, with the mailbox open and the host ready.
+// The worker's periods are a few ms; a second is far beyond any schedule delay.
+constexpr unsigned int worker_notice_ms = 1000;
+
+bool worker_saw_arrival(mailbox::device *dev)
+{
+	for (unsigned int waited = 0; waited < worker_notice_ms; waited += 2) {
+		if (mailbox::counters(dev).arrivals != 0)
+			return true;
+		ioview_shim_msleep(2);
+	}
+	return mailbox::counters(dev).arrivals != 0;
+}
+
 verdict echo_all(context &t, mailbox::device *dev)
 {
 	mailbox::counter_set before = mailbox::counters(dev);
@@ -178,6 +191,12 @@ verdict echo_round_trip(context &t)
 			int early = mailbox::wait_peer(dev, true, peer_arrival_ms);
 			if (early)
 				return t.fail("the host peer was not ready within %u ms: %d", peer_arrival_ms, early);
+			// The worker must notice the arrival on its own. Waiting for it here keeps
+			// the check deterministic: the exchange below can be over before the
+			// worker's first period (3 ms on the debug kernel, HZ=1000).
+			if (!worker_saw_arrival(dev))
+				return t.fail("the worker did not see the host arrive within %u ms (%llu polls)",
+					      worker_notice_ms, ull(mailbox::counters(dev).polls));
 			if (echo_all(t, dev) == verdict::fail)
 				return verdict::fail;
 			// The peer exits (and detaches) once it answered messages_each_way.

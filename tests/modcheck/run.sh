@@ -167,8 +167,8 @@ for srel in "${sanitizer_releases[@]}"; do
 	fi
 	# And the real module's C++ objects do call the sanitizers.
 	ko=build/kmod/$srel/kmod/ioview.ko
-	calls=$(for o in "build/kmod/$srel/kmod"/*.o; do
-		[ -f "${o%.o}.cpp" ] && nm -u "$o" | grep -qE ' __asan_report_(load|store)' && basename "$o"
+	calls=$(find "build/kmod/$srel/kmod" -name '*.o' | while read -r o; do
+		[ -f "${o%.o}.cpp" ] && nm -u "$o" | grep -qE ' __asan_report_(load|store)' && echo "$o"
 	done | wc -l)
 	if [ "$calls" -gt 0 ]; then
 		ok "ioview.ko's C++ objects call KASAN on $srel ($calls objects)"

@@ -217,7 +217,9 @@ fresh_shm() {
 
 # --- host cases ---------------------------------------------------------------
 
-export IOVM_RELEASE=$rel IOVM_DIR=$vmdir IOVM_SHM=$shm IOVM_SHM_SIZE=$shm_size
+# IOVM_VM_TIMEOUT: the limit this release's run really has, for a host case
+# that keeps a process alive for the length of the VM (60-mailbox's peer).
+export IOVM_RELEASE=$rel IOVM_DIR=$vmdir IOVM_SHM=$shm IOVM_SHM_SIZE=$shm_size IOVM_VM_TIMEOUT=$vm_timeout
 export IOVM_CONSOLE=$console IOVM_RESULTS=$results IOVM_TMP=$vmdir/tmp
 export IOVM_TAP_COUNT=$vmdir/tmp/.count IOVM_CASE_SHELL=bash
 

@@ -19,7 +19,7 @@ if [ ! -x "$peer" ]; then
   echo 127 > "$out".status
 else
   (
-    "$peer" "$IOVM_SHM" --mode echo --count 200 --timeout $((${IOVM_TIMEOUT:-120} + 30)) \
+    "$peer" "$IOVM_SHM" --mode echo --count 200 --timeout $((${IOVM_VM_TIMEOUT:-120} + 30)) \
       > "$out".out 2> "$out".err &
     echo $! > "$out".pid
     wait $!
