@@ -11,6 +11,7 @@
 #include "kernel/coherent_buffer.h"
 #include "kernel/cxxrt.h"
 #include "kernel/errno.h"
+#include "kernel/mutex.h"
 
 template class ioview::kernel::bar_mapping<ioview::devices::edu::bar0>;
 template class ioview::kernel::coherent_buffer<ioview::slice<ioview::u8>>;
@@ -98,24 +99,18 @@ struct interrupt_wait {
 	}
 };
 
-// The operation lock for the length of a scope, unless a signal came first.
+// The operation lock for the length of a scope, unless a signal came first;
+// a device whose DMA could not be stopped refuses everything afterwards.
 class op_lock {
 public:
-	explicit op_lock(device &dev) noexcept : dev_(dev), err_(ioview_shim_mutex_lock_interruptible(dev.lock)) {}
-	~op_lock()
-	{
-		if (!err_)
-			ioview_shim_mutex_unlock(dev_.lock);
-	}
-	op_lock(const op_lock &) = delete;
-	op_lock &operator=(const op_lock &) = delete;
+	explicit op_lock(device &dev) noexcept : dev_(dev), lock_(dev.lock) {}
 
-	/// 0 with the lock held, else -EINTR; then the device is dead or alive as before.
-	int error() const noexcept { return err_ ? err_ : dev_.dead ? -eio : 0; }
+	/// 0 with the lock held, else -EINTR; -EIO (lock held) for a dead device.
+	int error() const noexcept { return lock_.error() ? lock_.error() : dev_.dead ? -eio : 0; }
 
 private:
 	device &dev_;
-	int err_;
+	interruptible_lock lock_;
 };
 
 // Counts a failed operation by kind (with the lock held) and returns @err.

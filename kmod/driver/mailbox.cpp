@@ -14,6 +14,7 @@
 #include "kernel/errno.h"
 #include "kernel/iomem_mapping.h"
 #include "kernel/mmio.h"
+#include "kernel/mutex.h"
 
 namespace ioview::kernel::mailbox {
 
@@ -58,23 +59,8 @@ namespace {
 #define mb_info(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_INFO, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
 
 // The lock for the length of a scope, unless a signal came first.
-class op_lock {
-public:
-	explicit op_lock(device &dev) noexcept : dev_(dev), err_(ioview_shim_mutex_lock_interruptible(dev.lock)) {}
-	~op_lock()
-	{
-		if (!err_)
-			ioview_shim_mutex_unlock(dev_.lock);
-	}
-	op_lock(const op_lock &) = delete;
-	op_lock &operator=(const op_lock &) = delete;
-
-	/// 0 with the lock held, else -EINTR.
-	int error() const noexcept { return err_; }
-
-private:
-	device &dev_;
-	int err_;
+struct op_lock : interruptible_lock {
+	explicit op_lock(device &dev) noexcept : interruptible_lock(dev.lock) {}
 };
 
 // With the lock held: stop the worker, leave, unmap; the reverse of open_locked().
