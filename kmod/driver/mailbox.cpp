@@ -226,54 +226,55 @@ int send(device *dev, const void *bytes, usize len) noexcept
 	return 0;
 }
 
-int receive(device *dev, void *out, usize cap, unsigned int timeout_ms, usize *len) noexcept
+/*
+ * Runs @try_once with the lock held until it gives something other than
+ * -EAGAIN, for at most @timeout_ms, sleeping @step_ms between tries with the
+ * lock dropped (so the worker keeps beating meanwhile).  With @timeout_ms 0
+ * it tries once and gives -EAGAIN; when time runs out, -ETIMEDOUT.
+ */
+template <typename F> int retry_locked(device &dev, unsigned int timeout_ms, unsigned int step_ms, F try_once) noexcept
 {
 	u64 deadline = ioview_shim_ktime_ns() + u64{ timeout_ms } * ns_per_ms;
 
 	for (;;) {
 		{
-			// The lock is dropped between tries, so the worker keeps beating meanwhile.
-			op_lock l(*dev);
+			op_lock l(dev);
 			if (l.error())
 				return l.error();
-			if (!dev->open)
+			if (!dev.open)
 				return -mbx::enotconn;
-			auto r = dev->slot.ep.receive(static_cast<u8 *>(out), cap);
-			if (r) {
-				++dev->n.received;
-				dev->n.received_bytes += r.value();
-				*len = r.value();
-				return 0;
-			}
-			if (r.error() != -mbx::eagain)
-				return account(*dev, r.error());
+			int r = try_once();
+			if (r != -mbx::eagain)
+				return r;
 		}
 		if (timeout_ms == 0)
 			return -mbx::eagain;
 		if (ioview_shim_ktime_ns() >= deadline)
 			return -drivers::etimedout;
-		ioview_shim_msleep(receive_step_ms);
+		ioview_shim_msleep(step_ms);
 	}
+}
+
+int receive(device *dev, void *out, usize cap, unsigned int timeout_ms, usize *len) noexcept
+{
+	return retry_locked(*dev, timeout_ms, receive_step_ms, [&]() noexcept {
+		auto r = dev->slot.ep.receive(static_cast<u8 *>(out), cap);
+		if (!r)
+			return r.error() == -mbx::eagain ? r.error() : account(*dev, r.error());
+		++dev->n.received;
+		dev->n.received_bytes += r.value();
+		*len = r.value();
+		return 0;
+	});
 }
 
 int wait_peer(device *dev, bool ready, unsigned int timeout_ms) noexcept
 {
-	u64 deadline = ioview_shim_ktime_ns() + u64{ timeout_ms } * ns_per_ms;
-
-	for (;;) {
-		{
-			op_lock l(*dev);
-			if (l.error())
-				return l.error();
-			if (!dev->open)
-				return -mbx::enotconn;
-			if (dev->slot.ep.peer_ready() == ready)
-				return 0;
-		}
-		if (ioview_shim_ktime_ns() >= deadline)
-			return -drivers::etimedout;
-		ioview_shim_msleep(poll_ms);
-	}
+	// Checked once a worker period: an arrival or a departure needs no finer resolution.
+	int r = retry_locked(*dev, timeout_ms, poll_ms, [&]() noexcept {
+		return dev->slot.ep.peer_ready() == ready ? 0 : -mbx::eagain;
+	});
+	return r == -mbx::eagain ? -drivers::etimedout : r;
 }
 
 counter_set counters(device *dev) noexcept
