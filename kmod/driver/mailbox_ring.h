@@ -196,6 +196,24 @@ template <typename B> void reset_ring(view<B, wire::ring> ring, u32 first) noexc
 	}
 }
 
+/* A ring's two counters as shared memory holds them. */
+struct ring_counters {
+	u32 head;
+	u32 tail;
+};
+
+/*
+ * Both counters, for an end that takes over a ring (adopt()): -EPROTO if they
+ * are more than a ring apart, which no producer and consumer could have left.
+ */
+template <typename B> result<ring_counters> consistent_counters(view<B, wire::ring> ring) noexcept
+{
+	ring_counters c{ load(IOVIEW_PROJECT(ring, indices.head)), load(IOVIEW_PROJECT(ring, indices.tail)) };
+	if (c.head - c.tail > wire::slot_count)
+		return fail(eproto);
+	return c;
+}
+
 } // namespace detail
 
 /**
@@ -228,11 +246,10 @@ public:
 	 */
 	static result<producer> adopt(ring_view ring, P policy) noexcept
 	{
-		u32 head = detail::load(IOVIEW_PROJECT(ring, indices.head));
-		u32 tail = detail::load(IOVIEW_PROJECT(ring, indices.tail));
-		if (head - tail > wire::slot_count)
-			return fail(eproto);
-		return producer(ring, policy, head);
+		auto c = detail::consistent_counters(ring);
+		if (!c)
+			return failure{ c.error() };
+		return producer(ring, policy, c.value().head);
 	}
 
 	/**
@@ -330,11 +347,10 @@ public:
 	 */
 	static result<consumer> adopt(ring_view ring, P policy) noexcept
 	{
-		u32 head = detail::load(IOVIEW_PROJECT(ring, indices.head));
-		u32 tail = detail::load(IOVIEW_PROJECT(ring, indices.tail));
-		if (head - tail > wire::slot_count)
-			return fail(eproto);
-		return consumer(ring, policy, tail);
+		auto c = detail::consistent_counters(ring);
+		if (!c)
+			return failure{ c.error() };
+		return consumer(ring, policy, c.value().tail);
 	}
 
 	/**
