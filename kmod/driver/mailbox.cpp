@@ -28,8 +28,11 @@ namespace {
 constexpr int bar2_number = 2;
 // watch_peer() runs once per poll: about two seconds without a host heartbeat is a stall.
 constexpr u32 stall_polls = 2000 / poll_ms;
-// receive(): the sleep between two empty tries.
-constexpr unsigned int receive_step_ms = 1;
+// receive(): the sleep after the first empty try, doubled after each further
+// one up to a worker period (see retry_locked()).
+constexpr unsigned int receive_first_step_us = 50;
+constexpr unsigned int receive_max_step_us = poll_ms * 1000;
+constexpr u64 ns_per_us = 1000;
 constexpr u64 ns_per_ms = 1000000;
 
 // The endpoint has no empty state (it is built by init() or attach()), so
@@ -228,13 +231,24 @@ int send(device *dev, const void *bytes, usize len) noexcept
 
 /*
  * Runs @try_once with the lock held until it gives something other than
- * -EAGAIN, for at most @timeout_ms, sleeping @step_ms between tries with the
- * lock dropped (so the worker keeps beating meanwhile).  With @timeout_ms 0
- * it tries once and gives -EAGAIN; when time runs out, -ETIMEDOUT.
+ * -EAGAIN, for at most @timeout_ms, sleeping between tries with the lock
+ * dropped (so the worker keeps beating meanwhile).  With @timeout_ms 0 it
+ * tries once and gives -EAGAIN; when time runs out, -ETIMEDOUT.
+ *
+ * The sleeps start at @first_us and double after each empty try up to
+ * @max_us, never past the deadline.  So a wait sleeps at most about as long
+ * again as it has already waited (a message that comes 100 us into the wait
+ * is seen within about 100 us more), and a long one wakes no more often than
+ * every @max_us.  They are usleep_range() sleeps, not msleep(): msleep(1)
+ * is two jiffies, 4 to 8 ms at HZ=250, which made every empty try of a
+ * receive cost as much as a whole burst of messages.  No try spins: each
+ * one sleeps before the next.
  */
-template <typename F> int retry_locked(device &dev, unsigned int timeout_ms, unsigned int step_ms, F try_once) noexcept
+template <typename F>
+int retry_locked(device &dev, unsigned int timeout_ms, unsigned int first_us, unsigned int max_us, F try_once) noexcept
 {
 	u64 deadline = ioview_shim_ktime_ns() + u64{ timeout_ms } * ns_per_ms;
+	unsigned int step_us = first_us;
 
 	for (;;) {
 		{
@@ -249,15 +263,20 @@ template <typename F> int retry_locked(device &dev, unsigned int timeout_ms, uns
 		}
 		if (timeout_ms == 0)
 			return -mbx::eagain;
-		if (ioview_shim_ktime_ns() >= deadline)
+		u64 now = ioview_shim_ktime_ns();
+		if (now >= deadline)
 			return -drivers::etimedout;
-		ioview_shim_msleep(step_ms);
+		u64 left_us = (deadline - now + ns_per_us - 1) / ns_per_us;
+		unsigned int sleep_us = left_us < step_us ? static_cast<unsigned int>(left_us) : step_us;
+		// A quarter of slack: enough for the kernel to share a wakeup, little next to the step.
+		ioview_shim_usleep_range(sleep_us, sleep_us + sleep_us / 4);
+		step_us = step_us > max_us / 2 ? max_us : step_us * 2;
 	}
 }
 
 int receive(device *dev, void *out, usize cap, unsigned int timeout_ms, usize *len) noexcept
 {
-	return retry_locked(*dev, timeout_ms, receive_step_ms, [&]() noexcept {
+	return retry_locked(*dev, timeout_ms, receive_first_step_us, receive_max_step_us, [&]() noexcept {
 		auto r = dev->slot.ep.receive(static_cast<u8 *>(out), cap);
 		if (!r)
 			return r.error() == -mbx::eagain ? r.error() : account(*dev, r.error());
@@ -271,7 +290,7 @@ int receive(device *dev, void *out, usize cap, unsigned int timeout_ms, usize *l
 int wait_peer(device *dev, bool ready, unsigned int timeout_ms) noexcept
 {
 	// Checked once a worker period: an arrival or a departure needs no finer resolution.
-	int r = retry_locked(*dev, timeout_ms, poll_ms, [&]() noexcept {
+	int r = retry_locked(*dev, timeout_ms, poll_ms * 1000, poll_ms * 1000, [&]() noexcept {
 		return dev->slot.ep.peer_ready() == ready ? 0 : -mbx::eagain;
 	});
 	return r == -mbx::eagain ? -drivers::etimedout : r;

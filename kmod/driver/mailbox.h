@@ -25,7 +25,8 @@
 // our heartbeat and watches the peer (arrival, departure, restart, stall,
 // our state wiped by a host init -> resync()).  It does not consume
 // messages: receive() is the caller's, with a bounded wait that sleeps
-// between tries.
+// between tries (usleep_range(), from 50 us doubling up to poll_ms: see
+// retry_locked() in mailbox.cpp).
 //
 // Concurrency: one mutex per device serialises open, close, send, receive
 // and the worker (the endpoint is single-threaded).  The worker only
@@ -125,7 +126,9 @@ int send(device *dev, const void *bytes, usize len) noexcept;
 
 /**
  * receive() - take the next message from the host into @out (@cap bytes)
- * @timeout_ms: how long to wait for one, sleeping 1 ms between tries (0: try once)
+ * @timeout_ms: how long to wait for one (0: try once); the sleeps between
+ * tries start at 50 us and double up to poll_ms, so a message is seen about
+ * as soon again as the wait had lasted, and a long wait wakes once a period
  * Return: 0 with *@len set; -ETIMEDOUT (none came, -EAGAIN when
  * @timeout_ms is 0); -ENOTCONN (not open); -ENOBUFS (@cap too short:
  * nothing consumed); -EBADMSG (a bad slot, skipped); -EPROTO; -EINTR.

@@ -282,6 +282,12 @@ void ioview_shim_dma_free_coherent(struct pci_dev *pdev, ioview_size_t size, voi
 void ioview_shim_pci_set_master(struct pci_dev *pdev);
 void ioview_shim_pci_clear_master(struct pci_dev *pdev);
 void ioview_shim_msleep(unsigned int ms);
+/*
+ * usleep_range(): sleep at least @min_us microseconds and about @max_us at
+ * most (the range is slack for coalescing wakeups); for waits shorter than a
+ * tick, which msleep() rounds up to two jiffies.  Process context.
+ */
+void ioview_shim_usleep_range(unsigned int min_us, unsigned int max_us);
 
 /*
  * Physical memory ranges, for mappings that are not a whole BAR: a BAR's
