@@ -163,6 +163,7 @@ const char *errno_name(int err)
 	case mbx::eprotonosupport: return "EPROTONOSUPPORT";
 	case mbx::enobufs: return "ENOBUFS";
 	case mbx::enotconn: return "ENOTCONN";
+	case mbx::econnreset: return "ECONNRESET";
 	case ioview::einval: return "EINVAL";
 	case ioview::erange: return "ERANGE";
 	case ioview::efault: return "EFAULT";
@@ -430,8 +431,7 @@ private:
 			return true;
 		next_tick_ = t + 1e-3;
 		ep_.heartbeat();
-		// Called once a millisecond, so stall_ms calls is stall_ms milliseconds.
-		mbx::peer_event e = ep_.watch_peer(o_.stall_ms);
+		mbx::peer_event e = ep_.watch_peer(static_cast<u64>((t - start_) * 1e3), o_.stall_ms);
 		if (e != mbx::peer_event::none) {
 			if (e != mbx::peer_event::reinitialised || !reinit_reported_) {
 				s_.ev[static_cast<int>(e)]++;

@@ -26,14 +26,15 @@ namespace {
 
 // ivshmem-plain's shared memory BAR.
 constexpr int bar2_number = 2;
-// watch_peer() runs once per poll: about two seconds without a host heartbeat is a stall.
-constexpr u32 stall_polls = 2000 / poll_ms;
+// Two seconds without a host heartbeat is a stall, timed with ktime (a poll can run late).
+constexpr unsigned int stall_ms = 2000;
 // receive(): the sleep after the first empty try, doubled after each further
 // one up to a worker period (see retry_locked()).
 constexpr unsigned int receive_first_step_us = 50;
 constexpr unsigned int receive_max_step_us = poll_ms * 1000;
 constexpr u64 ns_per_us = 1000;
 constexpr u64 ns_per_ms = 1000000;
+constexpr u64 stall_ns = stall_ms * ns_per_ms;
 
 // The endpoint has no empty state (it is built by init() or attach()), so
 // the device keeps it in a union that is valid exactly while open is true.
@@ -125,7 +126,7 @@ void poll_locked(device &dev)
 
 	++dev.n.polls;
 	ep.heartbeat();
-	switch (ep.watch_peer(stall_polls)) {
+	switch (ep.watch_peer(ioview_shim_ktime_ns(), stall_ns)) {
 	case mbx::peer_event::arrived:
 	case mbx::peer_event::restarted:
 		++dev.n.arrivals;
@@ -137,7 +138,7 @@ void poll_locked(device &dev)
 		break;
 	case mbx::peer_event::stalled:
 		++dev.n.stalls;
-		mb_info(dev, "host peer stalled: no heartbeat for %u ms", stall_polls * poll_ms);
+		mb_info(dev, "host peer stalled: no heartbeat for %u ms", stall_ms);
 		break;
 	case mbx::peer_event::reinitialised: {
 		// The host ran init() over us: take the rings over again (it may still be

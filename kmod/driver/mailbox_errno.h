@@ -20,6 +20,7 @@ inline constexpr int emsgsize = 90;		///< the message is longer than max_payload
 inline constexpr int eprotonosupport = 93;	///< the header names another protocol version
 inline constexpr int enobufs = 105;		///< the caller's buffer is shorter than the message; nothing consumed
 inline constexpr int enotconn = 107;		///< the peer is not attached (absent, closed, or garbage state)
+inline constexpr int econnreset = 104;		///< the peer re-initialised the mailbox over us: resync() first
 
 } // namespace ioview::driver::mailbox
 

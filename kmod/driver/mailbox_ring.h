@@ -35,6 +35,12 @@
 //   arithmetic: head - tail <= slot_count), else -EPROTO and no slot access;
 // - a slot's length must be <= max_payload and its sequence equal to our
 //   tail, else the slot is skipped with -EBADMSG (the ring keeps moving);
+//   init() leaves every slot with the sequence of a lap earlier, so a slot
+//   nobody published since is never taken for a message;
+// - our own state is read before each send and receive: if the peer's
+//   init() wiped it, our counters belong to the rings it just reset, and
+//   both refuse with -ECONNRESET until resync() (never a slot or an index
+//   of the new rings touched with an old counter);
 // - the header's magic, version and geometry must match this file's
 //   constants exactly, else attach() fails (-EAGAIN/-EPROTO/
 //   -EPROTONOSUPPORT/-EINVAL).
@@ -73,8 +79,11 @@
 //     DEPENDENCIES"; the kernel's Documentation/core-api/circular-buffers.rst
 //     relies on the same).  The accesses are volatile, so the compiler
 //     cannot hoist the stores above the check either.
-// init() writes the header with magic 0, publish()es, then writes the magic;
-// attach() reads the magic, acquire()s, then reads the geometry.  detach()
+// init() writes the header with magic 0 and both states absent, resets the
+// rings, publish()es, writes its ready state, publish()es, then writes the
+// magic; attach() reads the magic, acquire()s, then reads the geometry.  A
+// peer that was attached reads our ready state, acquire()s, then its own
+// (send()): seeing us ready again it also sees itself wiped.  detach()
 // publish()es before writing its state, so a peer that sees "closed" also
 // sees our last head.
 //
@@ -178,10 +187,24 @@ constexpr usize slot_index(u32 counter) noexcept
 	return counter & (wire::slot_count - 1);
 }
 
-/// A slot as init() leaves it: length 0, sequence 0, payload zeroed.
+/// A slot as init() leaves it, less its sequence: length 0, payload zeroed.
 inline constexpr wire::slot empty_slot{};
 
-/// Empty @p ring at counter @p first: head = tail = first, every slot zeroed.
+/*
+ * The sequence init() gives slot @p i of a ring starting at @p first: the
+ * counter of the slot's first message less slot_count, the one it would have
+ * held a lap earlier.  No consumer expects it before a producer has written
+ * the slot, so a slot that was never published, read because of a stale or
+ * forged head, is dropped as -EBADMSG instead of being taken for an empty
+ * message (a zero sequence would pass at counter 0).
+ */
+constexpr u32 unpublished_sequence(u32 first, usize i) noexcept
+{
+	u32 lap_offset = static_cast<u32>(i - slot_index(first)) & (wire::slot_count - 1);
+	return first + lap_offset - wire::slot_count;
+}
+
+/// Empty @p ring at counter @p first: head = tail = first, every slot cleared.
 template <typename B> void reset_ring(view<B, wire::ring> ring, u32 first) noexcept
 {
 	wire::ring_indices idx{};
@@ -191,8 +214,10 @@ template <typename B> void reset_ring(view<B, wire::ring> ring, u32 first) noexc
 	auto slots = IOVIEW_PROJECT(ring, slots);
 	for (usize i = 0; i < slots.length(); ++i) {
 		auto s = slots.try_at(i);
-		if (s)
-			copy_write(s.value(), empty_slot);
+		if (!s)
+			continue;
+		copy_write(s.value(), empty_slot);
+		store(IOVIEW_PROJECT(s.value(), sequence), unpublished_sequence(first, i));
 	}
 }
 
@@ -443,7 +468,7 @@ enum class peer_event {
 	arrived,	///< the peer became ready
 	left,		///< the peer was ready and is not any more (closed, absent, garbage)
 	restarted,	///< the peer is ready with another generation: it attached again
-	stalled,	///< the peer is ready but its heartbeat did not move for stall_limit calls
+	stalled,	///< the peer is ready but its heartbeat stood still for stall_after
 	resumed,	///< a stalled peer's heartbeat moves again
 	reinitialised,	///< our own state was wiped (the peer ran init()): call resync()
 };
@@ -468,9 +493,19 @@ public:
 	 * empty at counter @p first (0 normally; tests start near 2^32), our
 	 * state ready with generation + 1, the peer's state absent.  The magic
 	 * is cleared first and written last, so a peer cannot attach to a
-	 * half-written header.  Only for the side that comes up first, while no
-	 * peer is attached: an attached peer is wiped (it sees
-	 * peer_event::reinitialised).
+	 * half-written header; our state becomes ready only after the rings
+	 * are reset, so a peer that sees us ready also sees its own state
+	 * wiped (send() acquires between the two).
+	 *
+	 * Meant for the side that comes up first.  An attached peer is wiped:
+	 * it sees peer_event::reinitialised, its send() and receive() fail with
+	 * -ECONNRESET until it resync()s, and what was in both rings is gone.
+	 * To know exactly what was lost, re-initialise under an attached peer
+	 * only after detach(), once the peer has consumed our messages and its
+	 * heartbeat has moved (then each of its sends either ended before, or
+	 * saw us closed, or sees us ready with its state wiped); what its ring
+	 * still holds then (rx().pending()) is what init() discards.
+	 * user/mailbox-peer.cpp's init step does that.
 	 * @return the endpoint; -EINVAL if @p self is not a side.
 	 */
 	static result<endpoint> init(layout_view mem, wire::side self, P policy = P{}, u32 first = 0) noexcept
@@ -490,13 +525,14 @@ public:
 		h.slot_count = le32::from_cpu(wire::slot_count);
 		h.max_payload = le32::from_cpu(wire::max_payload);
 		h.initialised_by = le32::from_cpu(static_cast<u32>(self) + 1);
-		wire::side_state &own = h.sides[static_cast<usize>(self)];
-		own.state = le32::from_cpu(static_cast<u32>(wire::side_status::ready));
-		own.generation = le32::from_cpu(generation);
-		copy_write(IOVIEW_PROJECT(mem, hdr), h);	// magic still 0
+		h.sides[static_cast<usize>(self)].generation = le32::from_cpu(generation);
+		copy_write(IOVIEW_PROJECT(mem, hdr), h);	// magic still 0, both sides absent
 		auto tx = producer<B, P>::start(v.tx, policy, first);
 		auto rx = consumer<B, P>::start(v.rx, policy, first);
 
+		// The wiped peer state and the reset rings before our ready state.
+		policy.publish();
+		detail::store(IOVIEW_PROJECT(v.own, state), static_cast<u32>(wire::side_status::ready));
 		policy.publish();
 		detail::store(IOVIEW_PROJECT(mem, hdr.magic), wire::magic);
 		return endpoint(mem, v, policy, self, tx, rx, generation);
@@ -535,8 +571,10 @@ public:
 	/**
 	 * Send @p len bytes from @p bytes to the peer.
 	 * @return success; -EMSGSIZE if @p len > max_payload; -ENOTCONN if the
-	 * peer is not ready; -EAGAIN if the ring is full; -EPROTO if the peer's
-	 * tail is inconsistent.  Nothing is written on an error.
+	 * peer is not ready; -ECONNRESET if the peer re-initialised the mailbox
+	 * (our state is wiped: resync() first); -EAGAIN if the ring is full;
+	 * -EPROTO if the peer's tail is inconsistent.  Nothing is written on an
+	 * error.
 	 */
 	status send(const u8 *bytes, usize len) noexcept
 	{
@@ -544,6 +582,12 @@ public:
 			return fail(emsgsize);
 		if (!peer_ready())
 			return fail(enotconn);
+		// The peer's state before ours: a peer that init()s writes its
+		// ready state after wiping ours (see init()).  Our head is the old
+		// rings' and must not land in the new ones.
+		policy_.acquire();
+		if (wiped())
+			return fail(econnreset);
 		return tx_.send(bytes, len);
 	}
 
@@ -551,10 +595,16 @@ public:
 	 * Receive the next message from the peer into @p out (@p cap bytes).
 	 * Works whatever the peer's state, so messages sent before it left can
 	 * be drained.
-	 * @return its length; errors as consumer::receive() (-EAGAIN empty,
-	 * -EPROTO, -EBADMSG, -ENOBUFS).
+	 * @return its length; -ECONNRESET as send() (our tail is the old
+	 * rings'); errors as consumer::receive() (-EAGAIN empty, -EPROTO,
+	 * -EBADMSG, -ENOBUFS).
 	 */
-	result<usize> receive(u8 *out, usize cap) noexcept { return rx_.receive(out, cap); }
+	result<usize> receive(u8 *out, usize cap) noexcept
+	{
+		if (wiped())
+			return fail(econnreset);
+		return rx_.receive(out, cap);
+	}
 
 	/// Count one heartbeat in our state; call it from the polling loop.
 	void heartbeat() noexcept
@@ -605,6 +655,16 @@ public:
 				  detail::load(IOVIEW_PROJECT(peer_, heartbeat)) };
 	}
 
+	/**
+	 * Whether our own state is no longer ready although we did not detach:
+	 * the peer ran init() over us (or scribbled on it), and the rings are not
+	 * the ones our counters belong to until resync().
+	 */
+	bool wiped() const noexcept
+	{
+		return !detached_ && detail::load(IOVIEW_PROJECT(own_, state)) != static_cast<u32>(wire::side_status::ready);
+	}
+
 	/// Whether the peer's state is ready (anything else, garbage included, is not).
 	bool peer_ready() const noexcept
 	{
@@ -613,13 +673,17 @@ public:
 
 	/**
 	 * Compare the peer's state with the previous call's and say what
-	 * changed; call it from the polling loop.  @p stall_limit is how many
-	 * calls in a row without a heartbeat mean "stalled" (0: never).
-	 * reinitialised is reported on every call until resync() succeeds.
+	 * changed; call it from the polling loop.  @p now is the time of the
+	 * call on a monotonic clock in any unit, @p stall_after how long in that
+	 * unit the peer's heartbeat may stand still before it counts as
+	 * stalled (0: never).  A time rather than a number of calls: a polling
+	 * loop that runs late (a busy workqueue, a vCPU the host descheduled)
+	 * must not stretch the threshold.  reinitialised is reported on every
+	 * call until resync() succeeds.
 	 */
-	peer_event watch_peer(u32 stall_limit) noexcept
+	peer_event watch_peer(u64 now, u64 stall_after) noexcept
 	{
-		if (detail::load(IOVIEW_PROJECT(own_, state)) != static_cast<u32>(wire::side_status::ready) && !detached_)
+		if (wiped())
 			return peer_event::reinitialised;
 		peer_info p = peer();
 		if (p.state != static_cast<u32>(wire::side_status::ready)) {
@@ -630,19 +694,19 @@ public:
 		}
 		if (!watch_.seen_ready || p.generation != watch_.generation) {
 			peer_event e = watch_.seen_ready ? peer_event::restarted : peer_event::arrived;
-			watch_ = watch_state{ true, false, p.generation, p.heartbeat, 0 };
+			watch_ = watch_state{ true, false, p.generation, p.heartbeat, now };
 			return e;
 		}
 		if (p.heartbeat != watch_.heartbeat) {
 			bool was_stalled = watch_.stalled;
 			watch_.heartbeat = p.heartbeat;
-			watch_.quiet_calls = 0;
+			watch_.quiet_since = now;
 			watch_.stalled = false;
 			return was_stalled ? peer_event::resumed : peer_event::none;
 		}
-		if (watch_.stalled || stall_limit == 0)
+		if (watch_.stalled || stall_after == 0)
 			return peer_event::none;
-		if (++watch_.quiet_calls >= stall_limit) {
+		if (now - watch_.quiet_since >= stall_after) {
 			watch_.stalled = true;
 			return peer_event::stalled;
 		}
@@ -672,7 +736,7 @@ private:
 		bool stalled;
 		u32 generation;
 		u32 heartbeat;
-		u32 quiet_calls;
+		u64 quiet_since;	// when the heartbeat last moved (or the peer arrived)
 	};
 
 	endpoint(layout_view mem, const views &v, P policy, wire::side self, producer<B, P> tx, consumer<B, P> rx,

@@ -26,10 +26,10 @@ int mailbox_guest_up(ioview::view<ioview::kernel::kmmio, bar2> bar, guest_mailbo
 	return 0;
 }
 
-int mailbox_guest_poll(guest_mailbox *mb, ioview::u8 (&buf)[mbx::wire::max_payload])
+int mailbox_guest_poll(guest_mailbox *mb, ioview::u64 now_ns, ioview::u8 (&buf)[mbx::wire::max_payload])
 {
 	mb->heartbeat();
-	if (mb->watch_peer(100) == mbx::peer_event::reinitialised) {
+	if (mb->watch_peer(now_ns, 2000000000) == mbx::peer_event::reinitialised) {
 		ioview::status s = mb->resync();
 		if (!s)
 			return s.error();

@@ -437,9 +437,9 @@ TEST_CASE("mailbox: a peer's inconsistent index makes the ring stop, touching no
 		auto m = message(3, 40);
 		REQUIRE(guest.send(m.data(), m.size()).error() == -mbx::eproto);
 		REQUIRE(guest.tx().free_slots().error() == -mbx::eproto);
-		// Only the peer's state and the tail were read; nothing was written.
+		// Only the two states and the tail were read (with the acquire between the states); nothing was written.
 		for (const event &e : rec.events)
-			REQUIRE(e.kind == event::read);
+			REQUIRE((e.kind == event::read || e.kind == event::acquire));
 		REQUIRE(std::memcmp(before.data(), mem.bytes(), layout_size) == 0);
 	}
 	SECTION("the producer's head more than a ring ahead of the consumer's tail")
@@ -451,9 +451,11 @@ TEST_CASE("mailbox: a peer's inconsistent index makes the ring stop, touching no
 		std::memset(out, guard_byte, sizeof(out));
 		REQUIRE(guest.receive(out, wire::max_payload).error() == -mbx::eproto);
 		REQUIRE(guest.rx().pending().error() == -mbx::eproto);
-		REQUIRE(rec.events.size() == 2); // the head, twice
-		for (const event &e : rec.events)
-			REQUIRE((e.kind == event::read && e.offset == head_off(side::host)));
+		// Our own state once, then the head, twice.
+		REQUIRE(rec.events.size() == 3);
+		REQUIRE((rec.events[0].kind == event::read && rec.events[0].offset == state_off(side::guest)));
+		for (usize i = 1; i < rec.events.size(); ++i)
+			REQUIRE((rec.events[i].kind == event::read && rec.events[i].offset == head_off(side::host)));
 		for (u8 b : out)
 			REQUIRE(b == guard_byte);
 	}
@@ -594,10 +596,12 @@ TEST_CASE("mailbox: send publishes the slot before the head, with the barrier be
 
 	const usize slot_lo = slot_off(side::guest, 0), slot_hi = slot_lo + wire::slot_size;
 	const auto &ev = rec.events;
-	// peer state, tail, then the slot's writes, one publish, and the head last.
-	REQUIRE(ev.size() >= 5);
+	// peer state, acquire, own state, tail, then the slot's writes, one publish, and the head last.
+	REQUIRE(ev.size() >= 7);
 	REQUIRE((ev[0].kind == event::read && ev[0].offset == state_off(side::host)));
-	REQUIRE((ev[1].kind == event::read && ev[1].offset == tail_off(side::guest)));
+	REQUIRE(ev[1].kind == event::acquire);
+	REQUIRE((ev[2].kind == event::read && ev[2].offset == state_off(side::guest)));
+	REQUIRE((ev[3].kind == event::read && ev[3].offset == tail_off(side::guest)));
 	usize publish_at = 0, slot_writes = 0, payload_bytes = 0;
 	for (usize i = 0; i < ev.size(); ++i) {
 		if (ev[i].kind == event::publish) {
@@ -614,10 +618,11 @@ TEST_CASE("mailbox: send publishes the slot before the head, with the barrier be
 	REQUIRE(slot_writes >= 3); // payload, length, sequence
 	REQUIRE(publish_at == ev.size() - 2);
 	REQUIRE((ev.back().kind == event::write && ev.back().offset == head_off(side::guest) && ev.back().width == 4));
-	// Nothing acquire/release on this path, and no access outside the slot and the indices.
+	// No release on this path, and no access outside the slot, the indices and the two states.
 	for (const event &e : ev)
-		REQUIRE((e.kind == event::publish || inside(e, slot_lo, slot_hi) || e.offset == tail_off(side::guest) ||
-			 e.offset == head_off(side::guest) || e.offset == state_off(side::host)));
+		REQUIRE((e.kind == event::publish || e.kind == event::acquire || inside(e, slot_lo, slot_hi) ||
+			 e.offset == tail_off(side::guest) || e.offset == head_off(side::guest) ||
+			 e.offset == state_off(side::host) || e.offset == state_off(side::guest)));
 	REQUIRE(rec.outside == 0);
 }
 
@@ -640,10 +645,12 @@ TEST_CASE("mailbox: receive reads the head, then the barrier, then the slot, the
 
 	const usize slot_lo = slot_off(side::guest, 0), slot_hi = slot_lo + wire::slot_size;
 	const auto &ev = rec.events;
-	REQUIRE((ev.front().kind == event::read && ev.front().offset == head_off(side::guest)));
-	REQUIRE(ev[1].kind == event::acquire);
+	// Its own state (not wiped), the head, the barrier, the slot.
+	REQUIRE((ev[0].kind == event::read && ev[0].offset == state_off(side::host)));
+	REQUIRE((ev[1].kind == event::read && ev[1].offset == head_off(side::guest)));
+	REQUIRE(ev[2].kind == event::acquire);
 	usize release_at = 0, payload_bytes = 0;
-	for (usize i = 2; i < ev.size(); ++i) {
+	for (usize i = 3; i < ev.size(); ++i) {
 		if (ev[i].kind == event::release) {
 			REQUIRE(release_at == 0);
 			release_at = i;
@@ -669,11 +676,24 @@ TEST_CASE("mailbox: init publishes the header before the magic; attach reads the
 	auto v = recording::of(mem.bytes(), rec);
 	REQUIRE(rec_endpoint::init(v, side::guest, { &rec }).ok());
 	const auto &ev = rec.events;
-	// Magic cleared first, then a publish; ... ; the final publish, then the magic.
+	// Magic cleared first, then a publish; the header and the rings; a publish, our ready
+	// state; the final publish, then the magic.
 	REQUIRE((ev[0].kind == event::write && ev[0].offset == 0));
 	REQUIRE(ev[1].kind == event::publish);
-	REQUIRE(ev[ev.size() - 2].kind == event::publish);
+	const usize n = ev.size();
+	REQUIRE(n > 6);
+	REQUIRE(ev[n - 4].kind == event::publish);
+	REQUIRE((ev[n - 3].kind == event::write && ev[n - 3].offset == state_off(side::guest) && ev[n - 3].width == 4));
+	REQUIRE(ev[n - 2].kind == event::publish);
 	REQUIRE((ev.back().kind == event::write && ev.back().offset == 0 && ev.back().width == 4));
+	// Both rings were reset before that publish: the last slot of the host's ring is written there.
+	usize last_ring_write = 0;
+	for (usize i = 0; i < n; ++i)
+		if (ev[i].kind == event::write && ev[i].offset >= ring_off(side::guest))
+			last_ring_write = i;
+	REQUIRE(last_ring_write > 1);
+	REQUIRE(last_ring_write < n - 4);
+	REQUIRE(inside(ev[last_ring_write], slot_off(side::host, 63), slot_off(side::host, 63) + wire::slot_size));
 	REQUIRE(rec.outside == 0);
 
 	rec.clear();
@@ -699,50 +719,71 @@ TEST_CASE("mailbox: each barrier once per message, counted", "[mailbox][ordering
 	u8 buf[wire::max_payload] = {};
 	for (int i = 0; i < 10; ++i)
 		REQUIRE(guest.send(buf, 10).ok());
-	REQUIRE((calls[0] == 10 && calls[1] == 0 && calls[2] == 0));
+	// A send: the publish of its slot, and the acquire between the peer's state and ours.
+	REQUIRE((calls[0] == 10 && calls[1] == 10 && calls[2] == 0));
 	for (int i = 0; i < 10; ++i)
 		REQUIRE(host.receive(buf, sizeof(buf)).ok());
-	REQUIRE((calls[0] == 10 && calls[1] == 10 && calls[2] == 10));
+	REQUIRE((calls[0] == 10 && calls[1] == 20 && calls[2] == 10));
 	// Failing operations call none.
 	REQUIRE(host.receive(buf, sizeof(buf)).error() == -mbx::eagain);
-	REQUIRE(calls[1] == 10);
+	REQUIRE(calls[1] == 20);
 }
 
 TEST_CASE("mailbox: watching the peer: arrival, stall, restart, departure, re-initialisation", "[mailbox]")
 {
+	// Times in milliseconds; a stall is 2000 of them without a heartbeat.
+	constexpr u64 stall = 2000;
 	guarded mem;
 	auto g = must(endpoint::init(mem.layout_view(), side::guest));
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::none);
+	REQUIRE(g.watch_peer(0, stall) == mbx::peer_event::none);
 	auto h = must(endpoint::attach(mem.layout_view(), side::host));
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::arrived);
-	// No heartbeat for three calls: stalled, once.
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::none);
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::none);
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::stalled);
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::none);
+	REQUIRE(g.watch_peer(10, stall) == mbx::peer_event::arrived);
+	// The heartbeat stands still: calls before 2000 ms have passed say nothing, however many.
+	for (u64 t = 11; t < 10 + stall; t += 97)
+		REQUIRE(g.watch_peer(t, stall) == mbx::peer_event::none);
+	REQUIRE(g.watch_peer(10 + stall - 1, stall) == mbx::peer_event::none);
+	REQUIRE(g.watch_peer(10 + stall, stall) == mbx::peer_event::stalled);
+	REQUIRE(g.watch_peer(10 + 5 * stall, stall) == mbx::peer_event::none); // once
 	h.heartbeat();
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::resumed);
+	REQUIRE(g.watch_peer(20000, stall) == mbx::peer_event::resumed);
 	h.heartbeat();
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::none);
+	REQUIRE(g.watch_peer(20001, stall) == mbx::peer_event::none);
 	REQUIRE(g.peer().heartbeat == 2);
+	// One late call after a long silence is a stall at once (time, not calls), measured from
+	// the last heartbeat seen; a heartbeat seen late still counts as one.
+	REQUIRE(g.watch_peer(20001 + stall, stall) == mbx::peer_event::stalled);
+	h.heartbeat();
+	REQUIRE(g.watch_peer(90000, stall) == mbx::peer_event::resumed);
+	REQUIRE(g.watch_peer(90000 + stall - 1, stall) == mbx::peer_event::none);
+	// 0: never stalled.
+	REQUIRE(g.watch_peer(1000000, 0) == mbx::peer_event::none);
+	h.heartbeat();
+	REQUIRE(g.watch_peer(1000001, stall) == mbx::peer_event::none);
 	// The host process restarts: it attaches again with the next generation.
 	auto h2 = must(endpoint::attach(mem.layout_view(), side::host));
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::restarted);
+	REQUIRE(g.watch_peer(1000002, stall) == mbx::peer_event::restarted);
 	REQUIRE(g.peer().generation == 2);
+	// A restart starts the silence afresh.
+	REQUIRE(g.watch_peer(1000002 + stall - 1, stall) == mbx::peer_event::none);
 	h2.detach();
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::left);
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::none);
+	REQUIRE(g.watch_peer(1003000, stall) == mbx::peer_event::left);
+	REQUIRE(g.watch_peer(1003001, stall) == mbx::peer_event::none);
 
 	// The host initialises the mailbox again while the guest is attached: the guest is told
-	// until it resyncs, and messages then flow both ways.
-	auto h3 = must(endpoint::init(mem.layout_view(), side::host, {}, 1000));
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::reinitialised);
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::reinitialised);
-	REQUIRE(g.resync().ok());
-	REQUIRE(g.tx().head() == 1000);
-	REQUIRE(g.watch_peer(3) == mbx::peer_event::arrived);
-	REQUIRE(h3.peer_ready());
+	// until it resyncs, its operations refuse meanwhile, and messages then flow both ways.
 	auto m = message(4, 20);
+	u8 buf[wire::max_payload];
+	auto h3 = must(endpoint::init(mem.layout_view(), side::host, {}, 1000));
+	REQUIRE(g.watch_peer(1003002, stall) == mbx::peer_event::reinitialised);
+	REQUIRE(g.wiped());
+	REQUIRE(g.send(m.data(), m.size()).error() == -mbx::econnreset);
+	REQUIRE(g.receive(buf, sizeof(buf)).error() == -mbx::econnreset);
+	REQUIRE(g.watch_peer(1003003, stall) == mbx::peer_event::reinitialised);
+	REQUIRE(g.resync().ok());
+	REQUIRE(!g.wiped());
+	REQUIRE(g.tx().head() == 1000);
+	REQUIRE(g.watch_peer(1003004, stall) == mbx::peer_event::arrived);
+	REQUIRE(h3.peer_ready());
 	REQUIRE(g.send(m.data(), m.size()).ok());
 	REQUIRE(take(h3) == m);
 	REQUIRE(h3.send(m.data(), m.size()).ok());
@@ -752,6 +793,62 @@ TEST_CASE("mailbox: watching the peer: arrival, stall, restart, departure, re-in
 	mem.set_word(0, 0);
 	REQUIRE(g.resync().error() == -mbx::eagain);
 	REQUIRE(mem.guards_intact());
+}
+
+TEST_CASE("mailbox: after the peer's init() nothing is written with the old counters", "[mailbox]")
+{
+	// The guest had sent and received a few messages, so its head and tail are ahead of the
+	// counters the host's init() starts the new rings at.  Until it resyncs, neither its
+	// sends nor its receives touch the new rings.
+	pair_of_sides p;
+	auto m = message(6, 40);
+	for (int i = 0; i < 3; ++i) {
+		REQUIRE(p.guest.send(m.data(), m.size()).ok());
+		REQUIRE(take(p.host) == m);
+		REQUIRE(p.host.send(m.data(), m.size()).ok());
+		REQUIRE(take(p.guest) == m);
+	}
+	auto h = must(endpoint::init(p.mem.layout_view(), side::host));
+	std::vector<u8> before(p.mem.bytes(), p.mem.bytes() + layout_size);
+	u8 buf[wire::max_payload];
+	REQUIRE(p.guest.send(m.data(), m.size()).error() == -mbx::econnreset);
+	REQUIRE(p.guest.receive(buf, sizeof(buf)).error() == -mbx::econnreset);
+	REQUIRE(std::memcmp(before.data(), p.mem.bytes(), layout_size) == 0);
+	// The host cannot send to a guest whose state it wiped, and receives nothing.
+	REQUIRE(h.send(m.data(), m.size()).error() == -mbx::enotconn);
+	REQUIRE(h.receive(buf, sizeof(buf)).error() == -mbx::eagain);
+	REQUIRE(p.guest.resync().ok());
+	REQUIRE(p.guest.send(m.data(), m.size()).ok());
+	REQUIRE(take(h) == m);
+	REQUIRE(h.send(m.data(), m.size()).ok());
+	REQUIRE(take(p.guest) == m);
+	// A side that detached is not wiped by the peer's init: it left on its own.
+	p.guest.detach();
+	must(endpoint::init(p.mem.layout_view(), side::host));
+	REQUIRE(!p.guest.wiped());
+	REQUIRE(p.mem.guards_intact());
+}
+
+TEST_CASE("mailbox: a slot nobody published since init is dropped, not taken for a message", "[mailbox]")
+{
+	// init() gives each slot the sequence of a lap earlier; a head moved without a slot
+	// written (a stale or forged index) finds -EBADMSG, never an empty message.
+	u32 first = GENERATE(0u, 5u, 0xffffffffu - 2);
+	pair_of_sides p(first);
+	for (usize i = 0; i < wire::slot_count; ++i) {
+		u32 seq = p.mem.word(slot_off(side::guest, i) + 4);
+		u32 counter = first + ((static_cast<u32>(i) - first) & (wire::slot_count - 1));
+		INFO("slot " << i);
+		REQUIRE(counter % wire::slot_count == i);
+		REQUIRE(seq == counter - wire::slot_count);
+		REQUIRE(p.mem.word(slot_off(side::guest, i)) == 0); // length
+	}
+	u8 out[wire::max_payload];
+	p.mem.set_word(head_off(side::guest), first + 3);
+	for (int i = 0; i < 3; ++i)
+		REQUIRE(p.host.receive(out, sizeof(out)).error() == -mbx::ebadmsg);
+	REQUIRE(p.host.receive(out, sizeof(out)).error() == -mbx::eagain);
+	REQUIRE(p.mem.guards_intact());
 }
 
 TEST_CASE("mailbox: resync after the peer repaired an inconsistent index", "[mailbox]")
