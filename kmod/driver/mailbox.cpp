@@ -45,6 +45,14 @@ union endpoint_slot {
 	endpoint_slot() noexcept : none() {}
 };
 
+// What the caller has been told of the host's latest re-initialisation (init()
+// over us): each one is reported by exactly one -ECONNRESET.
+enum class reset_news : u8 {
+	none,		// nothing to tell
+	pending,	// the worker took the new rings over before any call heard of it
+	told,		// a call got -ECONNRESET; taking the new rings over is still to come
+};
+
 } // namespace
 
 struct device {
@@ -54,6 +62,7 @@ struct device {
 	iomem_mapping<wire::layout> map;	// the mailbox's bytes of BAR2 while open, else empty
 	endpoint_slot slot;		// slot.ep valid while open
 	bool open;
+	reset_news reset;
 	counter_set n;
 };
 
@@ -101,6 +110,7 @@ int open_locked(device &dev)
 	}
 	dev.slot.ep = ep.value();
 	dev.open = true;
+	dev.reset = reset_news::none;
 	++dev.n.opens;
 	ioview_shim_work_schedule(dev.worker, poll_ms);
 	mb_info(dev, "open at BAR2 + %#zx, generation %u", wire::bar2_offset, dev.slot.ep.generation());
@@ -119,6 +129,40 @@ int account(device &dev, int err)
 	return err;
 }
 
+// Takes the rings over again after the host's init() wiped our state; false
+// while that init() is still writing the header (-EAGAIN: the next try works).
+bool resync_locked(device &dev)
+{
+	ioview::status s = dev.slot.ep.resync();
+	if (!s)
+		return false;
+	++dev.n.resyncs;
+	mb_info(dev, "host reinitialised the mailbox: resynced");
+	return true;
+}
+
+// The endpoint refused an operation with -ECONNRESET: the host's init() wiped
+// our state since the worker last looked.  Take the new rings over now rather
+// than a period later; the caller is told either way.
+int reset_seen(device &dev)
+{
+	dev.reset = resync_locked(dev) ? reset_news::none : reset_news::told;
+	++dev.n.resets;
+	return -mbx::econnreset;
+}
+
+// Before send() and receive(): -ECONNRESET once for a re-initialisation the
+// worker took over while no call was made, so that no caller misses one
+// (messages it published before may be gone).
+int reset_untold(device &dev)
+{
+	if (dev.reset != reset_news::pending)
+		return 0;
+	dev.reset = reset_news::none;
+	++dev.n.resets;
+	return -mbx::econnreset;
+}
+
 // One run of the worker, with the lock held and the mailbox open.
 void poll_locked(device &dev)
 {
@@ -128,9 +172,12 @@ void poll_locked(device &dev)
 	ep.heartbeat();
 	switch (ep.watch_peer(ioview_shim_ktime_ns(), stall_ns)) {
 	case mbx::peer_event::arrived:
-	case mbx::peer_event::restarted:
 		++dev.n.arrivals;
 		mb_info(dev, "host peer ready, generation %u", ep.peer().generation);
+		break;
+	case mbx::peer_event::restarted:
+		++dev.n.restarts;
+		mb_info(dev, "host peer restarted: ready with generation %u", ep.peer().generation);
 		break;
 	case mbx::peer_event::left:
 		++dev.n.departures;
@@ -140,17 +187,16 @@ void poll_locked(device &dev)
 		++dev.n.stalls;
 		mb_info(dev, "host peer stalled: no heartbeat for %u ms", stall_ms);
 		break;
-	case mbx::peer_event::reinitialised: {
-		// The host ran init() over us: take the rings over again (it may still be
-		// writing the header: -EAGAIN, next poll).
-		ioview::status s = ep.resync();
-		if (s) {
-			++dev.n.resyncs;
-			mb_info(dev, "host reinitialised the mailbox: resynced");
-		}
-		break;
-	}
 	case mbx::peer_event::resumed:
+		++dev.n.resumes;
+		mb_info(dev, "host peer resumed its heartbeat");
+		break;
+	case mbx::peer_event::reinitialised:
+		// The host ran init() over us: take the rings over again (it may still be
+		// writing the header: -EAGAIN, next poll).  A call made meanwhile was told.
+		if (resync_locked(dev))
+			dev.reset = dev.reset == reset_news::told ? reset_news::none : reset_news::pending;
+		break;
 	case mbx::peer_event::none:
 		break;
 	}
@@ -222,9 +268,11 @@ int send(device *dev, const void *bytes, usize len) noexcept
 		return l.error();
 	if (!dev->open)
 		return -mbx::enotconn;
+	if (int err = reset_untold(*dev))
+		return err;
 	ioview::status s = dev->slot.ep.send(static_cast<const u8 *>(bytes), len);
 	if (!s)
-		return account(*dev, s.error());
+		return s.error() == -mbx::econnreset ? reset_seen(*dev) : account(*dev, s.error());
 	++dev->n.sent;
 	dev->n.sent_bytes += len;
 	return 0;
@@ -278,9 +326,14 @@ int retry_locked(device &dev, unsigned int timeout_ms, unsigned int first_us, un
 int receive(device *dev, void *out, usize cap, unsigned int timeout_ms, usize *len) noexcept
 {
 	return retry_locked(*dev, timeout_ms, receive_first_step_us, receive_max_step_us, [&]() noexcept {
+		if (int err = reset_untold(*dev))
+			return err;
 		auto r = dev->slot.ep.receive(static_cast<u8 *>(out), cap);
-		if (!r)
+		if (!r) {
+			if (r.error() == -mbx::econnreset)
+				return reset_seen(*dev);
 			return r.error() == -mbx::eagain ? r.error() : account(*dev, r.error());
+		}
 		++dev->n.received;
 		dev->n.received_bytes += r.value();
 		*len = r.value();

@@ -28,6 +28,29 @@
 // between tries (usleep_range(), from 50 us doubling up to poll_ms: see
 // retry_locked() in mailbox.cpp).
 //
+// Why the worker runs while open, not only while a call waits: open is the
+// listening state.  open() announces the guest ready, which tells the host
+// that it may send at any time and that the guest watches it; keeping that
+// promise needs the worker whether or not a receive() is in progress.  The
+// heartbeat is how the host tells a live guest from a dead one (without it
+// an idle open guest would look stalled), and a host that re-initialises
+// the mailbox wipes our state, so until the worker resyncs the host sees us
+// absent and its sends fail.  A guest that wants no messages closes the
+// mailbox: it detaches (the host sees it closed, not stalled) and the
+// worker is cancelled, so nothing polls while nobody listens; unbind closes
+// it too (remove()).  Each run is a trylock, one write and a few 32-bit
+// reads of shared memory, poll_ms apart: no busy loop.
+//
+// A host that re-initialises the mailbox under us (its init()) empties both
+// rings: what was in them is gone.  The first send() or receive() after
+// such a reset returns -ECONNRESET, whether the worker or that call takes
+// the new rings over (and so does a call made while the host's init() is
+// still writing the header); the calls after it work on the new rings.  So
+// a caller learns that messages it published before may not have arrived,
+// and those it publishes after are delivered.  A restart (the host attaches again,
+// e.g. after a crash) or a departure keeps the rings: messages waiting in
+// them are served by the next host to attach.
+//
 // Concurrency: one mutex per device serialises open, close, send, receive
 // and the worker (the endpoint is single-threaded).  The worker only
 // trylocks it, because close() holds it while it cancels the worker
@@ -59,10 +82,15 @@ inline constexpr unsigned int poll_ms = 4;
  * @full: sends refused because the ring was full (-EAGAIN)
  * @errors: receive or send errors from the peer's data (-EPROTO, -EBADMSG)
  * @polls: worker runs that did their work (lock taken, mailbox open)
- * @arrivals: the worker saw the host become ready
+ * @arrivals: the worker saw the host become ready (after being absent or closed)
+ * @restarts: the worker saw the host ready with a new generation without
+ *	seeing it leave (it attached again, e.g. after dying)
  * @departures: the worker saw the host leave (closed, absent, garbage)
- * @stalls: the worker saw the host's heartbeat stop
- * @resyncs: the host wiped our state (its init) and the worker resynced
+ * @stalls: the worker saw the host's heartbeat stand still for 2 s
+ * @resumes: the worker saw a stalled host's heartbeat move again
+ * @resyncs: the host wiped our state (its init) and the worker or a call
+ *	took the new rings over
+ * @resets: send() and receive() calls that returned -ECONNRESET
  */
 struct counter_set {
 	u64 opens;
@@ -75,9 +103,12 @@ struct counter_set {
 	u64 errors;
 	u64 polls;
 	u64 arrivals;
+	u64 restarts;
 	u64 departures;
 	u64 stalls;
+	u64 resumes;
 	u64 resyncs;
+	u64 resets;
 };
 
 /**
@@ -119,8 +150,10 @@ bool is_open(device *dev) noexcept;
 /**
  * send() - publish @len bytes at @bytes to the host
  * Return: 0; -ENOTCONN (mailbox not open, or the host not ready);
- * -EMSGSIZE (@len > max_payload); -EAGAIN (ring full: retry after the host
- * consumed); -EPROTO (the host's tail is inconsistent); -EINTR.
+ * -EMSGSIZE (@len > max_payload); -ECONNRESET (the host re-initialised the
+ * mailbox: earlier messages may be lost, nothing sent now: send again);
+ * -EAGAIN (ring full: retry after the host consumed); -EPROTO (the host's
+ * tail is inconsistent); -EINTR.
  */
 int send(device *dev, const void *bytes, usize len) noexcept;
 
@@ -130,8 +163,10 @@ int send(device *dev, const void *bytes, usize len) noexcept;
  * tries start at 50 us and double up to poll_ms, so a message is seen about
  * as soon again as the wait had lasted, and a long wait wakes once a period
  * Return: 0 with *@len set; -ETIMEDOUT (none came, -EAGAIN when
- * @timeout_ms is 0); -ENOTCONN (not open); -ENOBUFS (@cap too short:
- * nothing consumed); -EBADMSG (a bad slot, skipped); -EPROTO; -EINTR.
+ * @timeout_ms is 0); -ENOTCONN (not open); -ECONNRESET (the host
+ * re-initialised the mailbox, as send(): nothing consumed, call again);
+ * -ENOBUFS (@cap too short: nothing consumed); -EBADMSG (a bad slot,
+ * skipped); -EPROTO; -EINTR.
  */
 int receive(device *dev, void *out, usize cap, unsigned int timeout_ms, usize *len) noexcept;
 
