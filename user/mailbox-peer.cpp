@@ -15,18 +15,31 @@
 // are bounded, so a test cannot hang on it.  It prints what it counted at
 // the end.
 //
+// --script plays a host's lifetime instead of one plain serve, step by
+// step, for tests of how the other side copes:
+//
+//     mailbox-peer FILE --script echo:200,pause:3500,echo:20      # a stall
+//     mailbox-peer FILE --script echo:20,crash                    # dies, state left ready
+//     mailbox-peer FILE --script echo:10,init,echo:20             # re-initialises under the guest
+//
+// --numbered FIRST checks that what the guest sends is the numbered
+// messages of the kernel's mailbox self-test (kmod/selftest/mailbox.cpp),
+// from FIRST on, each intact and in order; a message the mailbox lost shows
+// as a gap, never as a mismatch.
+//
 // Everything the guest wrote is untrusted: mailbox_ring.h checks every
 // index, length, sequence and state before use, and this program only ever
 // sees the checked results (errors are counted by kind).
 //
-// --side guest plays the guest instead, and --ping N sends N messages and
-// checks the replies instead of serving: two of these processes on one
-// file exercise the whole protocol without a VM.
+// --side guest plays the guest instead, and --ping N sends messages and
+// checks the replies until N were right instead of serving: two of these
+// processes on one file exercise the whole protocol without a VM.
 //
-// Exit status: 0 the run did what was asked (--count reached, --ping all
-// verified, or the timeout ended an unbounded serve without protocol
-// errors); 1 it did not (attach failed, count not reached, a protocol
-// error, a wrong reply); 2 bad usage.
+// Exit status: 0 the run did what was asked (--count reached or every
+// --script step done, --ping all verified or reported lost, or the timeout
+// ended an unbounded serve without protocol errors); 1 it did not (attach
+// failed, count not reached, a protocol error, a wrong reply or message);
+// 2 bad usage.
 #include <cerrno>
 #include <csignal>
 #include <cstdarg>
@@ -65,12 +78,23 @@ constexpr const char usage[] =
 	"  --offset N           the mailbox's offset in FILE (default %#zx, where the guest puts it)\n"
 	"  --init               initialise the mailbox (this side comes up first)\n"
 	"  --mode MODE          echo (default), reverse or upper\n"
-	"  --count N            exit after answering N messages\n"
+	"  --count N            exit after answering N messages (--script echo:N)\n"
+	"  --script STEPS       do STEPS in order, comma-separated, then exit:\n"
+	"                         echo:N   answer N messages\n"
+	"                         pause:MS stop for MS milliseconds: no heartbeat, no serving\n"
+	"                         init     re-initialise the mailbox under the attached peer: wait\n"
+	"                                  for it to take our replies, leave, wait for its heartbeat,\n"
+	"                                  count what its ring holds, then init (all of it discarded)\n"
+	"                         crash    exit at once without leaving, as if killed\n"
+	"  --numbered FIRST     check each message received is the self-test's message number FIRST,\n"
+	"                       FIRST + 1, ... ((k * 5) %% 249 bytes, byte j = k * 31 + j * 7 + 0x5a),\n"
+	"                       or a later one after lost messages (a gap); with --ping, send those\n"
 	"  --timeout SECONDS    exit after SECONDS whatever happens (default 10, at most 3600)\n"
 	"  --attach-timeout S   give up attaching after S seconds (default: the timeout)\n"
 	"  --stall-ms MS        report the peer stalled after MS without a heartbeat (default 2000)\n"
 	"  --side SIDE          host (default) or guest: play the guest, to test without a VM\n"
-	"  --ping N             send N messages and check that the replies are MODE of them\n"
+	"  --ping N             send messages until N replies were checked to be MODE of them\n"
+	"                       (messages the peer's re-initialisation wiped are counted lost)\n"
 	"  --quiet              print only the summary\n"
 	"  -h, --help           show this help\n";
 
@@ -81,12 +105,22 @@ void print_usage(std::FILE *to)
 
 enum class mode { echo, reverse, upper };
 
+// One step of --script.
+struct step {
+	enum kind_t { echo, pause, init, crash } kind;
+	u64 n;	// echo: messages to answer; pause: milliseconds
+};
+constexpr usize max_steps = 16;
+
 struct options {
 	const char *path = nullptr;
 	usize offset = wire::bar2_offset;
 	bool init = false;
 	mode transform = mode::echo;
-	u64 count = 0;			// 0: unbounded (the timeout ends the run)
+	step script[max_steps] = {};	// none: serve unbounded (the timeout ends the run)
+	usize steps = 0;
+	bool numbered = false;
+	u64 numbered_first = 0;
 	double timeout = 10;
 	double attach_timeout = -1;	// < 0: the timeout
 	u32 stall_ms = 2000;
@@ -105,8 +139,18 @@ struct stats {
 	u64 proto = 0;		// episodes of an inconsistent index or header
 	u64 nobufs = 0;
 	u64 other = 0;
-	u64 mismatch = 0;	// --ping: replies that were not MODE of what was sent
+	u64 mismatch = 0;	// --ping replies that were not MODE of what was sent; --numbered messages not the next
+	u64 reset = 0;		// replies dropped because the peer re-initialised the rings they were for
+	u64 gaps = 0;		// --numbered: messages that never came (the mailbox lost them)
+	u64 lost = 0;		// --ping: messages outstanding when the peer re-initialised the mailbox
 	u64 ev[7] = {};		// peer events, indexed by peer_event
+	u64 steps_done = 0;
+	u64 pauses = 0;
+	u64 inits = 0;
+	u64 discarded_unread = 0;	// init steps: the peer's messages in the ring we wiped
+	u64 discarded_unconsumed = 0;	// init steps: our replies the peer had not taken
+	u64 quiet_timeouts = 0;		// init steps whose wait for the peer (replies taken, heartbeat) ran out
+	bool crashed = false;
 };
 
 volatile std::sig_atomic_t stop_requested = 0;
@@ -191,6 +235,81 @@ usize ping_message(u64 k, u8 *out)
 	return len;
 }
 
+// --numbered: the kernel self-test's message k (kmod/selftest/mailbox.cpp, length() and
+// pattern()): (k * 5) % 249 bytes, so every length from 0 to max_payload, byte j = k * 31 + j * 7
+// + 0x5a.  Within 249 consecutive numbers no two have the same length.
+usize numbered_length(u64 k)
+{
+	return static_cast<usize>((k * 5) % (wire::max_payload + 1));
+}
+
+u8 numbered_byte(u64 k, usize j)
+{
+	return static_cast<u8>(k * 31 + j * 7 + 0x5a);
+}
+
+bool is_numbered(u64 k, const u8 *m, usize len)
+{
+	if (len != numbered_length(k))
+		return false;
+	for (usize j = 0; j < len; ++j)
+		if (m[j] != numbered_byte(k, j))
+			return false;
+	return true;
+}
+
+// The self-test's message k into out; its length.
+usize numbered_message(u64 k, u8 *out)
+{
+	usize len = numbered_length(k);
+	for (usize j = 0; j < len; ++j)
+		out[j] = numbered_byte(k, j);
+	return len;
+}
+
+// "echo:200,pause:3500,init,crash" into o.script; false on a bad step.
+bool parse_script(const char *text, options &o)
+{
+	o.steps = 0;
+	const char *p = text;
+	while (*p) {
+		const char *end = std::strchr(p, ',');
+		usize len = end ? static_cast<usize>(end - p) : std::strlen(p);
+		char word[32];
+		if (len == 0 || len >= sizeof(word) || o.steps == max_steps)
+			return false;
+		std::memcpy(word, p, len);
+		word[len] = 0;
+		step st{};
+		char *colon = std::strchr(word, ':');
+		if (colon)
+			*colon = 0;
+		u64 n = 0;
+		if (colon) {
+			char *num_end = nullptr;
+			errno = 0;
+			n = std::strtoull(colon + 1, &num_end, 10);
+			if (errno || num_end == colon + 1 || *num_end || colon[1] == '-')
+				return false;
+		}
+		if (!std::strcmp(word, "echo") && colon && n > 0)
+			st = { step::echo, n };
+		else if (!std::strcmp(word, "pause") && colon && n <= 3600 * 1000)
+			st = { step::pause, n };
+		else if (!std::strcmp(word, "init") && !colon)
+			st = { step::init, 0 };
+		else if (!std::strcmp(word, "crash") && !colon)
+			st = { step::crash, 0 };
+		else
+			return false;
+		o.script[o.steps++] = st;
+		p += len;
+		if (*p == ',' && !*++p)
+			return false;
+	}
+	return o.steps > 0;
+}
+
 bool parse_number(const char *s, double max, double &out)
 {
 	char *end = nullptr;
@@ -217,7 +336,7 @@ bool parse_count(const char *s, u64 &out)
 int parse(int argc, char **argv, options &o)
 {
 	enum { opt_offset = 256, opt_init, opt_mode, opt_count, opt_timeout, opt_attach_timeout, opt_stall,
-	       opt_side, opt_ping, opt_quiet };
+	       opt_side, opt_ping, opt_quiet, opt_script, opt_numbered };
 	static const option longs[] = {
 		{ "offset", required_argument, nullptr, opt_offset },
 		{ "init", no_argument, nullptr, opt_init },
@@ -229,11 +348,14 @@ int parse(int argc, char **argv, options &o)
 		{ "side", required_argument, nullptr, opt_side },
 		{ "ping", required_argument, nullptr, opt_ping },
 		{ "quiet", no_argument, nullptr, opt_quiet },
+		{ "script", required_argument, nullptr, opt_script },
+		{ "numbered", required_argument, nullptr, opt_numbered },
 		{ "help", no_argument, nullptr, 'h' },
 		{ nullptr, 0, nullptr, 0 },
 	};
 	int c;
 	u64 n;
+	bool scripted = false;
 	while ((c = getopt_long(argc, argv, "h", longs, nullptr)) != -1) {
 		switch (c) {
 		case 'h':
@@ -262,10 +384,28 @@ int parse(int argc, char **argv, options &o)
 			}
 			break;
 		case opt_count:
-			if (!parse_count(optarg, o.count) || o.count == 0) {
-				std::fprintf(stderr, "mailbox-peer: --count wants a positive number, not '%s'\n", optarg);
+			if (scripted || !parse_count(optarg, n) || n == 0) {
+				std::fprintf(stderr, "mailbox-peer: --count wants a positive number, once, without --script, not '%s'\n", optarg);
 				return 2;
 			}
+			o.script[0] = { step::echo, n };
+			o.steps = 1;
+			scripted = true;
+			break;
+		case opt_script:
+			if (scripted || !parse_script(optarg, o)) {
+				std::fprintf(stderr, "mailbox-peer: --script wants STEP[,STEP...] of echo:N, pause:MS, init, crash "
+					     "(at most %zu), once, without --count, not '%s'\n", max_steps, optarg);
+				return 2;
+			}
+			scripted = true;
+			break;
+		case opt_numbered:
+			if (!parse_count(optarg, o.numbered_first)) {
+				std::fprintf(stderr, "mailbox-peer: --numbered wants a message number, not '%s'\n", optarg);
+				return 2;
+			}
+			o.numbered = true;
 			break;
 		case opt_timeout:
 			if (!parse_number(optarg, 3600, o.timeout) || o.timeout <= 0) {
@@ -315,6 +455,10 @@ int parse(int argc, char **argv, options &o)
 		return 2;
 	}
 	o.path = argv[optind];
+	if (o.ping && o.steps) {
+		std::fprintf(stderr, "mailbox-peer: --ping sends, --count and --script serve: not both\n");
+		return 2;
+	}
 	if (o.attach_timeout < 0 || o.attach_timeout > o.timeout)
 		o.attach_timeout = o.timeout;
 	return 0;
@@ -384,6 +528,7 @@ ioview::result<host_endpoint> connect(const options &o, ioview::view<ioview::sys
 }
 
 // Counts an error of send/receive by kind; true if it means the mailbox is inconsistent.
+// -ECONNRESET is not counted here: the runner resyncs (runner::on_reset()).
 bool count_error(stats &s, int err, bool peer_seen)
 {
 	switch (-err) {
@@ -409,12 +554,23 @@ bool count_error(stats &s, int err, bool peer_seen)
 
 class runner {
 public:
-	runner(const options &o, host_endpoint ep) : o_(o), ep_(ep), start_(now()), deadline_(start_ + o.timeout) {}
+	runner(const options &o, ioview::view<ioview::sysmem, wire::layout> mem, host_endpoint ep)
+		: o_(o), mem_(mem), ep_(ep), start_(now()), deadline_(start_ + o.timeout)
+	{
+	}
 
-	// Serve or ping until done or out of time; the exit status.
+	// Serve, play the script or ping until done or out of time; the exit status.
 	int run()
 	{
-		int status = o_.ping ? ping() : serve();
+		int status;
+		if (o_.ping) {
+			status = ping();
+		} else if (o_.steps) {
+			status = play();
+		} else {
+			serve(0);	// until the timeout: fine without protocol errors
+			status = s_.proto == 0 && s_.mismatch == 0 ? 0 : 1;
+		}
 		ep_.detach();
 		report(status);
 		return status;
@@ -448,6 +604,7 @@ private:
 			if (r) {
 				broken_ = false;
 				reinit_reported_ = false;
+				epoch_++;
 				say("resynchronised with the mailbox");
 			}
 		}
@@ -463,18 +620,58 @@ private:
 		broken_ = true;
 	}
 
-	int serve()
+	// An operation found our state wiped (-ECONNRESET): the peer re-initialised the
+	// mailbox.  Nothing more until housekeeping() resyncs, which starts a new epoch.
+	void on_reset() { broken_ = true; }
+
+	// The script, step by step; 0 when every step was done.
+	int play()
+	{
+		for (usize i = 0; i < o_.steps; ++i) {
+			const step &st = o_.script[i];
+			bool done = false;
+			switch (st.kind) {
+			case step::echo:
+				done = serve(answered_ + st.n);
+				break;
+			case step::pause:
+				done = pause(st.n);
+				break;
+			case step::init:
+				done = reinit();
+				break;
+			case step::crash:
+				crash();
+			}
+			if (!done)
+				break;
+			s_.steps_done++;
+		}
+		return s_.steps_done == o_.steps && s_.proto == 0 && s_.mismatch == 0 ? 0 : 1;
+	}
+
+	// Answers messages until `limit` were answered in all (0: until the run ends); true if it got there.
+	bool serve(u64 limit)
 	{
 		u8 in[wire::max_payload];
 		u8 out[wire::max_payload];
 		usize out_len = 0;
 		bool reply_pending = false;
 		bool reply_waited = false;
-		while (housekeeping() && !(o_.count && answered_ >= o_.count)) {
+		u64 reply_epoch = 0;
+		while (!(limit && answered_ >= limit)) {
+			if (!housekeeping())
+				return false;
 			bool busy = false;
 			if (broken_) {
 				pause_briefly();
 				continue;
+			}
+			if (reply_pending && reply_epoch != epoch_) {
+				// The rings the message came in were re-initialised since: its reply
+				// would reach a guest that never sent it.
+				s_.reset++;
+				reply_pending = false;
 			}
 			if (reply_pending) {
 				ioview::status r = ep_.send(out, out_len);
@@ -491,6 +688,8 @@ private:
 				} else if (r.error() == -mbx::enotconn) {
 					s_.notconn++;	// the guest left: drop the reply
 					reply_pending = false;
+				} else if (r.error() == -mbx::econnreset) {
+					on_reset();
 				} else if (count_error(s_, r.error(), peer_seen_)) {
 					note_proto();
 				}
@@ -499,11 +698,16 @@ private:
 				if (n) {
 					s_.rx_messages++;
 					s_.rx_bytes += n.value();
+					if (o_.numbered)
+						check_numbered(in, n.value());
 					out_len = n.value();
 					apply(o_.transform, in, out_len, out);
 					reply_pending = true;
 					reply_waited = false;
+					reply_epoch = epoch_;
 					busy = true;
+				} else if (n.error() == -mbx::econnreset) {
+					on_reset();
 				} else if (count_error(s_, n.error(), peer_seen_)) {
 					note_proto();
 				}
@@ -511,26 +715,140 @@ private:
 			if (!busy)
 				pause_briefly();
 		}
-		if (o_.count)
-			return answered_ >= o_.count && s_.proto == 0 ? 0 : 1;
-		return s_.proto == 0 ? 0 : 1;
+		return true;
 	}
 
+	// --numbered: the message just received must be the next expected one or, after
+	// messages the mailbox lost, one at most a ring further.  Within that window its
+	// length names it (no two of 249 consecutive numbers have the same), the bytes must
+	// then match.
+	void check_numbered(const u8 *m, usize len)
+	{
+		for (u64 k = next_numbered_; k <= next_numbered_ + wire::slot_count; ++k) {
+			if (numbered_length(k) != len)
+				continue;
+			if (!is_numbered(k, m, len))
+				break;
+			if (k != next_numbered_) {
+				s_.gaps += k - next_numbered_;
+				say("messages %llu to %llu never came; %llu did", ull(next_numbered_), ull(k - 1), ull(k));
+			}
+			next_numbered_ = k + 1;
+			return;
+		}
+		if (s_.mismatch++ == 0)
+			say("a message of %zu bytes is not message %llu nor one of the %u after it", len, ull(next_numbered_),
+			    wire::slot_count);
+	}
+
+	// The pause step: the process is there but does nothing, as a hung one would.
+	bool pause(u64 ms)
+	{
+		s_.pauses++;
+		say("pausing for %llu ms: no heartbeat, no serving", ull(ms));
+		double until = now() + static_cast<double>(ms) * 1e-3;
+		while (now() < until) {
+			if (stop_requested || now() >= deadline_)
+				return false;
+			timespec ts{ 0, 1000 * 1000 };
+			nanosleep(&ts, nullptr);
+		}
+		say("resuming");
+		return true;
+	}
+
+	// Polls @p ready every 50 us for at most a second; whether it became true.
+	template <typename F> bool wait_briefly(F ready)
+	{
+		double give_up = now() + 1.0;
+		while (!ready()) {
+			if (now() >= give_up || stop_requested)
+				return false;
+			pause_briefly();
+		}
+		return true;
+	}
+
+	// The init step: re-initialise the mailbox under the attached peer in the order
+	// mailbox_ring.h's init() gives, so that what is wiped is known exactly.
+	bool reinit()
+	{
+		// Our replies taken first: then none of them is lost, and none is being read
+		// while the rings are reset.
+		bool taken = wait_briefly([&] { return ep_.tx().free_slots().value_or(0) == wire::slot_count; });
+		ep_.detach();
+		// Our closed state before the heartbeat we read: if the peer's next beat
+		// does not see us closed, we see that beat (store, full fence, load on
+		// both sides), and its sends are serialised with its beats.
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		u32 beat = ep_.peer().heartbeat;
+		bool beaten = wait_briefly([&] { return ep_.peer().heartbeat != beat; });
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		u32 unread = ep_.rx().pending().value_or(0);
+		u32 unconsumed = wire::slot_count - ep_.tx().free_slots().value_or(wire::slot_count);
+		auto r = host_endpoint::init(mem_, o_.self);
+		if (!r) {
+			say("init failed: %s (%d)", errno_name(r.error()), r.error());
+			return false;
+		}
+		ep_ = r.value();
+		broken_ = false;
+		reinit_reported_ = false;
+		epoch_++;
+		s_.inits++;
+		s_.discarded_unread += unread;
+		s_.discarded_unconsumed += unconsumed;
+		if (!taken || !beaten)
+			s_.quiet_timeouts++;
+		say("re-initialised the mailbox (generation %u): discarded %u unread, %u unconsumed%s%s", ep_.generation(),
+		    unread, unconsumed, taken ? "" : "; the peer did not take our replies within 1 s",
+		    beaten ? "" : "; the peer's heartbeat did not move within 1 s");
+		return true;
+	}
+
+	// The crash step: gone without a word, our state left ready, as a killed process.
+	[[noreturn]] void crash()
+	{
+		s_.crashed = true;
+		s_.steps_done++;
+		say("crashing on purpose: exit without leaving; our state stays ready");
+		report(0);
+		std::fflush(stdout);
+		std::fflush(stderr);
+		std::_Exit(0);
+	}
+
+	// Sends numbered messages until --ping replies were checked.  Replies come in
+	// order, so the next one is for message `checked`; messages the peer's
+	// re-initialisation wiped are counted lost and never wait for a reply.  At
+	// most as many are outstanding as replies are still wanted, so the peer
+	// receives exactly --ping messages.
 	int ping()
 	{
 		u8 msg[wire::max_payload];
 		u8 want[wire::max_payload];
 		u8 got[wire::max_payload];
-		u64 sent = 0, checked = 0;
+		u64 sent = 0, checked = 0, verified = 0;
+		u64 seen_epoch = epoch_;
 		bool waited = false;	// message `sent` found the ring full already
-		while (housekeeping() && checked < o_.ping) {
+		while (housekeeping() && verified < o_.ping) {
 			bool busy = false;
 			if (broken_) {
 				pause_briefly();
 				continue;
 			}
-			if (sent < o_.ping) {
-				usize len = ping_message(sent, msg);
+			if (seen_epoch != epoch_) {
+				// The peer re-initialised the mailbox: no reply to what is still
+				// outstanding can come any more.
+				if (sent != checked)
+					say("the peer re-initialised the mailbox: messages %llu to %llu lost", ull(checked),
+					    ull(sent - 1));
+				s_.lost += sent - checked;
+				checked = sent;
+				seen_epoch = epoch_;
+			}
+			if (verified + (sent - checked) < o_.ping) {
+				usize len = message(sent, msg);
 				ioview::status r = ep_.send(msg, len);
 				if (r) {
 					sent++;
@@ -542,6 +860,9 @@ private:
 					if (!waited)
 						s_.full++;
 					waited = true;
+				} else if (r.error() == -mbx::econnreset) {
+					on_reset();
+					continue;
 				} else if (count_error(s_, r.error(), peer_seen_)) {
 					note_proto();
 				}
@@ -550,23 +871,31 @@ private:
 			if (n) {
 				s_.rx_messages++;
 				s_.rx_bytes += n.value();
-				usize len = ping_message(checked, msg);
+				usize len = message(checked, msg);
 				apply(o_.transform, msg, len, want);
 				if (n.value() != len || std::memcmp(got, want, len) != 0) {
 					if (s_.mismatch++ == 0)
-						say("reply %llu is wrong: %zu bytes, want %zu", static_cast<unsigned long long>(checked),
-						    n.value(), len);
+						say("reply %llu is wrong: %zu bytes, want %zu", ull(checked), n.value(), len);
 				}
 				checked++;
+				verified++;
 				busy = true;
+			} else if (n.error() == -mbx::econnreset) {
+				on_reset();
 			} else if (count_error(s_, n.error(), peer_seen_)) {
 				note_proto();
 			}
 			if (!busy)
 				pause_briefly();
 		}
-		answered_ = checked;
-		return checked == o_.ping && s_.mismatch == 0 && s_.proto == 0 ? 0 : 1;
+		answered_ = verified;
+		return verified == o_.ping && s_.mismatch == 0 && s_.proto == 0 ? 0 : 1;
+	}
+
+	// --ping's message number k: the self-test's with --numbered, else ping_message()'s.
+	usize message(u64 k, u8 *out) const
+	{
+		return o_.numbered ? numbered_message(o_.numbered_first + k, out) : ping_message(k, out);
 	}
 
 	__attribute__((format(printf, 2, 3))) void say(const char *fmt, ...)
@@ -589,26 +918,37 @@ private:
 		std::printf("mailbox-peer: received messages=%llu bytes=%llu\n", ull(s_.rx_messages), ull(s_.rx_bytes));
 		std::printf("mailbox-peer: sent messages=%llu bytes=%llu\n", ull(s_.tx_messages), ull(s_.tx_bytes));
 		std::printf("mailbox-peer: errors full=%llu notconn=%llu badmsg=%llu proto=%llu nobufs=%llu other=%llu "
-			    "mismatch=%llu\n",
+			    "mismatch=%llu reset=%llu gaps=%llu lost=%llu\n",
 			    ull(s_.full), ull(s_.notconn), ull(s_.badmsg), ull(s_.proto), ull(s_.nobufs), ull(s_.other),
-			    ull(s_.mismatch));
+			    ull(s_.mismatch), ull(s_.reset), ull(s_.gaps), ull(s_.lost));
 		std::printf("mailbox-peer: peer arrived=%llu left=%llu restarted=%llu stalled=%llu resumed=%llu "
 			    "reinitialised=%llu\n",
 			    ull(s_.ev[1]), ull(s_.ev[2]), ull(s_.ev[3]), ull(s_.ev[4]), ull(s_.ev[5]), ull(s_.ev[6]));
+		if (o_.steps)
+			std::printf("mailbox-peer: script steps=%zu done=%llu pauses=%llu inits=%llu discarded_unread=%llu "
+				    "discarded_unconsumed=%llu quiet_timeouts=%llu crashed=%d\n",
+				    o_.steps, ull(s_.steps_done), ull(s_.pauses), ull(s_.inits), ull(s_.discarded_unread),
+				    ull(s_.discarded_unconsumed), ull(s_.quiet_timeouts), s_.crashed ? 1 : 0);
+		if (o_.numbered && !o_.ping)
+			std::printf("mailbox-peer: numbered first=%llu next=%llu\n", ull(o_.numbered_first), ull(next_numbered_));
 		const char *what = o_.ping ? "replies checked" : "messages answered";
-		std::printf("mailbox-peer: result %s: %llu %s in %.2f s%s\n", status == 0 ? "ok" : "failed",
-			    ull(answered_), what, t, stop_requested ? " (interrupted)" : "");
+		std::printf("mailbox-peer: result %s: %llu %s in %.2f s%s%s\n", status == 0 ? "ok" : "failed",
+			    ull(answered_), what, t, stop_requested ? " (interrupted)" : "",
+			    s_.crashed ? " (crashed on purpose: state left ready)" : "");
 	}
 
 	static unsigned long long ull(u64 v) { return v; }
 
 	const options &o_;
+	ioview::view<ioview::sysmem, wire::layout> mem_;
 	host_endpoint ep_;
 	stats s_;
 	double start_;
 	double deadline_;
 	double next_tick_ = 0;
 	u64 answered_ = 0;
+	u64 epoch_ = 0;		// +1 at each resync or init: the rings our counters belong to
+	u64 next_numbered_ = o_.numbered_first;
 	bool peer_seen_ = false;
 	bool broken_ = false;
 	bool reinit_reported_ = false;
@@ -642,7 +982,7 @@ int main(int argc, char **argv)
 	if (!o.quiet)
 		std::fprintf(stderr, "mailbox-peer: %s %s as the %s (generation %u), %s\n", o.init ? "initialised" : "attached to",
 			     o.path, side_name(o.self), ep.value().generation(),
-			     o.ping ? "pinging" : "serving");
-	runner r(o, ep.value());
+			     o.ping ? "pinging" : o.steps > 1 ? "playing the script" : "serving");
+	runner r(o, mem.value(), ep.value());
 	return r.run();
 }

@@ -5,7 +5,11 @@
 # second copy of itself playing the guest, over a 1 MiB file like the VM's
 # ivshmem.bin: both start orders, every transform, a file of garbage, a
 # guest that scribbles an index or a slot mid-run, a guest that dies
-# (heartbeat stall) and a clean stop on SIGTERM.  No VM, no module.
+# (heartbeat stall), a clean stop on SIGTERM, bad usage, and the --script
+# steps a host's lifetime is played with (a pause the guest sees as a stall,
+# a crash and a new instance the guest sees as a restart, a re-initialisation
+# under the attached guest whose losses both sides count alike), with
+# --numbered checking every message.  No VM, no module.
 #
 #   make build/user/mailbox-peer && tests/user/mailbox-peer.sh
 #
@@ -44,6 +48,11 @@ fresh() {
 # stat OUTPUT LINE KEY: KEY's value on the summary line "mailbox-peer: LINE ...".
 stat() {
   sed -n "s/^mailbox-peer: $2 .*\\b$3=\\([0-9]*\\).*/\\1/p" "$1"
+}
+
+# events ERR N: the first N peer events a run logged, in order, on one line.
+events() {
+  sed -n 's/^mailbox-peer: [0-9.]* s: peer \([a-z]*\)$/\1/p' "$1" | head -n "$2" | tr '\n' ' ' | sed 's/ $//'
 }
 
 # expect_status NAME GOT WANT OUTPUT...
@@ -154,6 +163,87 @@ else
   expect_num "dead guest: seen arriving" "$(stat "$tmp/h.out" peer arrived)" 1
   expect_num "dead guest: seen stalled" "$(stat "$tmp/h.out" peer stalled)" 1
   expect_num "dead guest: never seen leaving" "$(stat "$tmp/h.out" peer left)" 0
+
+  # Usage: --count and --script are one or the other, --ping does not take a script, steps are checked.
+  for bad in "--count 5 --script echo:1" "--script echo:1 --count 5" "--ping 5 --script echo:1" \
+    "--script echo:0" "--script pause" "--script init:3" "--script echo:1," "--script nap:5" "--numbered x"; do
+    # shellcheck disable=SC2086 # the options are split on purpose
+    "$peer" "$IOVM_SHM" $bad > /dev/null 2> "$tmp/h.err"
+    expect_status "usage: '$bad' is refused" $? 2 "$tmp/h.err"
+  done
+
+  # --numbered: the self-test's messages, checked one by one; a wrong first number is caught.
+  fresh
+  "$peer" "$IOVM_SHM" --init --count 300 --numbered 1000 --timeout 10 > "$tmp/h.out" 2> "$tmp/h.err" &
+  hp=$!
+  "$peer" "$IOVM_SHM" --side guest --ping 300 --numbered 1000 --timeout 10 > "$tmp/g.out" 2> "$tmp/g.err"
+  gs=$?
+  wait $hp
+  expect_status "numbered: the guest checked 300 replies" $gs 0 "$tmp/g.out" "$tmp/g.err"
+  expect_status "numbered: the host checked and answered 300 messages" $? 0 "$tmp/h.out" "$tmp/h.err"
+  expect_num "numbered: none out of order" "$(stat "$tmp/h.out" errors mismatch)" 0
+  expect_num "numbered: none missing" "$(stat "$tmp/h.out" errors gaps)" 0
+  expect_num "numbered: the next expected is 1300" "$(stat "$tmp/h.out" numbered next)" 1300
+  fresh
+  "$peer" "$IOVM_SHM" --init --numbered 5 --timeout 1 > "$tmp/h.out" 2> "$tmp/h.err" &
+  hp=$!
+  "$peer" "$IOVM_SHM" --side guest --ping 10 --numbered 0 --timeout 0.5 > /dev/null 2>&1
+  wait $hp
+  expect_status "numbered from the wrong number: the serve fails" $? 1 "$tmp/h.out" "$tmp/h.err"
+  expect_num "numbered from the wrong number: messages 0 to 4 are mismatches" "$(stat "$tmp/h.out" errors mismatch)" 5
+
+  # pause: the host stops for 700 ms; the guest sees it stall (300 ms) and resume, and gets
+  # every reply.  Thousands of messages after the pause, so that the guest, which looks at
+  # the host once a millisecond, is still running when the heartbeat moves again.  (The
+  # host may be seen leaving at the very end: it detaches after its last answer.)
+  fresh
+  "$peer" "$IOVM_SHM" --init --script echo:50,pause:700,echo:5000 --timeout 10 > "$tmp/h.out" 2> "$tmp/h.err" &
+  hp=$!
+  "$peer" "$IOVM_SHM" --side guest --ping 5050 --stall-ms 300 --timeout 10 > "$tmp/g.out" 2> "$tmp/g.err"
+  gs=$?
+  wait $hp
+  expect_status "pause: the host played its script" $? 0 "$tmp/h.out" "$tmp/h.err"
+  expect_status "pause: the guest checked 5050 replies" $gs 0 "$tmp/g.out" "$tmp/g.err"
+  expect_num "pause: the host paused once" "$(stat "$tmp/h.out" script pauses)" 1
+  expect_eq "pause: the guest saw it arrive, stall and resume" "$(events "$tmp/g.err" 3)" "arrived stalled resumed"
+
+  # crash: the host dies after 150 answers (and a 50 ms pause, so that the guest has seen
+  # it), its state left ready; a new one attaches and serves the rest, the messages sent
+  # meanwhile included.  The guest sees a restart, not a departure.
+  fresh
+  "$peer" "$IOVM_SHM" --side guest --init --ping 300 --timeout 10 > "$tmp/g.out" 2> "$tmp/g.err" &
+  gp=$!
+  "$peer" "$IOVM_SHM" --script echo:150,pause:50,crash --timeout 10 > "$tmp/h.out" 2> "$tmp/h.err"
+  expect_status "crash: the crash step exits 0" $? 0 "$tmp/h.out" "$tmp/h.err"
+  expect_num "crash: the host's state is left ready" "0x$(shm_bytes $host_state 1)" 1
+  expect_run "crash: the summary says so" grep -q 'crashed on purpose' "$tmp/h.out"
+  # It too pauses first: the guest looks at the host once a millisecond, the 150 take less.
+  "$peer" "$IOVM_SHM" --script pause:50,echo:150 --timeout 10 > "$tmp/h2.out" 2> "$tmp/h2.err"
+  expect_status "crash: the next host answers the other 150" $? 0 "$tmp/h2.out" "$tmp/h2.err"
+  wait $gp
+  expect_status "crash: the guest checked 300 replies" $? 0 "$tmp/g.out" "$tmp/g.err"
+  expect_eq "crash: the guest saw the host arrive, then restart" "$(events "$tmp/g.err" 2)" "arrived restarted"
+
+  # init: the host re-initialises the mailbox under the attached guest after 100 answers.
+  # What it discards unread is exactly what the guest counts lost and the host's
+  # --numbered check sees missing; every other message arrives intact, once.
+  fresh
+  "$peer" "$IOVM_SHM" --init --script echo:100,init,echo:100 --numbered 0 --timeout 10 > "$tmp/h.out" 2> "$tmp/h.err" &
+  hp=$!
+  "$peer" "$IOVM_SHM" --side guest --ping 200 --numbered 0 --timeout 10 > "$tmp/g.out" 2> "$tmp/g.err"
+  gs=$?
+  wait $hp
+  expect_status "init: the host played its script" $? 0 "$tmp/h.out" "$tmp/h.err"
+  expect_status "init: the guest checked 200 replies" $gs 0 "$tmp/g.out" "$tmp/g.err"
+  discarded=$(stat "$tmp/h.out" script discarded_unread)
+  expect_num "init: the host re-initialised once" "$(stat "$tmp/h.out" script inits)" 1
+  expect_num "init: the guest counted lost what the host discarded ($discarded)" "$(stat "$tmp/g.out" errors lost)" "$discarded"
+  expect_num "init: the host saw as many missing" "$(stat "$tmp/h.out" errors gaps)" "$discarded"
+  expect_num "init: no reply of the guest's was discarded" "$(stat "$tmp/h.out" script discarded_unconsumed)" 0
+  expect_num "init: the host waited for the guest without running out" "$(stat "$tmp/h.out" script quiet_timeouts)" 0
+  expect_num "init: no message out of order or corrupt" "$(stat "$tmp/h.out" errors mismatch)" 0
+  expect_num "init: the guest sent 200 plus the lost" "$(stat "$tmp/g.out" sent messages)" $((200 + discarded))
+  expect_num "init: the guest resynced once" "$(stat "$tmp/g.out" peer reinitialised)" 1
 
   # SIGTERM: a clean stop, the summary, the state closed.
   fresh
