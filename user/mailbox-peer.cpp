@@ -587,6 +587,8 @@ private:
 			return true;
 		next_tick_ = t + 1e-3;
 		ep_.heartbeat();
+		// The beat before the look at the peer (see endpoint::heartbeat()).
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		mbx::peer_event e = ep_.watch_peer(static_cast<u64>((t - start_) * 1e3), o_.stall_ms);
 		if (e != mbx::peer_event::none) {
 			if (e != mbx::peer_event::reinitialised || !reinit_reported_) {

@@ -10,6 +10,7 @@
 #include "driver/mailbox.h"
 #include "driver/mailbox_barriers.h"
 #include "driver/mailbox_ring.h"
+#include "kernel/barrier.h"
 #include "kernel/cxxrt.h"
 #include "kernel/errno.h"
 #include "kernel/iomem_mapping.h"
@@ -170,6 +171,8 @@ void poll_locked(device &dev)
 
 	++dev.n.polls;
 	ep.heartbeat();
+	// The beat before the look at the host (see endpoint::heartbeat()): only a full barrier orders a store before a load.
+	mb();
 	switch (ep.watch_peer(ioview_shim_ktime_ns(), stall_ns)) {
 	case mbx::peer_event::arrived:
 		++dev.n.arrivals;

@@ -606,7 +606,13 @@ public:
 		return rx_.receive(out, cap);
 	}
 
-	/// Count one heartbeat in our state; call it from the polling loop.
+	/**
+	 * Count one heartbeat in our state; call it from the polling loop, then
+	 * a full barrier (store -> load), then watch_peer().  A peer that changes
+	 * its state and then waits for our heartbeat to move (init()'s recipe)
+	 * relies on that order: the look that follows the beat it saw sees its
+	 * change.
+	 */
 	void heartbeat() noexcept
 	{
 		heartbeat_ += 1;
