@@ -18,7 +18,7 @@
 // --script plays a host's lifetime instead of one plain serve, step by
 // step, for tests of how the other side copes:
 //
-//     mailbox-peer FILE --script echo:200,pause:3500,echo:20      # a stall
+//     mailbox-peer FILE --script echo:200,pause:3500,echo:20,idle:500   # a stall
 //     mailbox-peer FILE --script echo:20,crash                    # dies, state left ready
 //     mailbox-peer FILE --script echo:10,init,echo:20             # re-initialises under the guest
 //
@@ -81,6 +81,7 @@ constexpr const char usage[] =
 	"  --count N            exit after answering N messages (--script echo:N)\n"
 	"  --script STEPS       do STEPS in order, comma-separated, then exit:\n"
 	"                         echo:N   answer N messages\n"
+	"                         idle:MS  beat and watch the peer for MS milliseconds, answering nothing\n"
 	"                         pause:MS stop for MS milliseconds: no heartbeat, no serving\n"
 	"                         init     re-initialise the mailbox under the attached peer: wait\n"
 	"                                  for it to take our replies, leave, wait for its heartbeat,\n"
@@ -107,8 +108,8 @@ enum class mode { echo, reverse, upper };
 
 // One step of --script.
 struct step {
-	enum kind_t { echo, pause, init, crash } kind;
-	u64 n;	// echo: messages to answer; pause: milliseconds
+	enum kind_t { echo, idle, pause, init, crash } kind;
+	u64 n;	// echo: messages to answer; idle, pause: milliseconds
 };
 constexpr usize max_steps = 16;
 
@@ -294,6 +295,8 @@ bool parse_script(const char *text, options &o)
 		}
 		if (!std::strcmp(word, "echo") && colon && n > 0)
 			st = { step::echo, n };
+		else if (!std::strcmp(word, "idle") && colon && n <= 3600 * 1000)
+			st = { step::idle, n };
 		else if (!std::strcmp(word, "pause") && colon && n <= 3600 * 1000)
 			st = { step::pause, n };
 		else if (!std::strcmp(word, "init") && !colon)
@@ -394,7 +397,7 @@ int parse(int argc, char **argv, options &o)
 			break;
 		case opt_script:
 			if (scripted || !parse_script(optarg, o)) {
-				std::fprintf(stderr, "mailbox-peer: --script wants STEP[,STEP...] of echo:N, pause:MS, init, crash "
+				std::fprintf(stderr, "mailbox-peer: --script wants STEP[,STEP...] of echo:N, idle:MS, pause:MS, init, crash "
 					     "(at most %zu), once, without --count, not '%s'\n", max_steps, optarg);
 				return 2;
 			}
@@ -636,6 +639,9 @@ private:
 			case step::echo:
 				done = serve(answered_ + st.n);
 				break;
+			case step::idle:
+				done = idle(st.n);
+				break;
 			case step::pause:
 				done = pause(st.n);
 				break;
@@ -741,6 +747,20 @@ private:
 		if (s_.mismatch++ == 0)
 			say("a message of %zu bytes is not message %llu nor one of the %u after it", len, ull(next_numbered_),
 			    wire::slot_count);
+	}
+
+	// The idle step: alive and attached, with nothing to do; a peer that watches
+	// us sees our heartbeat move (a step that ends the run right after its last
+	// answer may leave before the peer's next look).
+	bool idle(u64 ms)
+	{
+		double until = now() + static_cast<double>(ms) * 1e-3;
+		while (now() < until) {
+			if (!housekeeping())
+				return false;
+			pause_briefly();
+		}
+		return true;
 	}
 
 	// The pause step: the process is there but does nothing, as a hung one would.

@@ -132,13 +132,14 @@ int account(device &dev, int err)
 
 // Takes the rings over again after the host's init() wiped our state; false
 // while that init() is still writing the header (-EAGAIN: the next try works).
-bool resync_locked(device &dev)
+// @who noticed: the worker or a call.
+bool resync_locked(device &dev, const char *who)
 {
 	ioview::status s = dev.slot.ep.resync();
 	if (!s)
 		return false;
 	++dev.n.resyncs;
-	mb_info(dev, "host reinitialised the mailbox: resynced");
+	mb_info(dev, "host reinitialised the mailbox: resynced by %s", who);
 	return true;
 }
 
@@ -147,7 +148,7 @@ bool resync_locked(device &dev)
 // than a period later; the caller is told either way.
 int reset_seen(device &dev)
 {
-	dev.reset = resync_locked(dev) ? reset_news::none : reset_news::told;
+	dev.reset = resync_locked(dev, "a call") ? reset_news::none : reset_news::told;
 	++dev.n.resets;
 	return -mbx::econnreset;
 }
@@ -197,7 +198,7 @@ void poll_locked(device &dev)
 	case mbx::peer_event::reinitialised:
 		// The host ran init() over us: take the rings over again (it may still be
 		// writing the header: -EAGAIN, next poll).  A call made meanwhile was told.
-		if (resync_locked(dev))
+		if (resync_locked(dev, "the worker"))
 			dev.reset = dev.reset == reset_news::told ? reset_news::none : reset_news::pending;
 		break;
 	case mbx::peer_event::none:

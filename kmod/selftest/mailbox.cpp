@@ -2,20 +2,45 @@
 //
 // ioview_mailbox: the guest side of the ivshmem mailbox (driver/mailbox.h)
 // against the real host peer, user/mailbox-peer.cpp, which tests/vm's
-// 60-mailbox case starts on the backing file before boot with
-// --count 200 --mode echo.  On demand only (selftest_suite=ioview_mailbox,
-// see suites.h); the cases that need the peer skip unless mailbox_peer=1.
+// 60-mailbox case runs on the backing file as three instances in a row,
+// each playing a --script and checking every message it gets (--numbered).
+// On demand only (selftest_suite=ioview_mailbox, see suites.h); the cases
+// that need the peer skip unless mailbox_peer=1.
 //
-// echo_round_trip sends messages_each_way messages, message i being
-// length(i) bytes of pattern(i, j), keeps at most in_flight unanswered,
-// and checks every echo byte for byte and in order; then that the host,
-// which exits after answering exactly that many, is seen leaving, and that
-// a send after it left is -ENOTCONN.  Its rate is logged as a KTAP
-// diagnostic ("# mailbox: ..."): under TCG only a rough figure.
+// The cases are one session with the mailbox open throughout, each the
+// guest's half of one step of the host's life, in the order the host plays
+// them (the numbers are those of the messages, message k being length(k)
+// bytes of pattern(k, j)):
+//
+//   case                        host                                   messages
+//   echo_round_trip             #1 attaches, echoes                    0..199
+//   peer_stall                  #1 pauses 3.5 s (no heartbeat), echoes 200..219, sent during the pause
+//   peer_departure_and_arrival  #1 leaves; 1.5 s later #2 attaches     220..239
+//   peer_restart                #2 dies (state left ready); #3         240..249, sent before #3 came
+//                               attaches at once
+//   peer_reinit                 #3 leaves, re-initialises the mailbox  250 (sent across it) and 20 more
+//                               under us, echoes; a receive() waits
+//   peer_reinit_idle            #3 does it again, no call of ours      10 more
+//                               under way
+//   peer_leaves                 #3 leaves                              none: -ENOTCONN
+//
+// Each case waits, bounded, for the transition through the driver's
+// counters (which the worker keeps whatever the test thread is doing) and
+// wait_peer(), and checks every echo byte for byte and in order.  The peer
+// events counted since the session began must then be exactly those of the
+// steps so far, give or take those of the next step (which the host may
+// already have begun: host #1 leaves microseconds after its last echo),
+// and no others.  Message 250 is
+// sent right as the host re-initialises: either it went into the old rings
+// (then the host discards it unread and counts it, and we never get its
+// echo) or it is refused and sent again; both sides log which, and the
+// host case (60-mailbox.host.sh) checks that they agree and that every
+// count adds up.  The rate of the first 200 is logged as a KTAP diagnostic
+// ("# mailbox: ..."): under TCG only a rough figure.
+//
 // send_without_peer then opens again: init() leaves the host's state
-// absent, and as the only host peer has exited, nothing can attach, so a
-// send is -ENOTCONN deterministically (without a peer expected there is
-// none by definition).
+// absent, and as the last host peer has exited, nothing can attach, so a
+// send is -ENOTCONN deterministically.
 #include <ioview/ioview.h>
 
 #include "devices/ivshmem_mailbox.h"
@@ -34,19 +59,67 @@ namespace wire = ioview::devices::mailbox;
 namespace mbx = ioview::driver::mailbox;
 
 constexpr const char *no_ivshmem = "no ivshmem-plain function bound to ioview";
+constexpr const char *no_peer = "no host peer expected (load with mailbox_peer=1)";
 constexpr int enotconn = -mbx::enotconn;
-constexpr int etimedout = -drivers::etimedout;
+constexpr int econnreset = -mbx::econnreset;
 
-// What the VM case's host peer is told (--count): both sides count the same messages.
-constexpr u32 messages_each_way = 200;
+// What the VM case's host peers are told (--script, --numbered): both sides count the same messages.
+constexpr u32 messages_each_way = 200;	// host #1: echo:200
+constexpr u32 stall_messages = 20;	// host #1: pause:3500,echo:20
+constexpr u32 arrival_messages = 20;	// host #2: echo:20,crash
+constexpr u32 restart_messages = 10;	// host #3: echo:10, ...
+constexpr u32 reinit_messages = 20;	// host #3: ..., init,echo:20, ...
+constexpr u32 reinit_idle_messages = 10;	// host #3: ..., init,echo:10
 // Fewer than the ring's 64 slots, so a send never finds the ring full in the steady state.
 constexpr u32 in_flight = 32;
 // The host peer has been waiting since before boot: it attaches within microseconds of init().
 constexpr unsigned int peer_arrival_ms = 5000;
 constexpr unsigned int echo_timeout_ms = 5000;
-constexpr unsigned int peer_departure_ms = 5000;
+// The worker's periods are a few ms; a second is far beyond any schedule delay.
+constexpr unsigned int worker_notice_ms = 1000;
+// Host #1 pauses 3.5 s; the worker calls that a stall after 2 s, then sees it resume.
+constexpr unsigned int stall_notice_ms = 6000;
+// Host #2 comes 1.5 s after #1 left; #3 right after #2 died; #3's re-initialisation takes ms.
+constexpr unsigned int next_host_ms = 5000;
 
-// Set by echo_round_trip once it saw the host peer leave: then no peer can attach any more.
+// The peer events and resets counted since the session began.
+struct events {
+	u64 arrivals, restarts, departures, stalls, resumes, resyncs, resets;
+};
+
+// The session's steps, in order, and the events counted once each is over.
+enum step : u32 {
+	step_echo,
+	step_stall,
+	step_departure,
+	step_restart,
+	step_reinit,
+	step_reinit_idle,
+	step_leaves,
+	step_count,
+};
+constexpr events after_step[step_count] = {
+	//  arrivals restarts departures stalls resumes resyncs resets
+	{ 1, 0, 0, 0, 0, 0, 0 },	// host #1 arrived
+	{ 1, 0, 0, 1, 1, 0, 0 },	// it stalled and resumed
+	{ 2, 0, 1, 1, 1, 0, 0 },	// it left, #2 arrived
+	{ 2, 1, 1, 1, 1, 0, 0 },	// #2 died, #3 took its place
+	{ 3, 1, 2, 1, 1, 1, 1 },	// #3 left, re-initialised the mailbox under us, is back
+	{ 4, 1, 3, 1, 1, 2, 2 },	// and again
+	{ 4, 1, 4, 1, 1, 2, 2 },	// #3 left for good
+};
+
+// The session: the mailbox open from echo_round_trip to peer_leaves, the host in its script.
+struct session_state {
+	bool open;	// echo_round_trip opened the mailbox
+	bool broken;	// a session case failed: the host's script and ours no longer line up
+	u32 next;	// the number of the next message to send
+	u32 lost;	// messages the host's re-initialisation wiped before it reached them
+	mailbox::counter_set base;	// the counters before the session's open()
+};
+session_state session;
+
+// Set by peer_leaves once it saw the last host peer leave: then no peer can attach any more.
 bool peer_gone;
 
 unsigned long long ull(u64 v)
@@ -106,78 +179,189 @@ int send_one(mailbox::device *dev, u32 i)
 	return mailbox::send(dev, buf, len);
 }
 
-// The echo run proper, with the mailbox open and the host ready.
-// The worker's periods are a few ms; a second is far beyond any schedule delay.
-constexpr unsigned int worker_notice_ms = 1000;
-
-bool worker_saw_arrival(mailbox::device *dev)
+// Receives the echo of message @i within @timeout_ms and checks it byte for byte.
+verdict receive_echo(context &t, mailbox::device *dev, u32 i, unsigned int timeout_ms)
 {
-	for (unsigned int waited = 0; waited < worker_notice_ms; waited += 2) {
-		if (mailbox::counters(dev).arrivals != 0)
-			return true;
-		ioview_shim_msleep(2);
-	}
-	return mailbox::counters(dev).arrivals != 0;
+	u8 buf[wire::max_payload];
+	usize len = 0;
+	int err = mailbox::receive(dev, buf, sizeof(buf), timeout_ms, &len);
+	if (err)
+		return t.fail("the echo of message %u: receive gave %d", i, err);
+	if (len != length(i))
+		return t.fail("the echo of message %u is %zu bytes, want %zu (the echo of another message?)", i, len,
+			      length(i));
+	for (usize j = 0; j < len; ++j)
+		if (buf[j] != pattern(i, j))
+			return t.fail("the echo of message %u: byte %zu is %#x, want %#x", i, j, buf[j], pattern(i, j));
+	return t.pass();
 }
 
-verdict echo_all(context &t, mailbox::device *dev)
+// Nothing more to receive now.
+verdict nothing_more(context &t, mailbox::device *dev, const char *after)
 {
-	mailbox::counter_set before = mailbox::counters(dev);
-	u32 sent = 0, received = 0;
-	u64 t0 = ioview_shim_ktime_ns();
-
-	while (received < messages_each_way) {
-		while (sent < messages_each_way && sent - received < in_flight) {
-			int err = send_one(dev, sent);
-			if (err)
-				return t.fail("send of message %u (%zu bytes) gave %d", sent, length(sent), err);
-			++sent;
-		}
-		u8 buf[wire::max_payload];
-		usize len = 0;
-		int err = mailbox::receive(dev, buf, sizeof(buf), echo_timeout_ms, &len);
-		if (err)
-			return t.fail("echo %u of %u: receive gave %d", received, messages_each_way, err);
-		if (len != length(received))
-			return t.fail("echo %u is %zu bytes, want %zu", received, len, length(received));
-		for (usize j = 0; j < len; ++j)
-			if (buf[j] != pattern(received, j))
-				return t.fail("echo %u byte %zu is %#x, want %#x", received, j, buf[j], pattern(received, j));
-		++received;
-	}
-	u64 ns = ioview_shim_ktime_ns() - t0;
-
 	u8 extra[wire::max_payload];
 	usize len = 0;
 	int none = mailbox::receive(dev, extra, sizeof(extra), 0, &len);
 	if (none != -mbx::eagain)
-		return t.fail("after the last echo receive gave %d, want %d (nothing more)", none, -mbx::eagain);
-	mailbox::counter_set after = mailbox::counters(dev);
+		return t.fail("after %s receive gave %d (%zu bytes), want %d (nothing more)", after, none, len, -mbx::eagain);
+	return t.pass();
+}
+
+// Messages @first .. @first + @count - 1 and their echoes, at most in_flight unanswered.
+verdict echo_range(context &t, mailbox::device *dev, u32 first, u32 count)
+{
+	u32 sent = 0, received = 0;
+	while (received < count) {
+		while (sent < count && sent - received < in_flight) {
+			int err = send_one(dev, first + sent);
+			if (err)
+				return t.fail("send of message %u (%zu bytes) gave %d", first + sent, length(first + sent), err);
+			++sent;
+		}
+		if (receive_echo(t, dev, first + received, echo_timeout_ms) == verdict::fail)
+			return verdict::fail;
+		++received;
+	}
+	return nothing_more(t, dev, "the last echo");
+}
+
+u64 bytes_of(u32 first, u32 count)
+{
 	u64 bytes = 0;
-	for (u32 i = 0; i < messages_each_way; ++i)
+	for (u32 i = first; i < first + count; ++i)
 		bytes += length(i);
-	if (after.sent - before.sent != messages_each_way || after.received - before.received != messages_each_way ||
-	    after.sent_bytes - before.sent_bytes != bytes || after.received_bytes - before.received_bytes != bytes)
-		return t.fail("counted %llu sent (%llu bytes), %llu received (%llu bytes); want %u and %llu each way",
-			      ull(after.sent - before.sent), ull(after.sent_bytes - before.sent_bytes),
-			      ull(after.received - before.received), ull(after.received_bytes - before.received_bytes),
-			      messages_each_way, ull(bytes));
-	if (after.errors != before.errors || after.full != before.full)
-		return t.fail("counted %llu errors and %llu full rings during the run, want 0",
-			      ull(after.errors - before.errors), ull(after.full - before.full));
+	return bytes;
+}
+
+// Waits up to @timeout_ms for @ready(counters) to hold, looking every 2 ms.
+template <typename F> bool wait_for(mailbox::device *dev, unsigned int timeout_ms, F ready)
+{
+	for (unsigned int waited = 0; waited < timeout_ms; waited += 2) {
+		if (ready(mailbox::counters(dev)))
+			return true;
+		ioview_shim_msleep(2);
+	}
+	return ready(mailbox::counters(dev));
+}
+
+// The counters a step moved, after minus before.
+mailbox::counter_set delta(const mailbox::counter_set &a, const mailbox::counter_set &b)
+{
+	return mailbox::counter_set{
+		a.opens - b.opens,		a.sent - b.sent,
+		a.sent_bytes - b.sent_bytes,	a.received - b.received,
+		a.received_bytes - b.received_bytes, a.not_connected - b.not_connected,
+		a.full - b.full,		a.errors - b.errors,
+		a.polls - b.polls,		a.arrivals - b.arrivals,
+		a.restarts - b.restarts,	a.departures - b.departures,
+		a.stalls - b.stalls,		a.resumes - b.resumes,
+		a.resyncs - b.resyncs,		a.resets - b.resets,
+	};
+}
+
+// The events counted since the session began.
+events session_events(mailbox::device *dev)
+{
+	mailbox::counter_set d = delta(mailbox::counters(dev), session.base);
+	return events{ d.arrivals, d.restarts, d.departures, d.stalls, d.resumes, d.resyncs, d.resets };
+}
+
+// At the end of step @k: every event of the steps so far was counted, and nothing else but
+// what the next step may already have moved; no error, no full ring in the whole session.
+verdict expect_events(context &t, mailbox::device *dev, step k)
+{
+	mailbox::counter_set d = delta(mailbox::counters(dev), session.base);
+	events got = session_events(dev);
+	const events &lo = after_step[k];
+	const events &hi = after_step[k + 1 < step_count ? k + 1 : k];
+	auto within = [](u64 v, u64 a, u64 b) { return v >= a && v <= b; };
+	if (!within(got.arrivals, lo.arrivals, hi.arrivals) || !within(got.restarts, lo.restarts, hi.restarts) ||
+	    !within(got.departures, lo.departures, hi.departures) || !within(got.stalls, lo.stalls, hi.stalls) ||
+	    !within(got.resumes, lo.resumes, hi.resumes) || !within(got.resyncs, lo.resyncs, hi.resyncs) ||
+	    !within(got.resets, lo.resets, hi.resets))
+		return t.fail("since the session began: arrivals %llu restarts %llu departures %llu stalls %llu resumes %llu "
+			      "resyncs %llu resets %llu; want %llu %llu %llu %llu %llu %llu %llu",
+			      ull(got.arrivals), ull(got.restarts), ull(got.departures), ull(got.stalls), ull(got.resumes),
+			      ull(got.resyncs), ull(got.resets), ull(lo.arrivals), ull(lo.restarts), ull(lo.departures),
+			      ull(lo.stalls), ull(lo.resumes), ull(lo.resyncs), ull(lo.resets));
+	if (d.errors || d.full)
+		return t.fail("counted %llu errors and %llu full rings in the session, want 0", ull(d.errors), ull(d.full));
+	return t.pass();
+}
+
+// Waits up to @timeout_ms until @field of the session's events reached its count after step @k.
+template <typename F> bool wait_event(mailbox::device *dev, unsigned int timeout_ms, step k, F field)
+{
+	u64 want = field(after_step[k]);
+	return wait_for(dev, timeout_ms, [&](const mailbox::counter_set &c) {
+		mailbox::counter_set d = delta(c, session.base);
+		return field(events{ d.arrivals, d.restarts, d.departures, d.stalls, d.resumes, d.resyncs, d.resets }) >= want;
+	});
+}
+
+// The traffic a step moved: @count messages each way, @first on, and @refused refused sends.
+verdict expect_traffic(context &t, const mailbox::counter_set &d, u32 first, u32 count, u64 refused)
+{
+	u64 bytes = bytes_of(first, count);
+	if (d.sent != count || d.received != count || d.sent_bytes != bytes || d.received_bytes != bytes ||
+	    d.not_connected != refused)
+		return t.fail("counted %llu sent (%llu bytes), %llu received (%llu bytes), %llu refused; want %u and %llu "
+			      "each way, %llu refused",
+			      ull(d.sent), ull(d.sent_bytes), ull(d.received), ull(d.received_bytes), ull(d.not_connected),
+			      count, ull(bytes), ull(refused));
+	return t.pass();
+}
+
+constexpr auto arrivals = [](const events &e) { return e.arrivals; };
+constexpr auto restarts = [](const events &e) { return e.restarts; };
+constexpr auto departures = [](const events &e) { return e.departures; };
+constexpr auto stalls = [](const events &e) { return e.stalls; };
+constexpr auto resumes = [](const events &e) { return e.resumes; };
+constexpr auto resyncs = [](const events &e) { return e.resyncs; };
+
+// The first 200 messages, timed.
+verdict echo_all(context &t, mailbox::device *dev)
+{
+	mailbox::counter_set before = mailbox::counters(dev);
+	u64 t0 = ioview_shim_ktime_ns();
+	if (echo_range(t, dev, 0, messages_each_way) == verdict::fail)
+		return verdict::fail;
+	u64 ns = ioview_shim_ktime_ns() - t0;
+	mailbox::counter_set d = delta(mailbox::counters(dev), before);
+	if (expect_traffic(t, d, 0, messages_each_way, 0) == verdict::fail)
+		return verdict::fail;
+	if (d.errors || d.full)
+		return t.fail("counted %llu errors and %llu full rings during the run, want 0", ull(d.errors), ull(d.full));
 	u64 us = ns / 1000 ? ns / 1000 : 1;
 	ioview_shim_log(IOVIEW_LOG_INFO,
 			"  # mailbox: %u messages (%llu bytes) each way in %llu us: %llu messages/s each way, %u in flight, %llu polls\n",
-			messages_each_way, ull(bytes), ull(us), ull(u64{ messages_each_way } * 1000000 / us), in_flight,
-			ull(after.polls - before.polls));
+			messages_each_way, ull(bytes_of(0, messages_each_way)), ull(us),
+			ull(u64{ messages_each_way } * 1000000 / us), in_flight, ull(d.polls));
 	return t.pass();
+}
+
+// A session case: runs @body with the mailbox the session keeps open; a failure breaks the session.
+template <typename Body> verdict in_session(context &t, Body body)
+{
+	if (!ioview_shim_mailbox_peer_expected())
+		return t.skip("%s", no_peer);
+	if (!session.open || session.broken)
+		return t.skip("the session is not running: an earlier case failed");
+	return on_mailbox(t, [&](mailbox::device *dev) {
+		verdict v = body(dev);
+		if (v == verdict::fail)
+			session.broken = true;
+		return v;
+	});
 }
 
 verdict echo_round_trip(context &t)
 {
 	if (!ioview_shim_mailbox_peer_expected())
-		return t.skip("no host peer expected (load with mailbox_peer=1)");
+		return t.skip("%s", no_peer);
 	return on_mailbox(t, [&](mailbox::device *dev) {
+		// Before open(): closed, no worker runs, so nothing of the session is counted yet.
+		session = session_state{ false, false, messages_each_way, 0, mailbox::counters(dev) };
 		int err = mailbox::open(dev);
 		if (err)
 			return t.fail("open gave %d", err);
@@ -193,33 +377,255 @@ verdict echo_round_trip(context &t)
 				return t.fail("the host peer was not ready within %u ms: %d", peer_arrival_ms, early);
 			// The worker must notice the arrival on its own. Waiting for it here keeps
 			// the check deterministic: the exchange below can be over before the
-			// worker's first period (3 ms on the debug kernel, HZ=1000).
-			if (!worker_saw_arrival(dev))
+			// worker's first period.
+			if (!wait_event(dev, worker_notice_ms, step_echo, arrivals))
 				return t.fail("the worker did not see the host arrive within %u ms (%llu polls)",
 					      worker_notice_ms, ull(mailbox::counters(dev).polls));
+			// Open is listening: the worker beats with no call in progress.
+			u64 polls = mailbox::counters(dev).polls;
+			ioview_shim_msleep(10 * mailbox::poll_ms);
+			if (mailbox::counters(dev).polls == polls)
+				return t.fail("no worker run in %u ms of an open mailbox with no call made", 10 * mailbox::poll_ms);
 			if (echo_all(t, dev) == verdict::fail)
 				return verdict::fail;
-			// The peer exits (and detaches) once it answered messages_each_way.
-			int gone = mailbox::wait_peer(dev, false, peer_departure_ms);
+			return expect_events(t, dev, step_echo);
+		}();
+		if (v == verdict::fail) {
+			mailbox::close(dev);
+			return v;
+		}
+		// The mailbox stays open for the rest of the session.
+		session.open = true;
+		return t.pass();
+	});
+}
+
+// Host #1 stops for 3.5 s right after its 200th echo: no heartbeat, no serving.  The
+// messages sent meanwhile wait in the ring and are echoed once it resumes.
+verdict peer_stall(context &t)
+{
+	return in_session(t, [&](mailbox::device *dev) {
+		mailbox::counter_set before = mailbox::counters(dev);
+		u32 first = session.next;
+		for (u32 i = 0; i < stall_messages; ++i) {
+			int err = send_one(dev, first + i);
+			if (err)
+				return t.fail("send of message %u to the pausing host gave %d", first + i, err);
+		}
+		if (!wait_event(dev, stall_notice_ms, step_stall, stalls))
+			return t.fail("the worker did not see the host stall within %u ms", stall_notice_ms);
+		for (u32 i = 0; i < stall_messages; ++i)
+			if (receive_echo(t, dev, first + i, stall_notice_ms) == verdict::fail)
+				return verdict::fail;
+		if (nothing_more(t, dev, "the last echo") == verdict::fail)
+			return verdict::fail;
+		if (!wait_event(dev, worker_notice_ms, step_stall, resumes))
+			return t.fail("the host answered, but the worker did not see it resume within %u ms", worker_notice_ms);
+		session.next = first + stall_messages;
+		if (expect_traffic(t, delta(mailbox::counters(dev), before), first, stall_messages, 0) == verdict::fail)
+			return verdict::fail;
+		return expect_events(t, dev, step_stall);
+	});
+}
+
+// Host #1 leaves after those 20 (closed); #2 attaches 1.5 s later: a departure, a refused
+// send while nobody is there, an arrival, and 20 messages with the new host.
+verdict peer_departure_and_arrival(context &t)
+{
+	return in_session(t, [&](mailbox::device *dev) {
+		mailbox::counter_set before = mailbox::counters(dev);
+		if (!wait_event(dev, next_host_ms, step_departure, departures))
+			return t.fail("the worker did not see host #1 leave within %u ms", next_host_ms);
+		u32 first = session.next;
+		int absent = send_one(dev, first);
+		if (absent != enotconn)
+			return t.fail("a send with no host attached gave %d, want %d", absent, enotconn);
+		int back = mailbox::wait_peer(dev, true, next_host_ms);
+		if (back)
+			return t.fail("host #2 was not ready within %u ms: %d", next_host_ms, back);
+		if (!wait_event(dev, worker_notice_ms, step_departure, arrivals))
+			return t.fail("the worker did not see host #2 arrive within %u ms", worker_notice_ms);
+		if (echo_range(t, dev, first, arrival_messages) == verdict::fail)
+			return verdict::fail;
+		session.next = first + arrival_messages;
+		if (expect_traffic(t, delta(mailbox::counters(dev), before), first, arrival_messages, 1) == verdict::fail)
+			return verdict::fail;
+		return expect_events(t, dev, step_departure);
+	});
+}
+
+// Host #2 dies right after its 20th echo, its state left ready; #3 attaches at once.  The
+// 10 messages sent meanwhile stay in the ring, and #3 echoes them: a restart, no departure.
+verdict peer_restart(context &t)
+{
+	return in_session(t, [&](mailbox::device *dev) {
+		mailbox::counter_set before = mailbox::counters(dev);
+		u32 first = session.next;
+		for (u32 i = 0; i < restart_messages; ++i) {
+			int err = send_one(dev, first + i);
+			if (err)
+				return t.fail("send of message %u across the restart gave %d", first + i, err);
+		}
+		if (!wait_event(dev, next_host_ms, step_restart, restarts))
+			return t.fail("the worker did not see host #3 take #2's place within %u ms", next_host_ms);
+		for (u32 i = 0; i < restart_messages; ++i)
+			if (receive_echo(t, dev, first + i, echo_timeout_ms) == verdict::fail)
+				return verdict::fail;
+		if (nothing_more(t, dev, "the last echo") == verdict::fail)
+			return verdict::fail;
+		session.next = first + restart_messages;
+		if (expect_traffic(t, delta(mailbox::counters(dev), before), first, restart_messages, 0) == verdict::fail)
+			return verdict::fail;
+		return expect_events(t, dev, step_restart);
+	});
+}
+
+// Host #3 re-initialises the mailbox after its 10th echo (mailbox-peer's init step: it
+// waits for us to take its echoes, leaves, waits for our heartbeat, counts what our ring
+// holds, then init()s): a departure, our state wiped and resynced, one -ECONNRESET, an
+// arrival.  Message 250 is sent at once, across that: published into the old rings (the
+// host discards it; its echo must never come) or refused and sent again.  Unless that
+// send was already told of the reset, a receive() waits across it: no echo can come
+// before, so it must end with -ECONNRESET, whether its own try finds our state wiped
+// (and resyncs) or the worker resyncs first.
+verdict peer_reinit(context &t)
+{
+	return in_session(t, [&](mailbox::device *dev) {
+		mailbox::counter_set before = mailbox::counters(dev);
+		u32 across = session.next;
+		int first_try = send_one(dev, across);
+		if (first_try && first_try != enotconn && first_try != econnreset)
+			return t.fail("the send across the re-initialisation gave %d, want 0, %d or %d", first_try, enotconn,
+				      econnreset);
+		if (first_try != econnreset) {
+			u8 buf[wire::max_payload];
+			usize len = 0;
+			int told = mailbox::receive(dev, buf, sizeof(buf), next_host_ms, &len);
+			if (told != econnreset)
+				return t.fail("a receive waiting across the re-initialisation gave %d (%zu bytes), want %d "
+					      "(the send before it gave %d)", told, len, econnreset, first_try);
+		}
+		if (!wait_event(dev, next_host_ms, step_reinit, resyncs))
+			return t.fail("the mailbox was not resynced within %u ms of the send across the re-initialisation (%d)",
+				      next_host_ms, first_try);
+		int ready = mailbox::wait_peer(dev, true, next_host_ms);
+		if (ready)
+			return t.fail("host #3 was not ready again within %u ms: %d", next_host_ms, ready);
+		if (!wait_event(dev, worker_notice_ms, step_reinit, arrivals))
+			return t.fail("the worker did not see host #3 ready again within %u ms", worker_notice_ms);
+		// Told once: the calls after it work on the new rings (nothing_more() below, the sends).
+		// Accepted before the host left: in the rings it wiped, lost.  Refused: sent again now.
+		session.lost = first_try == 0 ? 1 : 0;
+		u32 first = across + session.lost;
+		if (session.lost)
+			ioview_shim_log(IOVIEW_LOG_INFO,
+					"  # mailbox: reinit: message %u was published before the host re-initialised the "
+					"mailbox, lost=1\n", across);
+		else
+			ioview_shim_log(IOVIEW_LOG_INFO,
+					"  # mailbox: reinit: message %u was refused (%d) across the re-initialisation and sent "
+					"again, lost=0\n", across, first_try);
+		if (nothing_more(t, dev, "the re-initialisation") == verdict::fail)
+			return verdict::fail;
+		if (echo_range(t, dev, first, reinit_messages) == verdict::fail)
+			return verdict::fail;
+		mailbox::counter_set d = delta(mailbox::counters(dev), before);
+		session.next = first + reinit_messages;
+		// The lost message counts as sent (it was published); a refused one as refused or reset.
+		u64 bytes = bytes_of(first, reinit_messages) + (session.lost ? length(across) : 0);
+		u64 refused = first_try == enotconn ? 1 : 0;
+		if (d.sent != reinit_messages + session.lost || d.sent_bytes != bytes || d.received != reinit_messages ||
+		    d.received_bytes != bytes_of(first, reinit_messages) || d.not_connected != refused)
+			return t.fail("counted %llu sent (%llu bytes), %llu received (%llu bytes), %llu refused; want %u, "
+				      "%llu, %u, %llu, %llu",
+				      ull(d.sent), ull(d.sent_bytes), ull(d.received), ull(d.received_bytes),
+				      ull(d.not_connected), reinit_messages + session.lost, ull(bytes), reinit_messages,
+				      ull(bytes_of(first, reinit_messages)), ull(refused));
+		return expect_events(t, dev, step_reinit);
+	});
+}
+
+// Host #3 re-initialises the mailbox again after those 20, while we make no call: only the
+// worker can notice and resync, so the first call after it is the one told (-ECONNRESET,
+// nothing sent), and the ones after work.
+verdict peer_reinit_idle(context &t)
+{
+	return in_session(t, [&](mailbox::device *dev) {
+		mailbox::counter_set before = mailbox::counters(dev);
+		if (!wait_event(dev, next_host_ms, step_reinit_idle, resyncs))
+			return t.fail("the worker did not resync after the second re-initialisation within %u ms", next_host_ms);
+		int ready = mailbox::wait_peer(dev, true, next_host_ms);
+		if (ready)
+			return t.fail("host #3 was not ready again within %u ms: %d", next_host_ms, ready);
+		if (!wait_event(dev, worker_notice_ms, step_reinit_idle, arrivals))
+			return t.fail("the worker did not see host #3 ready again within %u ms", worker_notice_ms);
+		u32 first = session.next;
+		int told = send_one(dev, first);
+		if (told != econnreset)
+			return t.fail("the first send after a re-initialisation the worker took over gave %d, want %d", told,
+				      econnreset);
+		if (echo_range(t, dev, first, reinit_idle_messages) == verdict::fail)
+			return verdict::fail;
+		session.next = first + reinit_idle_messages;
+		if (expect_traffic(t, delta(mailbox::counters(dev), before), first, reinit_idle_messages, 0) == verdict::fail)
+			return verdict::fail;
+		return expect_events(t, dev, step_reinit_idle);
+	});
+}
+
+// Host #3 leaves after its 10 echoes, the last of the session: wait_peer() sees it go, a
+// send is refused; the session's totals are logged for the host case; close, after
+// which no worker runs.
+verdict peer_leaves(context &t)
+{
+	if (!ioview_shim_mailbox_peer_expected())
+		return t.skip("%s", no_peer);
+	if (!session.open)
+		return t.skip("the session is not running: echo_round_trip failed");
+	return on_mailbox(t, [&](mailbox::device *dev) {
+		verdict v = [&] {
+			if (session.broken)
+				return t.skip("the session is broken: an earlier case failed");
+			int gone = mailbox::wait_peer(dev, false, next_host_ms);
 			if (gone)
-				return t.fail("the host peer did not leave within %u ms: %d", peer_departure_ms, gone);
+				return t.fail("the last host peer did not leave within %u ms: %d", next_host_ms, gone);
 			peer_gone = true;
+			if (!wait_event(dev, worker_notice_ms, step_leaves, departures))
+				return t.fail("the worker did not see the last host leave within %u ms", worker_notice_ms);
+			if (expect_events(t, dev, step_leaves) == verdict::fail)
+				return verdict::fail;
 			mailbox::counter_set before = mailbox::counters(dev);
-			int late = send_one(dev, 0);
+			int late = send_one(dev, session.next);
 			mailbox::counter_set after = mailbox::counters(dev);
 			if (late != enotconn || after.not_connected != before.not_connected + 1)
 				return t.fail("a send after the host left gave %d (counted %llu), want %d (1)", late,
 					      ull(after.not_connected - before.not_connected), enotconn);
-			if (after.arrivals == 0)
-				return t.fail("the worker never saw the host arrive (%llu polls)", ull(after.polls));
+			mailbox::counter_set d = delta(after, session.base);
+			events e = session_events(dev);
+			ioview_shim_log(IOVIEW_LOG_INFO,
+					"  # mailbox: session: sent=%llu received=%llu lost=%u refused=%llu resets=%llu "
+					"arrivals=%llu restarts=%llu departures=%llu stalls=%llu resumes=%llu resyncs=%llu\n",
+					ull(d.sent), ull(d.received), session.lost, ull(d.not_connected), ull(e.resets),
+					ull(e.arrivals), ull(e.restarts), ull(e.departures), ull(e.stalls), ull(e.resumes),
+					ull(e.resyncs));
+			// Every message numbered so far was echoed once, but the one lost.
+			u32 want = session.next - session.lost;
+			if (d.received != want || d.sent != want + session.lost)
+				return t.fail("the session counted %llu sent and %llu received, want %u and %u", ull(d.sent),
+					      ull(d.received), want + session.lost, want);
 			return t.pass();
 		}();
+		session.open = false;
 		int closed = mailbox::close(dev);
-		if (v == verdict::fail)
-			return v;
 		if (closed || mailbox::is_open(dev))
 			return t.fail("close gave %d, open afterwards: %d", closed, mailbox::is_open(dev));
-		return t.pass();
+		// Closed, nothing listens: the worker is not scheduled any more.
+		u64 polls = mailbox::counters(dev).polls;
+		ioview_shim_msleep(10 * mailbox::poll_ms);
+		u64 after_close = mailbox::counters(dev).polls - polls;
+		if (after_close)
+			return t.fail("%llu worker runs in %u ms after close", ull(after_close), 10 * mailbox::poll_ms);
+		return v;
 	});
 }
 
@@ -248,6 +654,12 @@ verdict send_without_peer(context &t)
 constinit const test_case mailbox_cases[] = {
 	{ "closed_mailbox_refuses", closed_mailbox_refuses },
 	{ "echo_round_trip", echo_round_trip },
+	{ "peer_stall", peer_stall },
+	{ "peer_departure_and_arrival", peer_departure_and_arrival },
+	{ "peer_restart", peer_restart },
+	{ "peer_reinit", peer_reinit },
+	{ "peer_reinit_idle", peer_reinit_idle },
+	{ "peer_leaves", peer_leaves },
 	{ "send_without_peer", send_without_peer },
 };
 

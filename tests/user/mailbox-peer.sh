@@ -166,7 +166,8 @@ else
 
   # Usage: --count and --script are one or the other, --ping does not take a script, steps are checked.
   for bad in "--count 5 --script echo:1" "--script echo:1 --count 5" "--ping 5 --script echo:1" \
-    "--script echo:0" "--script pause" "--script init:3" "--script echo:1," "--script nap:5" "--numbered x"; do
+    "--script echo:0" "--script pause" "--script idle:x" "--script init:3" "--script echo:1," "--script nap:5" \
+    "--numbered x"; do
     # shellcheck disable=SC2086 # the options are split on purpose
     "$peer" "$IOVM_SHM" $bad > /dev/null 2> "$tmp/h.err"
     expect_status "usage: '$bad' is refused" $? 2 "$tmp/h.err"
@@ -193,17 +194,18 @@ else
   expect_num "numbered from the wrong number: messages 0 to 4 are mismatches" "$(stat "$tmp/h.out" errors mismatch)" 5
 
   # pause: the host stops for 700 ms; the guest sees it stall (300 ms) and resume, and gets
-  # every reply.  Thousands of messages after the pause, so that the guest, which looks at
-  # the host once a millisecond, is still running when the heartbeat moves again.  (The
-  # host may be seen leaving at the very end: it detaches after its last answer.)
+  # every reply.  The host idles 200 ms before it leaves, so that the guest, which looks at
+  # it once a millisecond and pings 1000 more to keep looking, sees the heartbeat move
+  # again before the host is gone.
   fresh
-  "$peer" "$IOVM_SHM" --init --script echo:50,pause:700,echo:5000 --timeout 10 > "$tmp/h.out" 2> "$tmp/h.err" &
+  "$peer" "$IOVM_SHM" --init --script echo:50,pause:700,echo:50,idle:200,echo:1000 --timeout 10 \
+    > "$tmp/h.out" 2> "$tmp/h.err" &
   hp=$!
-  "$peer" "$IOVM_SHM" --side guest --ping 5050 --stall-ms 300 --timeout 10 > "$tmp/g.out" 2> "$tmp/g.err"
+  "$peer" "$IOVM_SHM" --side guest --ping 1100 --stall-ms 300 --timeout 10 > "$tmp/g.out" 2> "$tmp/g.err"
   gs=$?
   wait $hp
   expect_status "pause: the host played its script" $? 0 "$tmp/h.out" "$tmp/h.err"
-  expect_status "pause: the guest checked 5050 replies" $gs 0 "$tmp/g.out" "$tmp/g.err"
+  expect_status "pause: the guest checked 1100 replies" $gs 0 "$tmp/g.out" "$tmp/g.err"
   expect_num "pause: the host paused once" "$(stat "$tmp/h.out" script pauses)" 1
   expect_eq "pause: the guest saw it arrive, stall and resume" "$(events "$tmp/g.err" 3)" "arrived stalled resumed"
 
@@ -217,8 +219,8 @@ else
   expect_status "crash: the crash step exits 0" $? 0 "$tmp/h.out" "$tmp/h.err"
   expect_num "crash: the host's state is left ready" "0x$(shm_bytes $host_state 1)" 1
   expect_run "crash: the summary says so" grep -q 'crashed on purpose' "$tmp/h.out"
-  # It too pauses first: the guest looks at the host once a millisecond, the 150 take less.
-  "$peer" "$IOVM_SHM" --script pause:50,echo:150 --timeout 10 > "$tmp/h2.out" 2> "$tmp/h2.err"
+  # It idles first: the guest looks at the host once a millisecond, the 150 take less.
+  "$peer" "$IOVM_SHM" --script idle:50,echo:150 --timeout 10 > "$tmp/h2.out" 2> "$tmp/h2.err"
   expect_status "crash: the next host answers the other 150" $? 0 "$tmp/h2.out" "$tmp/h2.err"
   wait $gp
   expect_status "crash: the guest checked 300 replies" $? 0 "$tmp/g.out" "$tmp/g.err"
