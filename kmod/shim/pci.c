@@ -153,3 +153,43 @@ int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap)
 {
 	return pci_find_capability(pdev, cap);
 }
+
+void ioview_shim_pci_dev_get(struct pci_dev *pdev)
+{
+	pci_dev_get(pdev);
+}
+
+void ioview_shim_pci_dev_put(struct pci_dev *pdev)
+{
+	pci_dev_put(pdev);
+}
+
+const char *ioview_shim_pci_name(const struct pci_dev *pdev)
+{
+	return pci_name(pdev);
+}
+
+/**
+ * ioview_shim_pci_unbind() - unbind @pdev from its driver, as sysfs "unbind" does
+ * @pdev: the function, pinned by the caller
+ *
+ * device_release_driver() takes the device lock and runs the driver's
+ * remove(); a function bound to no driver is left alone.  Process context;
+ * the caller must not hold the device lock.
+ */
+void ioview_shim_pci_unbind(struct pci_dev *pdev)
+{
+	device_release_driver(&pdev->dev);
+}
+
+/**
+ * ioview_shim_pci_rebind() - let the driver core bind @pdev again
+ * @pdev: the function, pinned by the caller
+ *
+ * Return: 1 when a driver bound it, 0 when none did (no match, or its
+ * probe failed: the driver core logs that), or a negative errno.
+ */
+int ioview_shim_pci_rebind(struct pci_dev *pdev)
+{
+	return device_attach(&pdev->dev);
+}

@@ -191,6 +191,31 @@ void ioview_shim_set_drvdata(struct pci_dev *pdev, void *data);
 void *ioview_shim_get_drvdata(struct pci_dev *pdev);
 
 /*
+ * Lifetime of a PCI function, for the driver's counted handles and the
+ * lifetime self-tests.  ioview_shim_pci_dev_get()/put() pin the struct
+ * pci_dev (pci_dev_get()/pci_dev_put()), not its binding.
+ * ioview_shim_pci_name() is pci_name(): "0000:00:04.0".
+ * ioview_shim_pci_unbind() unbinds the function from whatever driver has
+ * it (device_release_driver(): remove() runs, under the device lock) and
+ * ioview_shim_pci_rebind() asks the driver core to bind it again
+ * (device_attach(): 1 if a driver took it, 0 if none did, e.g. because its
+ * probe failed, or a negative errno).  Process context, no device lock held.
+ */
+void ioview_shim_pci_dev_get(struct pci_dev *pdev);
+void ioview_shim_pci_dev_put(struct pci_dev *pdev);
+const char *ioview_shim_pci_name(const struct pci_dev *pdev);
+void ioview_shim_pci_unbind(struct pci_dev *pdev);
+int ioview_shim_pci_rebind(struct pci_dev *pdev);
+
+/*
+ * The driver's own lock (a static mutex in shim/module.c): guards the list
+ * of bound functions that driver/probe.cpp keeps, so that a lookup and a
+ * remove() never interleave.  Process context; never held across a wait.
+ */
+void ioview_shim_driver_lock(void);
+void ioview_shim_driver_unlock(void);
+
+/*
  * The function of @kind bound to this driver, for self-tests: returned
  * with a reference and its device lock held, so it can neither be unbound
  * nor freed until ioview_shim_selftest_device_put().  NULL if none.
@@ -310,13 +335,13 @@ int ioview_shim_pci_cfg_size(struct pci_dev *pdev);
 int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap);
 
 /*
- * Interrupts (shim/irq.c): one vector per function, MSI first, INTx as the
- * fallback.  Allocate the vector, then request it; free it, then free the
+ * Interrupts (shim/irq.c): one vector per function, MSI first (unless
+ * @allow_msi is 0), INTx as the fallback.  Allocate the vector, then request it; free it, then free the
  * vectors.  The handler installed by ioview_shim_irq_request() calls
  * ioview_driver_irq(@ctx) below in hard-interrupt context.  Return 0 or a
  * negative errno.
  */
-int ioview_shim_irq_alloc_vector(struct pci_dev *pdev);
+int ioview_shim_irq_alloc_vector(struct pci_dev *pdev, int allow_msi);
 void ioview_shim_irq_free_vectors(struct pci_dev *pdev);
 int ioview_shim_irq_uses_msi(struct pci_dev *pdev);
 int ioview_shim_irq_number(struct pci_dev *pdev);
@@ -365,7 +390,34 @@ struct ioview_counter {
 	long long value __attribute__((__aligned__(8)));
 };
 void ioview_shim_counter_inc(struct ioview_counter *c);
+void ioview_shim_counter_set(struct ioview_counter *c, unsigned long long v);
 unsigned long long ioview_shim_counter_read(const struct ioview_counter *c);
+
+/**
+ * struct ioview_refcount - a reference count laid out as refcount_t
+ * (checked in shim/sync.c): saturating, WARNs on an increment from zero or
+ * an underflow.  Set once, then only get and put.
+ * @value: the count; do not access directly
+ */
+struct ioview_refcount {
+	int value;
+};
+void ioview_shim_refcount_set(struct ioview_refcount *r, unsigned int n);
+void ioview_shim_refcount_get(struct ioview_refcount *r);
+/* Drops one reference: non-zero when it was the last (refcount_dec_and_test()). */
+int ioview_shim_refcount_put(struct ioview_refcount *r);
+
+/*
+ * A flag one context raises for good and others test, with full ordering
+ * (smp_mb() on both sides): what a test after ioview_shim_flag_test()
+ * reads happened after the raise it saw, and a raise followed by a wake-up
+ * is never missed by a waiter that resets its event and then tests.
+ */
+struct ioview_flag {
+	int value;
+};
+void ioview_shim_flag_raise(struct ioview_flag *f);
+int ioview_shim_flag_test(const struct ioview_flag *f);
 
 /*
  * Deferred work (shim/work.c): one delayed_work per object, run on the
@@ -389,6 +441,20 @@ void ioview_shim_work_destroy(struct ioview_work *w);
 void ioview_driver_poll(void *ctx);
 
 /*
+ * Kernel threads (shim/thread.c), for self-tests that need a second
+ * context: start runs ioview_driver_thread(@ctx) below in a new kthread;
+ * join waits until that call has returned and frees the thread.  Every
+ * started thread must be joined.  Start returns 0, -ENOMEM or -EINTR.
+ * Process context.
+ */
+struct ioview_thread;
+int ioview_shim_thread_start(void *ctx, const char *name, struct ioview_thread **out);
+void ioview_shim_thread_join(struct ioview_thread *t);
+
+/* Implemented in C++: the body of a thread started by ioview_shim_thread_start(). */
+void ioview_driver_thread(void *ctx);
+
+/*
  * Module parameters read by the C++ side (shim/module.c).
  * ioview_shim_mailbox_peer_expected(): non-zero when loaded with
  * mailbox_peer=1, i.e. a host peer serves the ivshmem mailbox.
@@ -396,6 +462,8 @@ void ioview_driver_poll(void *ctx);
  * NULL when none was named (then every default suite runs).
  */
 int ioview_shim_mailbox_peer_expected(void);
+/* ioview_shim_edu_msi(): zero when loaded with edu_msi=0 (edu then uses its INTx pin). */
+int ioview_shim_edu_msi(void);
 const char *ioview_shim_selftest_suite(void);
 
 /*
