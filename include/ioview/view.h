@@ -830,9 +830,8 @@ private:
 
 	/*
 	 * 0 if a W at runtime @p off is inside the region and aligned, else the negative errno of
-	 * try_at_offset().  A plain int rather than a result<view>: with the kernel's
-	 * -ftrivial-auto-var-init=zero, GCC 12 keeps a stack slot (and so, under -pg, a frame) for
-	 * a class-type local initialized from a call, which a check on the hot path should not cost.
+	 * try_at_offset().  A plain int rather than a result<view>: the callers project the view
+	 * themselves.
 	 */
 	template <typename W> constexpr int untyped_check(usize off) const noexcept
 	{
