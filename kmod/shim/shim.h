@@ -163,9 +163,34 @@ void memcpy_toio(volatile void *dst, const void *src, ioview_size_t count);
 #endif
 /* ioview: direct kernel calls end */
 
+/**
+ * enum ioview_pcibios - what the pci_*_config_*() calls above return
+ * @IOVIEW_PCIBIOS_SUCCESSFUL: success
+ * @IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED: the platform cannot make the access
+ * @IOVIEW_PCIBIOS_BAD_VENDOR_ID: bad vendor id
+ * @IOVIEW_PCIBIOS_DEVICE_NOT_FOUND: no function answers (e.g. surprise-removed)
+ * @IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER: misaligned or out-of-range register
+ * @IOVIEW_PCIBIOS_SET_FAILED: the write did not take
+ * @IOVIEW_PCIBIOS_BUFFER_TOO_SMALL: buffer too small
+ *
+ * The kernel's PCIBIOS_* codes (include/linux/pci.h), checked equal in
+ * shim/pci.c, so that kernel/config.h maps them to errnos inline, as C's
+ * inline pcibios_err_to_errno() does, instead of calling out for it.  A
+ * negative result is an errno already.
+ */
+enum ioview_pcibios {
+	IOVIEW_PCIBIOS_SUCCESSFUL = 0x00,
+	IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED = 0x81,
+	IOVIEW_PCIBIOS_BAD_VENDOR_ID = 0x83,
+	IOVIEW_PCIBIOS_DEVICE_NOT_FOUND = 0x86,
+	IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER = 0x87,
+	IOVIEW_PCIBIOS_SET_FAILED = 0x88,
+	IOVIEW_PCIBIOS_BUFFER_TOO_SMALL = 0x89,
+};
+
 /*
- * pcibios_err_to_errno(), an inline function: what a non-zero result of the
- * pci_*_config_*() calls above means as a negative errno.
+ * The kernel's own pcibios_err_to_errno() (an inline function), for the
+ * self-test that holds kernel/config.h's mapping to it for every code.
  */
 int ioview_shim_pcibios_err_to_errno(int err);
 
