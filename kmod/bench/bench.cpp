@@ -239,17 +239,12 @@ int ioview_bench_cxx_publish_desc(void *queue, volatile void *regs, ioview_size_
 	// The DMA address plays no part: the device was told where the queue is when it was set up.
 	assume_mapping<alignof(bench_queue)>(queue, sizeof(bench_queue), sizeof(bench_queue));
 	auto q = ioview::coherent::try_view<bench_queue>(queue, 0, sizeof(bench_queue)).value();
-	{
-		// The descriptor's view ends with this block: a result<view> still alive across the
-		// barrier's "memory" clobber is a stack slot GCC keeps (and, under the kernel's
-		// -ftrivial-auto-var-init=zero, zeroes).
-		auto d = IOVIEW_PROJECT(q, desc).try_at(index);
-		if (!d)
-			return d.error();
-		IOVIEW_PROJECT(d.value(), addr).write_val(buf);
-		IOVIEW_PROJECT(d.value(), len).write_val(len);
-		IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
-	}
+	auto d = IOVIEW_PROJECT(q, desc).try_at(index);
+	if (!d)
+		return d.error();
+	IOVIEW_PROJECT(d.value(), addr).write_val(buf);
+	IOVIEW_PROJECT(d.value(), len).write_val(len);
+	IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
 	// The device may read the index at any time: the descriptor must be complete by then.
 	ioview::kernel::dma_wmb();
 	auto producer = static_cast<ioview::u32>(index + 1);
