@@ -270,6 +270,24 @@ IOVIEW_BENCH_PAIR(int, read_completion, const void *completion, unsigned int *le
 /* Configuration space: the command register of @pdev. */
 IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
 /*
+ * The driver's own sequences, the C++ halves calling driver/edu_logic.h and
+ * driver/mailbox_ring.h.  @regs is then all of edu's 1 MiB BAR0 (its map is
+ * kmod/devices/edu.h).  factorial_start: -EBUSY while the factorial unit
+ * computes, else status with the completion interrupt requested, then the
+ * operand @n.  dma_start: a transfer of @len bytes between @bus_addr and
+ * @offset in edu's buffer (into it, or out of it if @from_device), with the
+ * completion interrupt; -EINVAL, -ERANGE for a window edu cannot take,
+ * -EBUSY while a transfer runs, else source, destination, count and command.
+ * mailbox_send: one message of @len bytes from @msg into @ring, a ring of
+ * kmod/devices/ivshmem_mailbox.h (struct ring), whose producer's count the
+ * caller keeps in *@head, advanced on success; -EMSGSIZE, -EAGAIN when
+ * full, -EPROTO when the peer's tail is off.  Nothing is written on an error.
+ */
+IOVIEW_BENCH_PAIR(int, factorial_start, volatile void *regs, unsigned int n);
+IOVIEW_BENCH_PAIR(int, dma_start, volatile void *regs, int from_device, unsigned long long bus_addr,
+		  unsigned long long offset, unsigned long long len);
+IOVIEW_BENCH_PAIR(int, mailbox_send, volatile void *ring, unsigned int *head, const void *msg, ioview_size_t len);
+/*
  * Barrier probes for tests/modcheck/run.sh: the same plain accesses through
  * @p around one barrier, the kernel's macro in C, ioview::kernel:: in C++.
  */
