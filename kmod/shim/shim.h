@@ -163,9 +163,34 @@ void memcpy_toio(volatile void *dst, const void *src, ioview_size_t count);
 #endif
 /* ioview: direct kernel calls end */
 
+/**
+ * enum ioview_pcibios - what the pci_*_config_*() calls above return
+ * @IOVIEW_PCIBIOS_SUCCESSFUL: success
+ * @IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED: the platform cannot make the access
+ * @IOVIEW_PCIBIOS_BAD_VENDOR_ID: bad vendor id
+ * @IOVIEW_PCIBIOS_DEVICE_NOT_FOUND: no function answers (e.g. surprise-removed)
+ * @IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER: misaligned or out-of-range register
+ * @IOVIEW_PCIBIOS_SET_FAILED: the write did not take
+ * @IOVIEW_PCIBIOS_BUFFER_TOO_SMALL: buffer too small
+ *
+ * The kernel's PCIBIOS_* codes (include/linux/pci.h), checked equal in
+ * shim/pci.c, so that kernel/config.h maps them to errnos inline, as C's
+ * inline pcibios_err_to_errno() does, instead of calling out for it.  A
+ * negative result is an errno already.
+ */
+enum ioview_pcibios {
+	IOVIEW_PCIBIOS_SUCCESSFUL = 0x00,
+	IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED = 0x81,
+	IOVIEW_PCIBIOS_BAD_VENDOR_ID = 0x83,
+	IOVIEW_PCIBIOS_DEVICE_NOT_FOUND = 0x86,
+	IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER = 0x87,
+	IOVIEW_PCIBIOS_SET_FAILED = 0x88,
+	IOVIEW_PCIBIOS_BUFFER_TOO_SMALL = 0x89,
+};
+
 /*
- * pcibios_err_to_errno(), an inline function: what a non-zero result of the
- * pci_*_config_*() calls above means as a negative errno.
+ * The kernel's own pcibios_err_to_errno() (an inline function), for the
+ * self-test that holds kernel/config.h's mapping to it for every code.
  */
 int ioview_shim_pcibios_err_to_errno(int err);
 
@@ -269,6 +294,24 @@ IOVIEW_BENCH_PAIR(int, publish_desc, void *queue, volatile void *regs, ioview_si
 IOVIEW_BENCH_PAIR(int, read_completion, const void *completion, unsigned int *len, unsigned long long *data);
 /* Configuration space: the command register of @pdev. */
 IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
+/*
+ * The driver's own sequences, the C++ halves calling driver/edu_logic.h and
+ * driver/mailbox_ring.h.  @regs is then all of edu's 1 MiB BAR0 (its map is
+ * kmod/devices/edu.h).  factorial_start: -EBUSY while the factorial unit
+ * computes, else status with the completion interrupt requested, then the
+ * operand @n.  dma_start: a transfer of @len bytes between @bus_addr and
+ * @offset in edu's buffer (into it, or out of it if @from_device), with the
+ * completion interrupt; -EINVAL, -ERANGE for a window edu cannot take,
+ * -EBUSY while a transfer runs, else source, destination, count and command.
+ * mailbox_send: one message of @len bytes from @msg into @ring, a ring of
+ * kmod/devices/ivshmem_mailbox.h (struct ring), whose producer's count the
+ * caller keeps in *@head, advanced on success; -EMSGSIZE, -EAGAIN when
+ * full, -EPROTO when the peer's tail is off.  Nothing is written on an error.
+ */
+IOVIEW_BENCH_PAIR(int, factorial_start, volatile void *regs, unsigned int n);
+IOVIEW_BENCH_PAIR(int, dma_start, volatile void *regs, int from_device, unsigned long long bus_addr,
+		  unsigned long long offset, unsigned long long len);
+IOVIEW_BENCH_PAIR(int, mailbox_send, volatile void *ring, unsigned int *head, const void *msg, ioview_size_t len);
 /*
  * Barrier probes for tests/modcheck/run.sh: the same plain accesses through
  * @p around one barrier, the kernel's macro in C, ioview::kernel:: in C++.
