@@ -19,6 +19,7 @@ packages=(
   qemu-system-x86 libelf1 libssl3 zlib1g pahole dwarves
   libnl-3-dev libnl-genl-3-dev catch2
   bc bison flex libelf-dev libssl-dev xz-utils python3 kmod
+  python3-yaml python3-jsonschema
 )
 debug_kernel=$top/tests/vm/debug-kernel/build.sh
 # The exact source of Debian's 6.12 image; build.sh refuses any other.

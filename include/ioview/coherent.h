@@ -145,9 +145,9 @@ struct coherent {
 	 */
 	template <typename T> static result<view<coherent, T>> try_view(void *cpu, u64 dma_addr, usize bytes) noexcept
 	{
-		if (cpu == nullptr)
+		if (cpu == nullptr) [[unlikely]]
 			return result<view<coherent, T>>(fail(efault));
-		if ((dma_addr & (known_size<T>::min_align - 1)) != 0)
+		if ((dma_addr & (known_size<T>::min_align - 1)) != 0) [[unlikely]]
 			return result<view<coherent, T>>(fail(einval));
 		return detail::checked_view<coherent, T>(backend_key<coherent>{}, { cpu, dma_addr }, bytes);
 	}
@@ -170,9 +170,9 @@ struct coherent {
 	template <typename E>
 	static result<view<coherent, slice<E>>> try_slice(void *cpu, u64 dma_addr, usize count) noexcept
 	{
-		if (cpu == nullptr)
+		if (cpu == nullptr) [[unlikely]]
 			return result<view<coherent, slice<E>>>(fail(efault));
-		if ((dma_addr & (alignof(E) - 1)) != 0)
+		if ((dma_addr & (alignof(E) - 1)) != 0) [[unlikely]]
 			return result<view<coherent, slice<E>>>(fail(einval));
 		return detail::checked_slice<coherent, E>(backend_key<coherent>{}, { cpu, dma_addr }, count);
 	}

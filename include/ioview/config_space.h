@@ -403,9 +403,9 @@ template <config_accessors A> struct config_space {
 	 */
 	template <typename T> static result<view<config_space, T>> try_view(device *dev, usize bytes) noexcept
 	{
-		if (dev == nullptr)
+		if (dev == nullptr) [[unlikely]]
 			return result<view<config_space, T>>(fail(efault));
-		if (bytes > pci::extended_config_size)
+		if (bytes > pci::extended_config_size) [[unlikely]]
 			return result<view<config_space, T>>(fail(einval));
 		return detail::checked_view<config_space, T>(backend_key<config_space>{}, handle{ dev, 0 }, bytes);
 	}
@@ -416,7 +416,7 @@ private:
 
 	static status outcome(int err) noexcept
 	{
-		if (err == 0)
+		if (err == 0) [[likely]]
 			return status::success();
 		return failure{ err < 0 ? err : -eio };
 	}
@@ -431,7 +431,7 @@ private:
 			err = A::read16(h.dev, where(h), &v);
 		else
 			err = A::read32(h.dev, where(h), &v);
-		if (err != 0)
+		if (err != 0) [[unlikely]]
 			return failure{ err < 0 ? err : -eio };
 		return v;
 	}

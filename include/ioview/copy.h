@@ -290,7 +290,7 @@ status copy_to_slice(view<B, T> v, E *dst, usize count)
 	static_assert(detail::is_same<VE, E>, "ioview: destination element type differs from the view's");
 	static_assert(detail::check_plain<VE>());
 	static_assert(copy_capable<B>, "ioview: the backend of this view cannot copy");
-	if (count != v.length())
+	if (count != v.length()) [[unlikely]]
 		return fail(einval);
 	return detail::transfer<B, false, alignof(VE)>(v.handle(), reinterpret_cast<unsigned char *>(dst),
 						      count * sizeof(VE));
@@ -310,7 +310,7 @@ status copy_from_slice(view<B, T> v, const E *src, usize count)
 	static_assert(detail::is_same<VE, E>, "ioview: source element type differs from the view's");
 	static_assert(detail::check_plain<VE>());
 	static_assert(copy_capable<B>, "ioview: the backend of this view cannot copy");
-	if (count != v.length())
+	if (count != v.length()) [[unlikely]]
 		return fail(einval);
 	return detail::transfer<B, true, alignof(VE)>(
 		v.handle(), const_cast<unsigned char *>(reinterpret_cast<const unsigned char *>(src)), count * sizeof(VE));

@@ -203,7 +203,7 @@ template <mmio_accessors A> struct mmio {
 	 */
 	template <typename T> static result<view<mmio, T>> try_view(volatile void *base, usize bytes) noexcept
 	{
-		if (base == nullptr)
+		if (base == nullptr) [[unlikely]]
 			return result<view<mmio, T>>(fail(efault));
 		return detail::checked_view<mmio, T>(backend_key<mmio>{}, base, bytes);
 	}
@@ -214,7 +214,7 @@ template <mmio_accessors A> struct mmio {
 	 */
 	template <typename E> static result<view<mmio, slice<E>>> try_slice(volatile void *base, usize count) noexcept
 	{
-		if (base == nullptr)
+		if (base == nullptr) [[unlikely]]
 			return result<view<mmio, slice<E>>>(fail(efault));
 		return detail::checked_slice<mmio, E>(backend_key<mmio>{}, base, count);
 	}

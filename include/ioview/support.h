@@ -236,6 +236,26 @@ namespace detail {
 } // namespace detail
 ///@}
 
+namespace detail {
+/* sizeof(T) zero bytes, to make a T that has no default constructor to call. */
+template <usize N> struct zero_bytes {
+	unsigned char b[N] = {};
+};
+
+/*
+ * The T whose bytes are all zero: value-initialized where T allows it (a constant expression
+ * for every such T), else cast from zero bytes (a constant expression unless T holds a pointer,
+ * a union or a volatile member).
+ */
+template <typename T> constexpr T zero_value() noexcept
+{
+	if constexpr (__is_trivially_constructible(T))
+		return T();
+	else
+		return bit_cast<T>(zero_bytes<sizeof(T)>{});
+}
+} // namespace detail
+
 /**
  * @brief A failed outcome: a negative errno value, convertible to any result<T> and to status.
  *
@@ -283,8 +303,9 @@ private:
 /**
  * @brief A value of type T or a negative errno.
  *
- * Invariant: exactly one of the two is present. T must be trivially copyable, so result<T> is
- * too and needs no destructor.
+ * Invariant: either the error is 0 and the value present, or the error is non-zero and the
+ * value's bytes are all zero. T must be trivially copyable, so result<T> is too and needs no
+ * destructor.
  *
  * value() checks: on a result that holds an error it does not return a T made of whatever
  * bytes are there (for a view, a handle to a garbage address) but ends in a contract violation
@@ -319,24 +340,24 @@ template <typename T> class [[nodiscard]] result {
 
 public:
 	constexpr result(T v) noexcept : value_(v), err_(0) {}
-	constexpr result(failure f) noexcept : none_(), err_(f.code) {}
+	constexpr result(failure f) noexcept : value_(detail::zero_value<T>()), err_(f.code) {}
 
 	/** @brief True when a value is present. */
 	constexpr bool ok() const noexcept { return err_ == 0; }
 	constexpr explicit operator bool() const noexcept { return ok(); }
 	/** @brief 0 when a value is present, else the negative errno. */
 	constexpr int error() const noexcept { return err_; }
-	/** @brief The value; on an error, a contract violation instead (never a garbage T). */
-	constexpr T value() const noexcept
+	/**
+	 * @brief The value; on an error, a contract violation instead (never a garbage T).
+	 *
+	 * Always inlined, so that no call takes the address of the caller's result: see the
+	 * note on the layout below.
+	 */
+	[[gnu::always_inline]] constexpr T value() const noexcept
 	{
-		if (err_ != 0) {
+		if (err_ != 0)
 			detail::contract_violation("ioview: value() of a result that holds an error", err_);
-			// Only if the handler returned: zeros, never the bytes an error path left behind.
-			struct zeros {
-				unsigned char b[sizeof(T)];
-			} z{};
-			return bit_cast<T>(z);
-		}
+		// Only reached with an error if the handler returned: then value_ is all zero.
 		return value_;
 	}
 	/** @brief The value, or @p fallback on error. */
@@ -345,10 +366,16 @@ public:
 	constexpr status to_status() const noexcept { return ok() ? status::success() : status(failure{ err_ }); }
 
 private:
-	union {
-		T value_;
-		char none_;
-	};
+	/*
+	 * A plain member, not a union with an empty alternative, and zeroed on failure: both are
+	 * for the kernel's -ftrivial-auto-var-init=zero. There GCC 12 gives a named result
+	 * (`auto r = v.try_at(i);`) an initialization of its own, which only goes away if early
+	 * SRA splits the whole variable into scalars; it splits no union, nor a variable whose
+	 * address a call still takes at that point (an out-of-line value()). Otherwise the
+	 * variable keeps a stack slot, and under -pg a frame, long after every access to it was
+	 * optimized out.
+	 */
+	T value_;
 	int err_;
 };
 

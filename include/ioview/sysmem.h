@@ -94,7 +94,7 @@ struct sysmem {
 	 */
 	template <typename T> static result<view<sysmem, T>> try_view(void *base, usize bytes) noexcept
 	{
-		if (base == nullptr)
+		if (base == nullptr) [[unlikely]]
 			return result<view<sysmem, T>>(fail(efault));
 		return detail::checked_view<sysmem, T>(backend_key<sysmem>{}, base, bytes);
 	}
@@ -114,7 +114,7 @@ struct sysmem {
 	 */
 	template <typename E> static result<view<sysmem, slice<E>>> try_slice(void *base, usize count) noexcept
 	{
-		if (base == nullptr)
+		if (base == nullptr) [[unlikely]]
 			return result<view<sysmem, slice<E>>>(fail(efault));
 		return detail::checked_slice<sysmem, E>(backend_key<sysmem>{}, base, count);
 	}

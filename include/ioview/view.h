@@ -488,13 +488,13 @@ public:
 		if constexpr (size_info::is_slice) {
 			using E = typename detail::slice_element<T>::type;
 			using R = result<view<B, E>>;
-			if (i >= extent_)
+			if (i >= extent_) [[unlikely]]
 				return R(fail(erange));
 			return R(view<B, E>::project(B::offset(h_, i * sizeof(E))));
 		} else if constexpr (detail::array_traits<T>::is_array) {
 			using E = typename detail::array_traits<T>::element;
 			using R = result<view<B, E>>;
-			if (i >= detail::array_traits<T>::length)
+			if (i >= detail::array_traits<T>::length) [[unlikely]]
 				return R(fail(erange));
 			return R(view<B, E>::project(B::offset(h_, i * sizeof(E))));
 		} else {
@@ -531,7 +531,7 @@ public:
 			using E = typename detail::element_of<T>::type;
 			using S = detail::copy_const_t<E, slice<detail::remove_cv_t<E>>>;
 			using R = result<view<B, S>>;
-			if (!detail::range_fits(off, len, length()))
+			if (!detail::range_fits(off, len, length())) [[unlikely]]
 				return R(fail(erange));
 			return R(view<B, S>::project(B::offset(h_, off * sizeof(E)), len));
 		} else {
@@ -568,10 +568,10 @@ public:
 	{
 		static_assert(detail::expect_all<detail::region_check<T>, detail::plain_check<U>>());
 		using V = view<B, detail::copy_const_t<T, U>>;
-		if (!detail::range_fits(off, sizeof(U), extent_))
+		if (!detail::range_fits(off, sizeof(U), extent_)) [[unlikely]]
 			return result<V>(fail(erange));
 		handle_type h = B::offset(h_, off);
-		if (!detail::is_aligned(B::address(h), alignof(U)))
+		if (!detail::is_aligned(B::address(h), alignof(U))) [[unlikely]]
 			return result<V>(fail(einval));
 		return result<V>(V::project(h));
 	}
@@ -606,10 +606,10 @@ public:
 		static_assert(detail::expect_all<detail::region_check<T>>());
 		static_assert(detail::is_region<R>, "ioview: try_region_at needs a region type R");
 		using V = view<B, detail::copy_const_t<T, R>>;
-		if (!detail::range_fits(off, R::min_size, extent_))
+		if (!detail::range_fits(off, R::min_size, extent_)) [[unlikely]]
 			return result<V>(fail(erange));
 		handle_type h = B::offset(h_, off);
-		if (!detail::is_aligned(B::address(h), R::align))
+		if (!detail::is_aligned(B::address(h), R::align)) [[unlikely]]
 			return result<V>(fail(einval));
 		return result<V>(V::project(h, R::min_size));
 	}
@@ -640,9 +640,9 @@ public:
 		}
 		static_assert(detail::check_plain<U>());
 		using V = view<B, detail::copy_const_t<T, U>>;
-		if (sizeof(U) > size())
+		if (sizeof(U) > size()) [[unlikely]]
 			return result<V>(fail(einval));
-		if (!detail::is_aligned(B::address(h_), alignof(U)))
+		if (!detail::is_aligned(B::address(h_), alignof(U))) [[unlikely]]
 			return result<V>(fail(einval));
 		return result<V>(V::project(h_));
 	}
@@ -830,16 +830,15 @@ private:
 
 	/*
 	 * 0 if a W at runtime @p off is inside the region and aligned, else the negative errno of
-	 * try_at_offset().  A plain int rather than a result<view>: with the kernel's
-	 * -ftrivial-auto-var-init=zero, GCC 12 keeps a stack slot (and so, under -pg, a frame) for
-	 * a class-type local initialized from a call, which a check on the hot path should not cost.
+	 * try_at_offset().  A plain int rather than a result<view>: the callers project the view
+	 * themselves.
 	 */
 	template <typename W> constexpr int untyped_check(usize off) const noexcept
 	{
 		static_assert(alignof(W) == sizeof(W));
-		if (!detail::range_fits(off, sizeof(W), extent_))
+		if (!detail::range_fits(off, sizeof(W), extent_)) [[unlikely]]
 			return -erange;
-		if (!detail::is_aligned(B::address(B::offset(h_, off)), alignof(W)))
+		if (!detail::is_aligned(B::address(B::offset(h_, off)), alignof(W))) [[unlikely]]
 			return -einval;
 		return 0;
 	}
@@ -954,15 +953,15 @@ result<view<B, T>> checked_view(backend_key<B> key, typename B::handle h, usize 
 {
 	using ks = known_size<T>;
 	using R = result<view<B, T>>;
-	if (!is_aligned(B::address(h), ks::min_align) || bytes < ks::min_size)
+	if (!is_aligned(B::address(h), ks::min_align) || bytes < ks::min_size) [[unlikely]]
 		return R(fail(einval));
 	if constexpr (ks::is_region) {
-		if (bytes % 4 != 0)
+		if (bytes % 4 != 0) [[unlikely]]
 			return R(fail(einval));
 		return R(view<B, T>::from_handle(key, h, bytes));
 	} else if constexpr (ks::is_slice) {
 		constexpr usize elem = sizeof(typename slice_element<T>::type);
-		if (bytes % elem != 0)
+		if (bytes % elem != 0) [[unlikely]]
 			return R(fail(einval));
 		return R(view<B, T>::from_handle(key, h, bytes / elem));
 	} else {
@@ -980,7 +979,7 @@ template <typename B, typename E>
 result<view<B, slice<E>>> checked_slice(backend_key<B> key, typename B::handle h, usize count) noexcept
 {
 	using R = result<view<B, slice<E>>>;
-	if (!is_aligned(B::address(h), alignof(E)) || count > static_cast<usize>(-1) / sizeof(E))
+	if (!is_aligned(B::address(h), alignof(E)) || count > static_cast<usize>(-1) / sizeof(E)) [[unlikely]]
 		return R(fail(einval));
 	return R(view<B, slice<E>>::from_handle(key, h, count));
 }

@@ -12,6 +12,9 @@
 #include <ioview/ioview.h>
 
 #include "driver/edu.h"
+#include "driver/edu_logic.h"
+#include "driver/mailbox_barriers.h"
+#include "driver/mailbox_ring.h"
 #include "kernel/bar_mapping.h"
 #include "bench/bench.h"
 #include "kernel/barrier.h"
@@ -239,17 +242,12 @@ int ioview_bench_cxx_publish_desc(void *queue, volatile void *regs, ioview_size_
 	// The DMA address plays no part: the device was told where the queue is when it was set up.
 	assume_mapping<alignof(bench_queue)>(queue, sizeof(bench_queue), sizeof(bench_queue));
 	auto q = ioview::coherent::try_view<bench_queue>(queue, 0, sizeof(bench_queue)).value();
-	{
-		// The descriptor's view ends with this block: a result<view> still alive across the
-		// barrier's "memory" clobber is a stack slot GCC keeps (and, under the kernel's
-		// -ftrivial-auto-var-init=zero, zeroes).
-		auto d = IOVIEW_PROJECT(q, desc).try_at(index);
-		if (!d)
-			return d.error();
-		IOVIEW_PROJECT(d.value(), addr).write_val(buf);
-		IOVIEW_PROJECT(d.value(), len).write_val(len);
-		IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
-	}
+	auto d = IOVIEW_PROJECT(q, desc).try_at(index);
+	if (!d)
+		return d.error();
+	IOVIEW_PROJECT(d.value(), addr).write_val(buf);
+	IOVIEW_PROJECT(d.value(), len).write_val(len);
+	IOVIEW_PROJECT(d.value(), flags).write_val(ioview::kernel::bench::desc_owned_by_device);
 	// The device may read the index at any time: the descriptor must be complete by then.
 	ioview::kernel::dma_wmb();
 	auto producer = static_cast<ioview::u32>(index + 1);
@@ -283,6 +281,51 @@ int ioview_bench_cxx_config_command(pci_dev *pdev, unsigned short *value)
 		return command.error();
 	*value = command.value().get();
 	return 0;
+}
+
+// The driver's own sequences, over views of the same memory the C halves
+// are given: edu's BAR0 and a ring of the mailbox, each assumed as long as
+// its type says, as the C half trusts it to be.
+namespace {
+
+[[gnu::always_inline]] inline ioview::drivers::edu::bar_view<kmmio> edu_bar(volatile void *regs)
+{
+	return assumed_view<ioview::devices::edu::bar0>(regs, ioview::devices::edu::bar_bytes);
+}
+
+using mailbox_ring = ioview::devices::mailbox::ring;
+using guest_producer = ioview::driver::mailbox::producer<kmmio, ioview::driver::mailbox::ivshmem_barriers>;
+
+} // namespace
+
+int ioview_bench_cxx_factorial_start(volatile void *regs, unsigned int n)
+{
+	namespace edu = ioview::drivers::edu;
+	return edu::factorial_start(edu_bar(regs), n, edu::notify::interrupt).error();
+}
+
+int ioview_bench_cxx_dma_start(volatile void *regs, int from_device, unsigned long long bus_addr,
+			       unsigned long long offset, unsigned long long len)
+{
+	namespace edu = ioview::drivers::edu;
+	const edu::dma_transfer t = {
+		from_device ? edu::dma_direction::from_device : edu::dma_direction::to_device,
+		bus_addr, offset, len, edu::notify::interrupt,
+	};
+	return edu::dma_start(edu_bar(regs), t).error();
+}
+
+int ioview_bench_cxx_mailbox_send(volatile void *ring, unsigned int *head, const void *msg, ioview_size_t len)
+{
+	// The producer is a temporary, as it is a member of the driver's state (mailbox.cpp), not a
+	// named local: under the kernel's -ftrivial-auto-var-init=zero GCC 12 keeps a stack slot,
+	// and so a frame, for a named class-type local that a call not inlined early (send()) takes
+	// the address of.  A successful send() published at *head and moved its count on by one.
+	ioview::status sent = guest_producer::resume(assumed_view<mailbox_ring>(ring, sizeof(mailbox_ring)), {}, *head)
+				      .send(static_cast<const ioview::u8 *>(msg), len);
+	if (sent)
+		*head += 1;
+	return sent.error();
 }
 
 // Barrier probes: the ioview::kernel:: barrier between the plain accesses

@@ -3,8 +3,12 @@
  * C baselines of the benchmark pairs declared in shim.h: each function does
  * what its ioview_bench_cxx_*() counterpart in bench.cpp does, written the
  * way a C driver writes it, with the kernel's own accessors and its own
- * bounds checks.  The offsets are those of struct bench_regs in bench.cpp.
+ * bounds checks.  The offsets are those of struct bench_regs in bench.cpp,
+ * and for the driver's sequences those of edu's BAR0 and of the mailbox's
+ * ring, spelled out as the C driver for each device would.
  */
+#include <linux/bits.h>
+#include <linux/dma-mapping.h>
 #include <linux/errno.h>
 #include <linux/io.h>
 #include <linux/ktime.h>
@@ -190,6 +194,95 @@ int ioview_bench_c_config_command(struct pci_dev *pdev, unsigned short *value)
 	if (err)
 		return pcibios_err_to_errno(err);
 	*value = v;
+	return 0;
+}
+
+/* edu's BAR0 (QEMU's hw/misc/edu.c), as a C driver for it defines it. */
+#define EDU_FACTORIAL		0x08
+#define EDU_STATUS		0x20
+#define EDU_STATUS_COMPUTING	BIT(0)
+#define EDU_STATUS_IRQ		BIT(7)
+#define EDU_DMA_SOURCE		0x80
+#define EDU_DMA_DESTINATION	0x88
+#define EDU_DMA_COUNT		0x90
+#define EDU_DMA_COMMAND		0x98
+#define EDU_DMA_START		BIT(0)
+#define EDU_DMA_FROM_DEVICE	BIT(1)
+#define EDU_DMA_IRQ		BIT(2)
+#define EDU_BUFFER		0x40000
+#define EDU_BUFFER_SIZE		4096
+/* QEMU 7.2 aborts on a transfer that reaches the buffer's last byte. */
+#define EDU_DMA_WINDOW		(EDU_BUFFER_SIZE - 1)
+#define EDU_DMA_MASK		DMA_BIT_MASK(28)
+
+int ioview_bench_c_factorial_start(volatile void *regs, unsigned int n)
+{
+	/* edu drops an operand written while it computes. */
+	if (readl(io(regs) + EDU_STATUS) & EDU_STATUS_COMPUTING)
+		return -EBUSY;
+	/* Before the operand: edu looks at the interrupt bit when it finishes. */
+	writel(EDU_STATUS_IRQ, io(regs) + EDU_STATUS);
+	writel(n, io(regs) + EDU_FACTORIAL);
+	return 0;
+}
+
+int ioview_bench_c_dma_start(volatile void *regs, int from_device, unsigned long long bus_addr,
+			     unsigned long long offset, unsigned long long len)
+{
+	u64 in_buffer = EDU_BUFFER + offset;
+
+	if (!len || len > EDU_BUFFER_SIZE)
+		return -EINVAL;
+	if (offset > EDU_DMA_WINDOW || len > EDU_DMA_WINDOW - offset)
+		return -ERANGE;
+	/* edu masks bus addresses to 28 bits: anything above would alias. */
+	if (bus_addr > EDU_DMA_MASK || len - 1 > EDU_DMA_MASK - bus_addr)
+		return -ERANGE;
+	/* edu ignores its DMA registers while a transfer runs. */
+	if (readq(io(regs) + EDU_DMA_COMMAND) & EDU_DMA_START)
+		return -EBUSY;
+	writeq(from_device ? in_buffer : bus_addr, io(regs) + EDU_DMA_SOURCE);
+	writeq(from_device ? bus_addr : in_buffer, io(regs) + EDU_DMA_DESTINATION);
+	writeq(len, io(regs) + EDU_DMA_COUNT);
+	/* Last: writing the command starts the engine with what the others hold. */
+	writeq(EDU_DMA_START | EDU_DMA_IRQ | (from_device ? EDU_DMA_FROM_DEVICE : 0),
+	       io(regs) + EDU_DMA_COMMAND);
+	return 0;
+}
+
+/* One ring of the ivshmem mailbox (kmod/devices/ivshmem_mailbox.h), as a C driver defines it. */
+#define MBOX_HEAD		0x00
+#define MBOX_TAIL		0x40
+#define MBOX_SLOTS		0x80
+#define MBOX_SLOT_SIZE		256
+#define MBOX_SLOT_COUNT		64
+#define MBOX_SLOT_LENGTH	0x00
+#define MBOX_SLOT_SEQUENCE	0x04
+#define MBOX_SLOT_PAYLOAD	0x08
+#define MBOX_MAX_PAYLOAD	(MBOX_SLOT_SIZE - MBOX_SLOT_PAYLOAD)
+
+int ioview_bench_c_mailbox_send(volatile void *ring, unsigned int *head, const void *msg, size_t len)
+{
+	void __iomem *slot;
+	u32 h = *head;
+	u32 used;
+
+	if (len > MBOX_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	/* The consumer's tail, read once; the stores below depend on it. */
+	used = h - readl(io(ring) + MBOX_TAIL);
+	if (used > MBOX_SLOT_COUNT)
+		return -EPROTO;
+	if (used == MBOX_SLOT_COUNT)
+		return -EAGAIN;
+	slot = io(ring) + MBOX_SLOTS + (h % MBOX_SLOT_COUNT) * MBOX_SLOT_SIZE;
+	memcpy_toio(slot + MBOX_SLOT_PAYLOAD, msg, len);
+	writel(len, slot + MBOX_SLOT_LENGTH);
+	writel(h, slot + MBOX_SLOT_SEQUENCE);
+	/* The slot before the head that publishes it. */
+	wmb();
+	writel(++h, io(ring) + MBOX_HEAD);
+	*head = h;
 	return 0;
 }
 

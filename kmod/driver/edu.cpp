@@ -35,27 +35,18 @@ constexpr u32 quiesce_steps = 500;
 // The whole of edu's buffer: every window dma_validate() accepts fits at the start of it.
 constexpr usize dma_buffer_bytes = hw::buffer_bytes;
 
-// How far probe got, in its order; teardown() undoes from the last one reached.
-enum stage : u8 {
-	stage_none,
-	stage_mapped,	// BAR0 mapped
-	stage_identified,	// it is edu (only then is anything written), DMA mask set
-	stage_buffer,	// DMA buffer allocated
-	stage_master,	// bus mastering on
-	stage_vector,	// interrupt vector allocated
-	stage_irq,	// handler installed
-};
-
 } // namespace
 
 struct device {
-	pci_dev *pdev;
+	pci_dev *pdev;			// pinned (pci_dev_get) until the last reference goes
+	ioview_refcount refs;		// the driver's (dropped by remove()) and the callers'
+	ioview_flag revoked;		// raised by remove(): every operation is -ENODEV from then on
 	ioview_mutex *lock;		// serialises the operations; never taken by the handler
 	ioview_event *factorial_done;	// signalled by the handler on irq_factorial
 	ioview_event *dma_done;		// signalled by the handler on irq_dma
 	bar_mapping<hw::bar0> bar0;
 	coherent_buffer<slice<u8>> dma_buffer;
-	stage reached;
+	probe_stage reached;
 	bool msi;
 	// A transfer outlived its quiesce and bus mastering was shut off: the
 	// engine cannot be trusted any more, every operation is -EIO.
@@ -63,6 +54,7 @@ struct device {
 	// Written by the handler while process context reads them: atomics.
 	ioview_counter interrupts;
 	ioview_counter foreign_interrupts;
+	ioview_counter last_interrupt_ns;	// ktime of the last interrupt that was edu's
 	// Only ever touched with the lock held: plain integers.
 	u64 factorials;
 	u64 dma_transfers;
@@ -70,6 +62,7 @@ struct device {
 	u64 refused;
 	u64 busy;
 	u64 timeouts;
+	u64 gone;
 };
 
 namespace {
@@ -77,51 +70,133 @@ namespace {
 #define edu_err(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_ERR, "edu: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
 #define edu_info(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_INFO, "edu: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
 
+bool is_revoked(const device &dev)
+{
+	return ioview_shim_flag_test(&dev.revoked);
+}
+
+// For waits that must run to their bound whatever happens (quiescing the DMA engine before its
+// buffer can be freed): sleeps @step_ms between looks, @steps times at most.
 auto sleeping_poller(unsigned int step_ms, u32 steps)
 {
 	return logic::poll_every([step_ms] { ioview_shim_msleep(step_ms); }, steps);
 }
 
+// The same, for a caller's operation: also gives up as soon as remove() revoked the device,
+// which then turns the operation's -ETIMEDOUT into -ENODEV (account()).
+struct revocable_poller {
+	const device *dev;
+	unsigned int step_ms;
+	u32 steps;
+
+	template <typename Done> bool operator()(Done &&done) const
+	{
+		for (u32 i = 0; i < steps; ++i) {
+			if (done())
+				return true;
+			if (is_revoked(*dev))
+				return false;
+			ioview_shim_msleep(step_ms);
+		}
+		return done();
+	}
+};
+
 // A wait policy for an operation started with notify::interrupt: the interrupt is the
 // completion, so it is waited for even if the device already looks done (edu clears its busy
 // bit just before it raises the interrupt).  Then the handler has run, and counted, by the
 // time the operation returns, and done() (a non-relaxed read) orders the caller's later reads
-// of what the device wrote.
+// of what the device wrote.  remove() signals the event too, after raising the revoked flag:
+// then this gives up, and the operation reports -ENODEV.
 struct interrupt_wait {
+	const device *dev;
 	ioview_event *event;
 	unsigned int timeout_ms;
 
 	template <typename Done> bool operator()(Done &&done) const
 	{
-		if (ioview_shim_event_wait(event, timeout_ms))
+		if (ioview_shim_event_wait(event, timeout_ms) || is_revoked(*dev))
 			return false;
 		return done();
 	}
 };
 
-// The operation lock for the length of a scope, unless a signal came first;
-// a device whose DMA could not be stopped refuses everything afterwards.
+// The operation lock for the length of a scope, unless a signal came first; a revoked device
+// refuses everything, and so does one whose DMA could not be stopped.
 class op_lock {
 public:
 	explicit op_lock(device &dev) noexcept : dev_(dev), lock_(dev.lock) {}
 
-	/// 0 with the lock held, else -EINTR; -EIO (lock held) for a dead device.
-	int error() const noexcept { return lock_.error() ? lock_.error() : dev_.dead ? -eio : 0; }
+	/// 0 with the lock held, else -EINTR; -ENODEV or -EIO (lock held) for a revoked or dead device.
+	int error() const noexcept
+	{
+		if (lock_.error())
+			return lock_.error();
+		if (is_revoked(dev_)) {
+			++dev_.gone;
+			return -enodev;
+		}
+		return dev_.dead ? -eio : 0;
+	}
 
 private:
 	device &dev_;
 	interruptible_lock lock_;
 };
 
-// Counts a failed operation by kind (with the lock held) and returns @err.
+// Counts a failed operation by kind (with the lock held) and returns @err, or -ENODEV for
+// any failure once the device is revoked (it was cut short by remove(), not by the device).
 int account(device &dev, int err)
 {
+	if (err && is_revoked(dev)) {
+		++dev.gone;
+		return -enodev;
+	}
 	if (err == -einval || err == -erange)
 		++dev.refused;
 	else if (err == -ebusy)
 		++dev.busy;
 	else if (err == -drivers::etimedout)
 		++dev.timeouts;
+	return err;
+}
+
+// The failure inject_probe_failure() asked for: one-shot, set and consumed in process
+// context by the self-test that binds the function (device_attach() probes synchronously).
+probe_stage injected_after = probe_stage::none;
+int injected_err = 0;
+
+const char *stage_name(probe_stage s)
+{
+	switch (s) {
+	case probe_stage::none:
+		return "none";
+	case probe_stage::mapped:
+		return "mapped";
+	case probe_stage::identified:
+		return "identified";
+	case probe_stage::buffer:
+		return "buffer";
+	case probe_stage::master:
+		return "master";
+	case probe_stage::vector:
+		return "vector";
+	case probe_stage::irq:
+		return "irq";
+	}
+	return "?";
+}
+
+// Records that probe reached @s; the injected failure, if it is for @s, as the next stage's error.
+int reach(device &dev, probe_stage s)
+{
+	dev.reached = s;
+	if (injected_after != s || !injected_err)
+		return 0;
+	int err = injected_err;
+	injected_after = probe_stage::none;
+	injected_err = 0;
+	edu_err(dev, "probe failure injected after stage %s: %d", stage_name(s), err);
 	return err;
 }
 
@@ -144,7 +219,7 @@ void silence(device &dev)
 	auto bar = dev.bar0.view();
 
 	hw::status::write(bar, hw::status::zero());
-	if (dev.reached >= stage_master && !dev.dead)
+	if (dev.reached >= probe_stage::master && !dev.dead)
 		quiesce(dev);
 	logic::ack_irq(bar, logic::pending_irqs(bar).raw);
 }
@@ -152,22 +227,30 @@ void silence(device &dev)
 // Undoes setup() from the last stage it reached, in reverse order.
 void teardown(device &dev)
 {
-	if (dev.reached >= stage_identified)
+	if (dev.reached >= probe_stage::identified)
 		silence(dev);
 	// The handler goes before everything it touches (BAR0, the events).
-	if (dev.reached >= stage_irq)
+	if (dev.reached >= probe_stage::irq)
 		ioview_shim_irq_free(dev.pdev, &dev);
-	if (dev.reached >= stage_vector)
+	if (dev.reached >= probe_stage::vector)
 		ioview_shim_irq_free_vectors(dev.pdev);
-	if (dev.reached >= stage_master)
+	if (dev.reached >= probe_stage::master)
 		ioview_shim_pci_clear_master(dev.pdev);
 	dev.dma_buffer.reset();
 	// The DMA mask has nothing to undo; the mapping goes last of the device state.
 	dev.bar0.reset();
-	dev.reached = stage_none;
-	ioview_shim_event_destroy(dev.dma_done);
-	ioview_shim_event_destroy(dev.factorial_done);
-	ioview_shim_mutex_destroy(dev.lock);
+	dev.reached = probe_stage::none;
+}
+
+// Frees the state itself, after teardown() and with the last reference: what a revoked
+// device's callers still touch (the lock, the events, the pinned pci_dev) lives until here.
+void release(device *dev)
+{
+	ioview_shim_event_destroy(dev->dma_done);
+	ioview_shim_event_destroy(dev->factorial_done);
+	ioview_shim_mutex_destroy(dev->lock);
+	ioview_shim_pci_dev_put(dev->pdev);
+	delete dev;
 }
 
 int create_sync(device &dev)
@@ -190,7 +273,8 @@ int map_and_identify(device &dev)
 		return m.error();
 	}
 	dev.bar0 = m.take();
-	dev.reached = stage_mapped;
+	if (int err = reach(dev, probe_stage::mapped))
+		return err;
 	logic::identify_result id = logic::identify(dev.bar0.view());
 	if (!id) {
 		edu_err(dev, "not a working edu: %s (got %#010x, expected %#010x)", id.reason, id.got, id.expected);
@@ -201,8 +285,7 @@ int map_and_identify(device &dev)
 		edu_err(dev, "cannot set a %u-bit DMA mask: %d", hw::dma_mask_bits, err);
 		return err;
 	}
-	dev.reached = stage_identified;
-	return 0;
+	return reach(dev, probe_stage::identified);
 }
 
 // The buffer comes before bus mastering, so that teardown (the reverse) shuts mastering off
@@ -215,20 +298,22 @@ int enable_dma(device &dev)
 		return b.error();
 	}
 	dev.dma_buffer = b.take();
-	dev.reached = stage_buffer;
+	if (int err = reach(dev, probe_stage::buffer))
+		return err;
 	ioview_shim_pci_set_master(dev.pdev);
-	dev.reached = stage_master;
-	return 0;
+	return reach(dev, probe_stage::master);
 }
 
 int enable_irq(device &dev)
 {
-	int err = ioview_shim_irq_alloc_vector(dev.pdev);
+	int err = ioview_shim_irq_alloc_vector(dev.pdev, ioview_shim_edu_msi());
 	if (err) {
 		edu_err(dev, "no interrupt vector: %d", err);
 		return err;
 	}
-	dev.reached = stage_vector;
+	err = reach(dev, probe_stage::vector);
+	if (err)
+		return err;
 	dev.msi = ioview_shim_irq_uses_msi(dev.pdev);
 	// Nothing edu left pending from before the driver may look like this driver's event.
 	logic::ack_irq(dev.bar0.view(), logic::pending_irqs(dev.bar0.view()).raw);
@@ -237,8 +322,7 @@ int enable_irq(device &dev)
 		edu_err(dev, "cannot install the interrupt handler: %d", err);
 		return err;
 	}
-	dev.reached = stage_irq;
-	return 0;
+	return reach(dev, probe_stage::irq);
 }
 
 int setup(device &dev)
@@ -258,11 +342,15 @@ int run_transfer(device &dev, const logic::dma_transfer &t)
 {
 	auto bar = dev.bar0.view();
 
+	// Reset, then test: remove() raises the flag, then signals, so either this sees the flag
+	// or the wait below sees the signal (both sides have a full barrier).
 	ioview_shim_event_reset(dev.dma_done);
+	if (is_revoked(dev))
+		return -enodev;
 	status started = logic::dma_start(bar, t);
 	if (!started)
 		return started.error();
-	status done = logic::dma_wait(bar, interrupt_wait{ dev.dma_done, dma_irq_timeout_ms });
+	status done = logic::dma_wait(bar, interrupt_wait{ &dev, dev.dma_done, dma_irq_timeout_ms });
 	if (!done) {
 		quiesce(dev);
 		return done.error();
@@ -287,25 +375,35 @@ result<u32> factorial_by_interrupt(device &dev, u32 n)
 {
 	auto bar = dev.bar0.view();
 
-	ioview_shim_event_reset(dev.factorial_done);
+	ioview_shim_event_reset(dev.factorial_done);	// then test: as in run_transfer()
+	if (is_revoked(dev))
+		return failure{ -enodev };
 	status started = logic::factorial_start(bar, n, logic::notify::interrupt);
 	if (!started)
 		return failure{ started.error() };
-	return logic::factorial_wait(bar, interrupt_wait{ dev.factorial_done, factorial_irq_timeout_ms });
+	return logic::factorial_wait(bar, interrupt_wait{ &dev, dev.factorial_done, factorial_irq_timeout_ms });
 }
 
 } // namespace
+
+void inject_probe_failure(probe_stage after, int err) noexcept
+{
+	injected_after = err ? after : probe_stage::none;
+	injected_err = after == probe_stage::none ? 0 : err;
+}
 
 int probe(pci_dev *pdev, device **out) noexcept
 {
 	auto *dev = new (gfp::kernel) device{};
 	if (!dev)
 		return -enomem;
+	ioview_shim_pci_dev_get(pdev);
 	dev->pdev = pdev;
+	ioview_shim_refcount_set(&dev->refs, 1);
 	int err = setup(*dev);
 	if (err) {
 		teardown(*dev);
-		delete dev;
+		release(dev);
 		return err;
 	}
 	edu_info(*dev, "ready: %s interrupt (IRQ %d), DMA buffer at %#llx", dev->msi ? "MSI" : "shared INTx",
@@ -316,11 +414,38 @@ int probe(pci_dev *pdev, device **out) noexcept
 
 void remove(device *dev) noexcept
 {
-	// The device lock keeps the operations' callers out; the mutex makes sure none is inside.
+	// Revoke first, then wake: an operation that waits sees the flag once woken (and one that
+	// is about to wait sees it after its reset, see run_transfer()).
+	ioview_shim_flag_raise(&dev->revoked);
+	ioview_shim_event_signal(dev->factorial_done);
+	ioview_shim_event_signal(dev->dma_done);
+	// The operation inside, if any, leaves (having waited for a running transfer); any later
+	// one sees the flag under the lock and never reaches the hardware released below.
 	ioview_shim_mutex_lock(dev->lock);
-	ioview_shim_mutex_unlock(dev->lock);
 	teardown(*dev);
-	delete dev;
+	ioview_shim_mutex_unlock(dev->lock);
+	ref_put(dev);
+}
+
+void ref_get(device *dev) noexcept
+{
+	ioview_shim_refcount_get(&dev->refs);
+}
+
+void ref_put(device *dev) noexcept
+{
+	if (ioview_shim_refcount_put(&dev->refs))
+		release(dev);
+}
+
+bool gone(const device *dev) noexcept
+{
+	return is_revoked(*dev);
+}
+
+pci_dev *pci_device(const device *dev) noexcept
+{
+	return dev->pdev;
 }
 
 view<kmmio, hw::bar0> bar(const device *dev) noexcept
@@ -341,7 +466,7 @@ int factorial(device *dev, u32 n, completion how, u32 *out) noexcept
 
 	result<u32> r = failure{ -einval };
 	if (how == completion::poll)
-		r = logic::factorial(dev->bar0.view(), n, sleeping_poller(factorial_step_ms, factorial_steps));
+		r = logic::factorial(dev->bar0.view(), n, revocable_poller{ dev, factorial_step_ms, factorial_steps });
 	else if (how == completion::interrupt)
 		r = factorial_by_interrupt(*dev, n);
 	if (!r)
@@ -406,6 +531,7 @@ counter_set counters(device *dev) noexcept
 	counter_set c{
 		ioview_shim_counter_read(&dev->interrupts), ioview_shim_counter_read(&dev->foreign_interrupts),
 		dev->factorials, dev->dma_transfers, dev->dma_bytes, dev->refused, dev->busy, dev->timeouts,
+		dev->gone, ioview_shim_counter_read(&dev->last_interrupt_ns),
 	};
 	ioview_shim_mutex_unlock(dev->lock);
 	return c;
@@ -426,6 +552,7 @@ int ioview_driver_irq(void *ctx)
 		ioview_shim_counter_inc(&dev->foreign_interrupts);
 		return 0;
 	}
+	ioview_shim_counter_set(&dev->last_interrupt_ns, ioview_shim_ktime_ns());
 	ioview_shim_counter_inc(&dev->interrupts);
 	if (bits.factorial())
 		ioview_shim_event_signal(dev->factorial_done);

@@ -16,10 +16,18 @@
 //
 // Concurrency: every operation takes the device's mutex, so factorial and
 // DMA calls never overlap (edu ignores writes while it computes, and runs
-// one transfer at a time); the interrupt handler takes no lock.  Callers
-// must keep the function bound for the length of a call: the self-tests
-// and the benchmark hold its device lock (selftest_device), so remove()
-// cannot run underneath them.
+// one transfer at a time); the interrupt handler takes no lock.
+//
+// Lifetime: a caller holds a counted reference (acquire(), kernel/
+// counted_ref.h), which keeps the state's memory but not the binding.
+// remove() revokes the device first: it raises the gone flag, wakes the
+// operation that waits (which, if a transfer is running, waits for the
+// engine before it returns), takes the mutex, so no operation is inside,
+// and only then silences edu, frees the interrupt, turns bus mastering off
+// and frees the buffer and the mapping.  From the revoke on, every
+// operation returns -ENODEV without touching the device.  bar() is the one
+// exception: its view is valid only while the caller holds the function's
+// device lock (the self-tests and the benchmark do).
 #ifndef IOVIEW_KMOD_DRIVER_EDU_H
 #define IOVIEW_KMOD_DRIVER_EDU_H
 
@@ -28,6 +36,7 @@
 #include "devices/edu.h"
 #include "kernel/bar_mapping.h"
 #include "kernel/coherent_buffer.h"
+#include "kernel/counted_ref.h"
 #include "kernel/mmio.h"
 #include "shim/shim.h"
 
@@ -61,6 +70,9 @@ enum class completion : u8 {
  * @refused: operations refused before the device was touched (-EINVAL, -ERANGE)
  * @busy: operations that found the unit busy (-EBUSY)
  * @timeouts: operations that waited out their bound (-ETIMEDOUT)
+ * @gone: operations refused or cut short because the function was unbound (-ENODEV)
+ * @last_interrupt_ns: when the handler last took an interrupt of edu's
+ *                     (ktime_get_ns(), stored before @interrupts counts it)
  */
 struct counter_set {
 	u64 interrupts;
@@ -71,21 +83,75 @@ struct counter_set {
 	u64 refused;
 	u64 busy;
 	u64 timeouts;
+	u64 gone;
+	u64 last_interrupt_ns;
 };
+
+/**
+ * enum probe_stage - how far probe() got, in its order; remove() and a
+ * failed probe undo from the last one reached, in reverse
+ */
+enum class probe_stage : u8 {
+	none,
+	mapped,		///< BAR0 mapped
+	identified,	///< it is edu (only then is anything written), DMA mask set
+	buffer,		///< DMA buffer allocated
+	master,		///< bus mastering on
+	vector,		///< interrupt vector allocated
+	irq,		///< handler installed: probe is complete
+};
+
+/**
+ * inject_probe_failure() - make the next probe() fail with @err right after @after
+ *
+ * For the lifetime self-tests, which prove that every stage unwinds: the
+ * next probe() reaches @after, then fails with @err as if that stage's
+ * successor had.  One-shot; @after == probe_stage::none (or @err == 0)
+ * cancels.  Process context, with no probe running.
+ */
+void inject_probe_failure(probe_stage after, int err) noexcept;
 
 /**
  * probe() - set up edu function @pdev, already enabled, and return its device
  *
  * Maps BAR0, identifies the function (-ENODEV for anything that is not a
  * working edu), sets the 28-bit DMA mask, allocates the DMA buffer, turns on
- * bus mastering, allocates one interrupt vector (MSI, else INTx) and
+ * bus mastering, allocates one interrupt vector (MSI, else INTx; INTx
+ * only when the module was loaded with edu_msi=0) and
  * installs the handler.  On error nothing is left behind.
  * Return: 0 with *@out set, or a negative errno.  Process context.
  */
 int probe(pci_dev *pdev, device **out) noexcept;
 
-/// Undoes probe() in reverse order and frees @dev; waits (bounded) for a running transfer.
+/**
+ * remove() - revoke @dev, undo probe() in reverse order, drop the driver's reference
+ *
+ * Wakes a waiting operation (it returns -ENODEV), waits for the running
+ * one to leave, waits (bounded) for a running transfer, and frees what
+ * probe() took.  The state itself goes with the last counted reference.
+ * Process context, under the function's device lock.
+ */
 void remove(device *dev) noexcept;
+
+/// Counted references (kernel/counted_ref.h finds them): ref_get() while holding one.
+void ref_get(device *dev) noexcept;
+void ref_put(device *dev) noexcept;
+
+/**
+ * acquire() - a counted reference to a bound edu function
+ * @pci_name: its PCI name ("0000:00:04.0"), or nullptr for the first bound
+ *
+ * Defined in driver/probe.cpp, which keeps the list of bound functions.
+ * Return: the reference, or an empty one if no such function is bound.
+ * Process context.
+ */
+counted_ref<device> acquire(const char *pci_name) noexcept;
+
+/// Whether @dev was revoked (its function unbound): every operation is then -ENODEV.
+bool gone(const device *dev) noexcept;
+
+/// The function @dev belongs to, pinned while a reference to @dev is held.
+pci_dev *pci_device(const device *dev) noexcept;
 
 /**
  * of() - the device probe() made for @pdev, or nullptr if @pdev is not a
@@ -94,7 +160,8 @@ void remove(device *dev) noexcept;
  */
 device *of(pci_dev *pdev) noexcept;
 
-/// The driver's view of BAR0, for self-tests and the benchmark: the driver owns the mapping.
+/// The driver's view of BAR0, for self-tests and the benchmark: the driver owns the mapping,
+/// so the view is valid only under the function's device lock (see Lifetime above).
 view<kmmio, devices::edu::bar0> bar(const device *dev) noexcept;
 
 /// Whether the interrupt is an MSI (else INTx, requested as shared).
@@ -104,7 +171,8 @@ bool uses_msi(const device *dev) noexcept;
  * factorial() - compute @n! (modulo 2^32) into *@out
  * Return: 0; -EINVAL (unknown @how); -EBUSY (still computing an earlier
  * one); -ETIMEDOUT; -EINTR (a signal while waiting for the lock); -EIO
- * (the device was shut off after a transfer that would not end).
+ * (the device was shut off after a transfer that would not end); -ENODEV
+ * (the function was unbound before or during the call).
  */
 int factorial(device *dev, u32 n, completion how, u32 *out) noexcept;
 
@@ -117,12 +185,12 @@ int factorial(device *dev, u32 n, completion how, u32 *out) noexcept;
  * device touched.  Return: 0; -EINVAL (@len 0 or over 4096, no buffer);
  * -ERANGE (the window leaves edu's usable 4095 bytes); -EBUSY (a transfer
  * runs); -ETIMEDOUT (then the engine has been waited for, or bus mastering
- * shut off); -EINTR; -EIO as factorial().
+ * shut off); -EINTR; -EIO and -ENODEV as factorial().
  */
 int dma_write(device *dev, u64 device_offset, const void *src, usize len) noexcept;
 int dma_read(device *dev, u64 device_offset, void *dst, usize len) noexcept;
 
-/// Makes edu raise @bits (ORed into its interrupt status).  0, or -EINVAL for no bits, -EINTR.
+/// Makes edu raise @bits (ORed into its interrupt status).  0, or -EINVAL for no bits, -EINTR, -ENODEV.
 int irq_raise(device *dev, u32 bits) noexcept;
 
 /// A snapshot of @dev's counters.

@@ -57,7 +57,9 @@ enum class reset_news : u8 {
 } // namespace
 
 struct device {
-	pci_dev *pdev;
+	pci_dev *pdev;			// pinned (pci_dev_get) until the last reference goes
+	ioview_refcount refs;		// the driver's (dropped by remove()) and the callers'
+	ioview_flag revoked;		// raised by remove(): every operation is -ENODEV from then on
 	ioview_mutex *lock;		// serialises everything below; the worker only trylocks it
 	ioview_work *worker;		// heartbeat and peer watching while open
 	iomem_mapping<wire::layout> map;	// the mailbox's bytes of BAR2 while open, else empty
@@ -72,10 +74,37 @@ namespace {
 #define mb_err(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_ERR, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
 #define mb_info(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_INFO, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
 
-// The lock for the length of a scope, unless a signal came first.
-struct op_lock : interruptible_lock {
-	explicit op_lock(device &dev) noexcept : interruptible_lock(dev.lock) {}
+bool is_revoked(const device &dev)
+{
+	return ioview_shim_flag_test(&dev.revoked);
+}
+
+// The lock for the length of a scope, unless a signal came first; a revoked device refuses.
+class op_lock {
+public:
+	explicit op_lock(device &dev) noexcept : dev_(dev), lock_(dev.lock) {}
+
+	/// 0 with the lock held; -EINTR; -ENODEV (lock held) once remove() revoked the device.
+	int error() const noexcept
+	{
+		if (lock_.error())
+			return lock_.error();
+		return is_revoked(dev_) ? -enodev : 0;
+	}
+
+private:
+	const device &dev_;
+	interruptible_lock lock_;
 };
+
+// Frees the state, with the last reference; remove() has closed the mailbox by then.
+void release(device *dev)
+{
+	ioview_shim_work_destroy(dev->worker);
+	ioview_shim_mutex_destroy(dev->lock);
+	ioview_shim_pci_dev_put(dev->pdev);
+	delete dev;
+}
 
 // With the lock held: stop the worker, leave, unmap; the reverse of open_locked().
 void close_locked(device &dev)
@@ -213,14 +242,15 @@ int probe(pci_dev *pdev, device **out) noexcept
 	auto *dev = new (gfp::kernel) device{};
 	if (!dev)
 		return -enomem;
+	ioview_shim_pci_dev_get(pdev);
 	dev->pdev = pdev;
+	ioview_shim_refcount_set(&dev->refs, 1);
 	int err = ioview_shim_mutex_create(&dev->lock);
 	if (!err)
 		err = ioview_shim_work_create(dev, &dev->worker);
 	if (err) {
 		mb_err(*dev, "no memory for the lock and worker: %d", err);
-		ioview_shim_mutex_destroy(dev->lock);
-		delete dev;
+		release(dev);
 		return err;
 	}
 	*out = dev;
@@ -229,13 +259,35 @@ int probe(pci_dev *pdev, device **out) noexcept
 
 void remove(device *dev) noexcept
 {
+	// Revoke, then take the lock: a receive() or wait_peer() between two tries sees the flag at
+	// its next one (a step away), and nothing reaches the mapping closed below.
+	ioview_shim_flag_raise(&dev->revoked);
 	ioview_shim_mutex_lock(dev->lock);
 	if (dev->open)
 		close_locked(*dev);
 	ioview_shim_mutex_unlock(dev->lock);
-	ioview_shim_work_destroy(dev->worker);
-	ioview_shim_mutex_destroy(dev->lock);
-	delete dev;
+	ref_put(dev);
+}
+
+void ref_get(device *dev) noexcept
+{
+	ioview_shim_refcount_get(&dev->refs);
+}
+
+void ref_put(device *dev) noexcept
+{
+	if (ioview_shim_refcount_put(&dev->refs))
+		release(dev);
+}
+
+bool gone(const device *dev) noexcept
+{
+	return is_revoked(*dev);
+}
+
+pci_dev *pci_device(const device *dev) noexcept
+{
+	return dev->pdev;
 }
 
 int open(device *dev) noexcept
@@ -250,7 +302,7 @@ int close(device *dev) noexcept
 {
 	// Uninterruptible: a close must happen once it is asked for.
 	ioview_shim_mutex_lock(dev->lock);
-	int err = dev->open ? 0 : -mbx::enotconn;
+	int err = is_revoked(*dev) ? -enodev : dev->open ? 0 : -mbx::enotconn;
 	if (!err)
 		close_locked(*dev);
 	ioview_shim_mutex_unlock(dev->lock);

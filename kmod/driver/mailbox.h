@@ -38,8 +38,8 @@
 // absent and its sends fail.  A guest that wants no messages closes the
 // mailbox: it detaches (the host sees it closed, not stalled) and the
 // worker is cancelled, so nothing polls while nobody listens; unbind closes
-// it too (remove()).  Each run is a trylock, one write and a few 32-bit
-// reads of shared memory, poll_ms apart: no busy loop.
+// it too (remove()).  Each run is a trylock, one write, a full barrier and
+// a few 32-bit reads of shared memory, poll_ms apart: no busy loop.
 //
 // A host that re-initialises the mailbox under us (its init()) empties both
 // rings: what was in them is gone.  The first send() or receive() after
@@ -47,20 +47,27 @@
 // the new rings over (and so does a call made while the host's init() is
 // still writing the header); the calls after it work on the new rings.  So
 // a caller learns that messages it published before may not have arrived,
-// and those it publishes after are delivered.  A restart (the host attaches again,
-// e.g. after a crash) or a departure keeps the rings: messages waiting in
-// them are served by the next host to attach.
+// and those it publishes after are delivered.  A restart (the host attaches
+// again, e.g. after a crash) or a departure keeps the rings: messages
+// waiting in them are served by the next host to attach.
 //
 // Concurrency: one mutex per device serialises open, close, send, receive
 // and the worker (the endpoint is single-threaded).  The worker only
 // trylocks it, because close() holds it while it cancels the worker
-// synchronously.  Callers keep the function bound for the length of a call
-// (the self-tests hold its device lock); remove() closes an open mailbox.
+// synchronously.
+//
+// Lifetime: callers hold a counted reference (acquire(), kernel/
+// counted_ref.h), which keeps the state's memory, not the binding.
+// remove() revokes the device (every operation is -ENODEV from then on; a
+// receive() or wait_peer() that waits notices at its next try), takes the
+// lock, closes an open mailbox (worker stopped, detached, unmapped) and
+// drops the driver's reference.
 #ifndef IOVIEW_KMOD_DRIVER_MAILBOX_H
 #define IOVIEW_KMOD_DRIVER_MAILBOX_H
 
 #include <ioview/support.h>
 
+#include "kernel/counted_ref.h"
 #include "shim/shim.h"
 
 namespace ioview::kernel::mailbox {
@@ -119,8 +126,26 @@ struct counter_set {
  */
 int probe(pci_dev *pdev, device **out) noexcept;
 
-/// Closes the mailbox if it is open, then frees @dev, in reverse order of probe().
+/// Revokes @dev, closes the mailbox if it is open, drops the driver's reference.
 void remove(device *dev) noexcept;
+
+/// Counted references (kernel/counted_ref.h finds them): ref_get() while holding one.
+void ref_get(device *dev) noexcept;
+void ref_put(device *dev) noexcept;
+
+/**
+ * acquire() - a counted reference to a bound ivshmem function's mailbox
+ * @pci_name: its PCI name, or nullptr for the first bound
+ *
+ * Defined in driver/probe.cpp.  Return: the reference, or an empty one.
+ */
+counted_ref<device> acquire(const char *pci_name) noexcept;
+
+/// Whether @dev was revoked (its function unbound): every operation is then -ENODEV.
+bool gone(const device *dev) noexcept;
+
+/// The function @dev belongs to, pinned while a reference to @dev is held.
+pci_dev *pci_device(const device *dev) noexcept;
 
 /**
  * of() - the device probe() made for @pdev, or nullptr if @pdev is not a
@@ -133,14 +158,15 @@ device *of(pci_dev *pdev) noexcept;
  * open() - map the mailbox, initialise it as the guest and start the worker
  * Return: 0; -EBUSY (already open, or the range is requested by someone
  * else, e.g. a self-test mapping all of BAR2); -ENXIO (BAR2 too small);
- * -EINVAL, -ENOMEM (mapping); -EINTR (a signal while waiting for the lock).
+ * -EINVAL, -ENOMEM (mapping); -EINTR (a signal while waiting for the lock);
+ * -ENODEV (revoked).  Every operation below also returns -ENODEV once revoked.
  * On an error nothing is left mapped or running.
  */
 int open(device *dev) noexcept;
 
 /**
  * close() - stop the worker (synchronously), detach(), unmap
- * Return: 0, or -ENOTCONN if the mailbox was not open.
+ * Return: 0, -ENOTCONN if the mailbox was not open, -ENODEV if revoked.
  */
 int close(device *dev) noexcept;
 

@@ -278,6 +278,18 @@ public:
 	}
 
 	/**
+	 * Go on producing at @p head, the head() of an earlier producer of
+	 * this ring, for a caller that keeps the count rather than the
+	 * producer (a C-shaped state).  Nothing is read or written: send()
+	 * holds the count to the peer's tail as it always does, so a wrong
+	 * one is -EPROTO or -EAGAIN, never an access outside the ring.
+	 */
+	static producer resume(ring_view ring, P policy, u32 head) noexcept
+	{
+		return producer(ring, policy, head);
+	}
+
+	/**
 	 * Publish one message of @p len bytes from @p bytes (which may be null
 	 * when @p len is 0).
 	 * @return success; -EMSGSIZE if @p len > max_payload, -EAGAIN if the
@@ -286,14 +298,16 @@ public:
 	 */
 	status send(const u8 *bytes, usize len) noexcept
 	{
-		if (len > wire::max_payload)
+		// Refusals are [[unlikely]], which GCC cannot guess through a status
+		// as it does for C's return -EAGAIN (include/ioview/doc/README.md).
+		if (len > wire::max_payload) [[unlikely]]
 			return fail(emsgsize);
 		// The consumer's tail, once: how far it has freed slots.
 		u32 tail = detail::load(IOVIEW_PROJECT(ring_, indices.tail));
 		u32 used = head_ - tail;
-		if (used > wire::slot_count)
+		if (used > wire::slot_count) [[unlikely]]
 			return fail(eproto);
-		if (used == wire::slot_count)
+		if (used == wire::slot_count) [[unlikely]]
 			return fail(eagain);
 		// Control dependency on the tail: the slot stores below happen only
 		// on this branch (ordering note (c) at the top of this file).
@@ -301,7 +315,7 @@ public:
 		if (!slot)
 			return slot.to_status();
 		auto s = slot.value();
-		if (len != 0) {
+		if (len != 0) [[likely]] {
 			auto payload = IOVIEW_PROJECT(s, payload).try_subrange(0, len);
 			if (!payload)
 				return payload.to_status();

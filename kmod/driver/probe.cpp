@@ -8,6 +8,13 @@
 // bound_device keeps; an ivshmem function gets the mailbox's state
 // (driver/mailbox.cpp), which maps nothing until the mailbox is opened.
 // Remove undoes exactly that, in reverse order.
+//
+// The bound functions are also on one list, under the driver lock
+// (shim/module.c), for acquire(): a counted reference to a function's
+// state that callers without the device lock (the lifetime self-tests, and
+// any interface that reaches a device by name) hold across an operation.
+// Remove takes the function off the list first, so no new reference is
+// handed out, then revokes the state (see driver/edu.h, Lifetime).
 #include <ioview/support.h>
 
 #include "bench/bench.h"
@@ -27,9 +34,54 @@ struct bound_device {
 	ioview_device_kind kind;
 	const char *name;
 	ioview_pci_ids ids;
+	pci_dev *pdev;
 	ioview::kernel::edu::device *edu;	// the edu driver's state; nullptr for ivshmem
 	ioview::kernel::mailbox::device *mbox;	// ivshmem's mailbox state; nullptr for edu
+	bound_device *next;			// on bound_list, under the driver lock
 };
+
+// Every function probe() completed for, newest first; under ioview_shim_driver_lock().
+bound_device *bound_list = nullptr;
+
+void list_add(bound_device *dev)
+{
+	ioview_shim_driver_lock();
+	dev->next = bound_list;
+	bound_list = dev;
+	ioview_shim_driver_unlock();
+}
+
+void list_del(bound_device *dev)
+{
+	ioview_shim_driver_lock();
+	for (bound_device **p = &bound_list; *p; p = &(*p)->next) {
+		if (*p == dev) {
+			*p = dev->next;
+			break;
+		}
+	}
+	ioview_shim_driver_unlock();
+}
+
+bool same_name(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		++a;
+		++b;
+	}
+	return *a == *b;
+}
+
+// The oldest bound function of @kind named @pci_name (any, if nullptr); driver lock held.
+bound_device *find_locked(ioview_device_kind kind, const char *pci_name)
+{
+	bound_device *found = nullptr;
+
+	for (bound_device *d = bound_list; d; d = d->next)
+		if (d->kind == kind && (!pci_name || same_name(pci_name, ioview_shim_pci_name(d->pdev))))
+			found = d;
+	return found;
+}
 
 const char *kind_name(ioview_device_kind kind)
 {
@@ -61,7 +113,7 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 	if (!name)
 		return -ioview::enodev;
 
-	auto *dev = new (gfp::kernel) bound_device{kind, name, {}, nullptr, nullptr};
+	auto *dev = new (gfp::kernel) bound_device{ kind, name, {}, pdev, nullptr, nullptr, nullptr };
 	if (!dev)
 		return -ioview::kernel::enomem;
 	ioview_shim_pci_ids(pdev, &dev->ids);
@@ -89,6 +141,7 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 		}
 	}
 	ioview_shim_set_drvdata(pdev, dev);
+	list_add(dev);
 
 	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "bound %s %04x:%04x rev 0x%02x\n", name,
 			     dev->ids.vendor, dev->ids.device, dev->ids.revision);
@@ -100,6 +153,7 @@ void ioview_driver_remove(pci_dev *pdev)
 {
 	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
 
+	list_del(dev);
 	ioview_shim_set_drvdata(pdev, nullptr);
 	// Closes an open mailbox: its worker stops before the mapping goes.
 	if (dev->mbox)
@@ -123,6 +177,32 @@ ioview::kernel::mailbox::device *ioview::kernel::mailbox::of(pci_dev *pdev) noex
 	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
 
 	return dev && dev->kind == IOVIEW_DEVICE_IVSHMEM ? dev->mbox : nullptr;
+}
+
+ioview::kernel::counted_ref<ioview::kernel::edu::device> ioview::kernel::edu::acquire(const char *pci_name) noexcept
+{
+	counted_ref<device> ref;
+
+	ioview_shim_driver_lock();
+	if (bound_device *d = find_locked(IOVIEW_DEVICE_EDU, pci_name)) {
+		ref_get(d->edu);
+		ref = counted_ref<device>::adopt(d->edu);
+	}
+	ioview_shim_driver_unlock();
+	return ref;
+}
+
+ioview::kernel::counted_ref<ioview::kernel::mailbox::device> ioview::kernel::mailbox::acquire(const char *pci_name) noexcept
+{
+	counted_ref<device> ref;
+
+	ioview_shim_driver_lock();
+	if (bound_device *d = find_locked(IOVIEW_DEVICE_IVSHMEM, pci_name)) {
+		ref_get(d->mbox);
+		ref = counted_ref<device>::adopt(d->mbox);
+	}
+	ioview_shim_driver_unlock();
+	return ref;
 }
 
 void ioview_driver_loaded()

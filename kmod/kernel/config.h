@@ -16,22 +16,84 @@
 //             ...
 //     }
 //
-// Every access is one call of pci_{read,write}_config_{byte,word,dword}()
-// through the shim, which returns 0 or a negative errno: the kernel's
-// PCIBIOS_* codes pass through pcibios_err_to_errno(), so a function that
-// was surprise-removed reads as -ENODEV (PCIBIOS_DEVICE_NOT_FOUND), and
-// the shim itself refuses an access past the function's configuration
-// space size with -ERANGE (the views never make one).  Which lock, if
-// any, serializes an access is the platform's business: see
-// include/ioview/doc/memory-order.md.
+// Every access is one call of pci_{read,write}_config_{byte,word,dword}(),
+// called directly as a C driver calls them; their PCIBIOS_* codes become
+// negative errnos inline (pcibios_err_to_errno() below, the kernel's
+// mapping), so a function that was surprise-removed reads as -ENODEV
+// (PCIBIOS_DEVICE_NOT_FOUND).  Which lock, if any, serializes an access is
+// the platform's business: see include/ioview/doc/memory-order.md.
 #ifndef IOVIEW_KMOD_KERNEL_CONFIG_H
 #define IOVIEW_KMOD_KERNEL_CONFIG_H
 
 #include <ioview/config_space.h>
 
+#include "kernel/errno.h"
 #include "shim/shim.h"
 
 namespace ioview::kernel {
+
+namespace detail {
+/* The errno of a positive PCIBIOS code, as the kernel's switch has it. */
+constexpr int pcibios_errno_of_code(int code) noexcept
+{
+	switch (code) {
+	case IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED:
+		return -enoent;
+	case IOVIEW_PCIBIOS_BAD_VENDOR_ID:
+		return -enotty;
+	case IOVIEW_PCIBIOS_DEVICE_NOT_FOUND:
+		return -enodev;
+	case IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER:
+		return -efault;
+	case IOVIEW_PCIBIOS_SET_FAILED:
+		return -eio;
+	case IOVIEW_PCIBIOS_BUFFER_TOO_SMALL:
+		return -enospc;
+	default:
+		return -erange;
+	}
+}
+} // namespace detail
+
+/**
+ * pcibios_err_to_errno() - what a result of pci_{read,write}_config_*() means as an errno
+ * @err: 0, a PCIBIOS_* code (enum ioview_pcibios), or a negative errno
+ *
+ * The kernel's inline function of the same name, written out so that C++ pays what C pays:
+ * no call on the error path. The config self-test holds it to the kernel's own for every code
+ * from -200 to 300.
+ *
+ * Context: any; pure.
+ * Return: @err if it is 0 or negative (already an errno), else the errno of the code: always
+ * negative; -ERANGE for a code the kernel does not know either.
+ *
+ *     static_assert(ioview::kernel::pcibios_err_to_errno(IOVIEW_PCIBIOS_DEVICE_NOT_FOUND) == -ioview::enodev);
+ */
+constexpr int pcibios_err_to_errno(int err) noexcept
+{
+	if (err <= IOVIEW_PCIBIOS_SUCCESSFUL)
+		return err;
+	int e = detail::pcibios_errno_of_code(err);
+	// GCC turns the switch into a table whose values it does not look into: told that a code
+	// never maps to 0 or above, a caller's "if (err)" after this one needs no second test.
+	// Constant evaluation would stop at the unreachable if it were not true.
+	if (e >= 0)
+		__builtin_unreachable();
+	return e;
+}
+
+namespace detail {
+consteval bool pcibios_codes_map_below_zero()
+{
+	for (int code = 1; code <= 0x100; ++code)
+		if (pcibios_err_to_errno(code) >= 0)
+			return false;
+	return true;
+}
+} // namespace detail
+static_assert(detail::pcibios_codes_map_below_zero());
+static_assert(pcibios_err_to_errno(0) == 0 && pcibios_err_to_errno(-enodev) == -enodev &&
+	      pcibios_err_to_errno(IOVIEW_PCIBIOS_SET_FAILED) == -eio && pcibios_err_to_errno(0x80) == -erange);
 
 /**
  * The kernel's configuration space accessors, in the shape
@@ -65,8 +127,11 @@ struct kernel_config_accessors {
 private:
 	/* The view's offsets are below 4096, so they fit the kernel's int. */
 	static int where(unsigned off) noexcept { return static_cast<int>(off); }
-	/* PCIBIOS_* codes become errnos through the kernel's inline, off the success path. */
-	static int errno_of(int err) noexcept { return err == 0 ? 0 : ioview_shim_pcibios_err_to_errno(err); }
+	/*
+	 * Success tested first, as C does (if (err) return pcibios_err_to_errno(err);), so that
+	 * GCC folds config_space's own err != 0 test into this one.
+	 */
+	static int errno_of(int err) noexcept { return err == 0 ? 0 : pcibios_err_to_errno(err); }
 };
 
 /**

@@ -15,6 +15,8 @@ inline constexpr int enxio = 6;		///< no such device or address
 inline constexpr int eagain = 11;	///< try again
 inline constexpr int enomem = 12;	///< out of memory
 inline constexpr int ebusy = 16;	///< device or resource busy
+inline constexpr int enotty = 25;	///< not a typewriter (a bad PCI vendor id, to pcibios_err_to_errno())
+inline constexpr int enospc = 28;	///< no space left (a buffer too small, to pcibios_err_to_errno())
 
 } // namespace ioview::kernel
 

@@ -6,6 +6,9 @@
 // counts and times would compare different work.
 #include <ioview/support.h>
 
+#include "devices/edu.h"
+#include "devices/ivshmem_mailbox.h"
+#include "driver/mailbox_errno.h"
 #include "kernel/errno.h"
 #include "selftest/device.h"
 #include "selftest/suites.h"
@@ -249,6 +252,250 @@ verdict config_pairs_agree(context &t)
 	return t.pass();
 }
 
+// ---- the driver's sequences: edu's BAR0 and a mailbox ring, one block per side ----------
+
+// Two kmalloc'ed blocks of the same size, one per side, freed with their owner.
+class two_blocks {
+public:
+	explicit two_blocks(usize n) noexcept
+		: n_(n), c_(static_cast<u8 *>(ioview_shim_kmalloc(n, IOVIEW_GFP_KERNEL))),
+		  cxx_(static_cast<u8 *>(ioview_shim_kmalloc(n, IOVIEW_GFP_KERNEL)))
+	{
+	}
+	~two_blocks()
+	{
+		ioview_shim_kfree(c_);
+		ioview_shim_kfree(cxx_);
+	}
+	two_blocks(const two_blocks &) = delete;
+	two_blocks &operator=(const two_blocks &) = delete;
+
+	explicit operator bool() const noexcept { return c_ != nullptr && cxx_ != nullptr; }
+	u8 *c() const noexcept { return c_; }
+	u8 *cxx() const noexcept { return cxx_; }
+
+	// Both blocks alike: byte i is i * 29 + seed.
+	void fill(u8 seed) noexcept
+	{
+		for (usize i = 0; i < n_; ++i)
+			c_[i] = cxx_[i] = static_cast<u8>(i * 29 + seed);
+	}
+	// The same 32 or 64-bit value at @off of both blocks (native order, as readl() sees it).
+	void set32(usize off, u32 v) noexcept
+	{
+		__builtin_memcpy(c_ + off, &v, sizeof(v));
+		__builtin_memcpy(cxx_ + off, &v, sizeof(v));
+	}
+	void set64(usize off, unsigned long long v) noexcept
+	{
+		__builtin_memcpy(c_ + off, &v, sizeof(v));
+		__builtin_memcpy(cxx_ + off, &v, sizeof(v));
+	}
+	u32 get32(usize off) const noexcept
+	{
+		u32 v;
+		__builtin_memcpy(&v, cxx_ + off, sizeof(v));
+		return v;
+	}
+	unsigned long long get64(usize off) const noexcept
+	{
+		unsigned long long v;
+		__builtin_memcpy(&v, cxx_ + off, sizeof(v));
+		return v;
+	}
+	// Offset of the first byte below @limit where the blocks differ, or @limit if none.
+	usize first_difference(usize limit) const noexcept
+	{
+		usize i = 0;
+		while (i < limit && c_[i] == cxx_[i])
+			++i;
+		return i;
+	}
+	usize first_difference() const noexcept { return first_difference(n_); }
+
+private:
+	usize n_;
+	u8 *c_;
+	u8 *cxx_;
+};
+
+namespace edu_hw = ioview::devices::edu;
+
+// Every register the two sequences touch lies in BAR0's first page; the whole block is
+// compared at the end of each case.
+constexpr usize edu_registers_end = 0x1000;
+
+verdict factorial_start_pairs_agree(context &t)
+{
+	two_blocks bar(edu_hw::bar_bytes);
+	if (!bar)
+		return t.skip("no memory for two blocks as large as edu's BAR0");
+	bar.fill(11);
+	// The blocks are memory, not edu: status reads back what was last written, so a computing
+	// bit left set is a unit that never finishes.
+	bar.set32(edu_hw::status::offset, 0xffffffff);
+	int rc = ioview_bench_c_factorial_start(bar.c(), 5);
+	int rx = ioview_bench_cxx_factorial_start(bar.cxx(), 5);
+	if (rc != -ebusy || rx != -ebusy || bar.first_difference() != edu_hw::bar_bytes ||
+	    bar.get32(edu_hw::status::offset) != 0xffffffff)
+		return t.fail("busy unit: C %d, C++ %d, want %d and nothing written", rc, rx, -ebusy);
+	bar.set32(edu_hw::status::offset, 0);
+	static constexpr u32 operands[] = { 10, 13, 0xffffffff };
+	for (u32 n : operands) {
+		rc = ioview_bench_c_factorial_start(bar.c(), n);
+		rx = ioview_bench_cxx_factorial_start(bar.cxx(), n);
+		usize at = bar.first_difference(edu_registers_end);
+		if (rc != 0 || rx != 0 || at != edu_registers_end)
+			return t.fail("factorial_start(%u): C %d, C++ %d, blocks differ at %#zx", n, rc, rx, at);
+		// The interrupt requested (bit 7, which also leaves computing clear here) and the operand.
+		if (bar.get32(edu_hw::status::offset) != 0x80 || bar.get32(edu_hw::factorial::offset) != n)
+			return t.fail("factorial_start(%u) left status %#x, factorial %#x", n,
+				      bar.get32(edu_hw::status::offset), bar.get32(edu_hw::factorial::offset));
+	}
+	if (bar.first_difference() != edu_hw::bar_bytes)
+		return t.fail("the blocks differ at %#zx", bar.first_difference());
+	return t.pass();
+}
+
+verdict dma_start_pairs_agree(context &t)
+{
+	struct transfer {
+		int from_device;
+		unsigned long long bus, offset, len;
+		int want;
+	};
+	constexpr unsigned long long mask = edu_hw::dma_mask;
+	static constexpr transfer transfers[] = {
+		{ 0, 0x100000, 0, 4095, 0 },		// the whole window
+		{ 1, mask - 99, 3995, 100, 0 },		// ending at the window's and the mask's last byte
+		{ 1, 0x2000, 17, 1, 0 },
+		{ 0, 0x100000, 0, 0, -einval },		// nothing to move
+		{ 0, 0x100000, 0, 4097, -einval },	// more than the buffer
+		{ 1, 0x100000, 0, 4096, -erange },	// the buffer's last byte, which QEMU 7.2 refuses
+		{ 0, 0x100000, 1, 4095, -erange },
+		{ 0, 0x100000, 4095, 1, -erange },
+		{ 1, 0x100000, 4096, 1, -erange },
+		{ 0, 0x100000, ~0ull, 2, -erange },	// an offset that wraps
+		{ 0, mask + 1, 0, 1, -erange },		// above the 28-bit mask
+		{ 1, mask, 0, 2, -erange },		// across it
+		{ 0, ~0ull, 0, 4095, -erange },
+	};
+	two_blocks bar(edu_hw::bar_bytes);
+	if (!bar)
+		return t.skip("no memory for two blocks as large as edu's BAR0");
+	bar.fill(23);
+	for (const transfer &x : transfers) {
+		// An idle engine: the command's start bit clear (memory keeps what the last start wrote).
+		bar.set64(edu_hw::dma_command::offset, 0);
+		unsigned long long before[3] = { bar.get64(edu_hw::dma_source::offset), bar.get64(edu_hw::dma_destination::offset),
+				  bar.get64(edu_hw::dma_count::offset) };
+		int rc = ioview_bench_c_dma_start(bar.c(), x.from_device, x.bus, x.offset, x.len);
+		int rx = ioview_bench_cxx_dma_start(bar.cxx(), x.from_device, x.bus, x.offset, x.len);
+		usize at = bar.first_difference(edu_registers_end);
+		if (rc != rx || rx != x.want || at != edu_registers_end)
+			return t.fail("dma_start(%d, %#llx, %#llx, %#llx): C %d, C++ %d, want %d; blocks differ at %#zx",
+				      x.from_device, x.bus, x.offset, x.len, rc, rx, x.want, at);
+		unsigned long long in_buffer = edu_hw::buffer_address + x.offset;
+		unsigned long long src = x.from_device ? in_buffer : x.bus, dst = x.from_device ? x.bus : in_buffer;
+		// start, device_to_ram for a transfer out of the buffer, raise_irq.
+		unsigned long long cmd = 0x1 | 0x4 | (x.from_device ? 0x2 : 0);
+		bool written = bar.get64(edu_hw::dma_source::offset) != before[0] ||
+			       bar.get64(edu_hw::dma_destination::offset) != before[1] ||
+			       bar.get64(edu_hw::dma_count::offset) != before[2] ||
+			       bar.get64(edu_hw::dma_command::offset) != 0;
+		if (rx == 0 ? bar.get64(edu_hw::dma_source::offset) != src ||
+				      bar.get64(edu_hw::dma_destination::offset) != dst ||
+				      bar.get64(edu_hw::dma_count::offset) != x.len ||
+				      bar.get64(edu_hw::dma_command::offset) != cmd
+			    : written)
+			return t.fail("dma_start(%d, %#llx, %#llx, %#llx) returned %d and left %#llx/%#llx/%#llx/%#llx",
+				      x.from_device, x.bus, x.offset, x.len, rx, bar.get64(edu_hw::dma_source::offset),
+				      bar.get64(edu_hw::dma_destination::offset), bar.get64(edu_hw::dma_count::offset),
+				      bar.get64(edu_hw::dma_command::offset));
+	}
+	// A transfer still running (start reads 1): refused, nothing written; the last accepted
+	// transfer above was of 1 byte.
+	bar.set64(edu_hw::dma_command::offset, 0x5);
+	int rc = ioview_bench_c_dma_start(bar.c(), 0, 0x1000, 0, 8);
+	int rx = ioview_bench_cxx_dma_start(bar.cxx(), 0, 0x1000, 0, 8);
+	if (rc != -ebusy || rx != -ebusy || bar.get64(edu_hw::dma_count::offset) != 1 ||
+	    bar.get64(edu_hw::dma_command::offset) != 0x5)
+		return t.fail("busy engine: C %d, C++ %d, want %d and nothing written", rc, rx, -ebusy);
+	if (bar.first_difference() != edu_hw::bar_bytes)
+		return t.fail("the blocks differ at %#zx", bar.first_difference());
+	return t.pass();
+}
+
+namespace wire = ioview::devices::mailbox;
+namespace mbox = ioview::driver::mailbox;
+
+constexpr usize ring_head = __builtin_offsetof(wire::ring, indices.head);
+constexpr usize ring_tail = __builtin_offsetof(wire::ring, indices.tail);
+constexpr usize slot_at(u32 counter)
+{
+	return __builtin_offsetof(wire::ring, slots) + (counter % wire::slot_count) * wire::slot_size;
+}
+
+verdict mailbox_send_pairs_agree(context &t)
+{
+	struct message {
+		u32 head;	// the producer's count before the send
+		u32 tail;	// what the consumer left in the ring
+		usize len;
+		int want;
+	};
+	static constexpr message messages[] = {
+		{ 5, 5, 10, 0 },				// an empty ring
+		{ 6, 5, 0, 0 },					// no payload
+		{ 7, 5, wire::max_payload, 0 },			// the longest
+		{ 8, 5, wire::max_payload + 1, -mbox::emsgsize },
+		{ 8, 8 - wire::slot_count, 1, -mbox::eagain },	// full
+		{ 8, 8 - wire::slot_count + 1, 1, 0 },		// one slot free
+		{ 9, 9 - wire::slot_count - 1, 1, -mbox::eproto },	// a tail that no consumer could leave
+		{ 9, 10, 1, -mbox::eproto },			// a tail ahead of the head
+		{ 0xffffffff, 0xfffffffd, 33, 0 },		// slot 63, the count wrapping to 0
+		{ 0, 0xfffffffd, 34, 0 },			// slot 0
+	};
+	u8 payload[wire::max_payload + 1];
+	for (usize i = 0; i < sizeof(payload); ++i)
+		payload[i] = static_cast<u8>(i * 7 + 3);
+	two_blocks ring(sizeof(wire::ring));
+	if (!ring)
+		return t.skip("no memory for two mailbox rings");
+	ring.fill(31);
+	for (const message &m : messages) {
+		ring.set32(ring_tail, m.tail);
+		unsigned int hc = m.head, hx = m.head;
+		u32 slot_before[2] = { ring.get32(slot_at(m.head)), ring.get32(slot_at(m.head) + 4) };
+		u32 head_before = ring.get32(ring_head);
+		const void *msg = m.len ? payload : nullptr;
+		int rc = ioview_bench_c_mailbox_send(ring.c(), &hc, msg, m.len);
+		int rx = ioview_bench_cxx_mailbox_send(ring.cxx(), &hx, msg, m.len);
+		usize at = ring.first_difference();
+		if (rc != rx || rx != m.want || hc != hx || at != sizeof(wire::ring))
+			return t.fail("mailbox_send(head %#x, tail %#x, %zu bytes): C %d/%#x, C++ %d/%#x, want %d; rings differ at %#zx",
+				      m.head, m.tail, m.len, rc, hc, rx, hx, m.want, at);
+		usize slot = slot_at(m.head);
+		if (rx != 0) {
+			if (hx != m.head || ring.get32(ring_head) != head_before || ring.get32(slot) != slot_before[0] ||
+			    ring.get32(slot + 4) != slot_before[1])
+				return t.fail("refused mailbox_send(head %#x) wrote: count %#x, ring head %#x", m.head, hx,
+					      ring.get32(ring_head));
+			continue;
+		}
+		// Length, sequence, payload, then the head one past the message.
+		bool payload_ok = true;
+		for (usize i = 0; i < m.len; ++i)
+			payload_ok &= ring.cxx()[slot + wire::slot_header_size + i] == payload[i];
+		if (hx != m.head + 1 || ring.get32(ring_head) != hx || ring.get32(slot) != m.len ||
+		    ring.get32(slot + 4) != m.head || !payload_ok)
+			return t.fail("mailbox_send(head %#x) left count %#x, ring head %#x, slot %#x/%#x%s", m.head, hx,
+				      ring.get32(ring_head), ring.get32(slot), ring.get32(slot + 4),
+				      payload_ok ? "" : ", payload wrong");
+	}
+	return t.pass();
+}
+
 // The barrier probes order their accesses differently but must compute the same: p[0]
 // left at 2, and p[1] read twice (nothing else writes it, so twice its value).
 verdict barrier_pairs_agree(context &t)
@@ -284,6 +531,9 @@ constinit const test_case bench_pair_cases[] = {
 	{ "publish_pairs_agree", publish_pairs_agree },
 	{ "completion_pairs_agree", completion_pairs_agree },
 	{ "config_pairs_agree", config_pairs_agree },
+	{ "factorial_start_pairs_agree", factorial_start_pairs_agree },
+	{ "dma_start_pairs_agree", dma_start_pairs_agree },
+	{ "mailbox_send_pairs_agree", mailbox_send_pairs_agree },
 	{ "barrier_pairs_agree", barrier_pairs_agree },
 };
 

@@ -7,7 +7,8 @@
 // a write to the interrupt line register read back and restored, the try_
 // accessors refusing bad offsets without calling the kernel, and the
 // extended view refused on these 256-byte functions (QEMU's `pc` machine
-// has no ECAM, so the PCI core finds no extended space).
+// has no ECAM, so the PCI core finds no extended space), and the inline
+// PCIBIOS-to-errno mapping of kernel/config.h against the kernel's.
 #include <ioview/ioview.h>
 
 #include "kernel/config.h"
@@ -407,6 +408,31 @@ verdict kernel_refuses_past_the_function(context &t)
 	return t.pass();
 }
 
+// kernel/config.h maps PCIBIOS codes to errnos itself, inline; the kernel's
+// pcibios_err_to_errno() must agree on every code, the PCIBIOS ones
+// (0x81..0x89), those around and between them, and errnos passing through.
+verdict pcibios_mapping_matches_the_kernel(context &t)
+{
+	usize differ = 0;
+	int first = 0;
+	for (int err = -200; err <= 300; ++err) {
+		if (pcibios_err_to_errno(err) != ioview_shim_pcibios_err_to_errno(err)) {
+			if (differ++ == 0)
+				first = err;
+		}
+	}
+	if (differ != 0)
+		return t.fail("%zu codes map differently, first %d: C++ %d, kernel %d", differ, first,
+			      pcibios_err_to_errno(first), ioview_shim_pcibios_err_to_errno(first));
+	// Not vacuous: the kernel's mapping was really consulted for the codes that matter.
+	if (ioview_shim_pcibios_err_to_errno(IOVIEW_PCIBIOS_DEVICE_NOT_FOUND) != -enodev ||
+	    ioview_shim_pcibios_err_to_errno(IOVIEW_PCIBIOS_BAD_VENDOR_ID) != -enotty)
+		return t.fail("the kernel maps DEVICE_NOT_FOUND to %d, BAD_VENDOR_ID to %d",
+			      ioview_shim_pcibios_err_to_errno(IOVIEW_PCIBIOS_DEVICE_NOT_FOUND),
+			      ioview_shim_pcibios_err_to_errno(IOVIEW_PCIBIOS_BAD_VENDOR_ID));
+	return t.pass();
+}
+
 constinit const test_case config_cases[] = {
 	{ "edu_ids_through_the_header", edu_ids_through_the_header },
 	{ "edu_class_and_header_type", edu_class_and_header_type },
@@ -420,6 +446,7 @@ constinit const test_case config_cases[] = {
 	{ "interrupt_line_write_reads_back", interrupt_line_write_reads_back },
 	{ "extended_view_refused", extended_view_refused },
 	{ "kernel_refuses_past_the_function", kernel_refuses_past_the_function },
+	{ "pcibios_mapping_matches_the_kernel", pcibios_mapping_matches_the_kernel },
 };
 
 } // namespace

@@ -30,6 +30,8 @@ extern const suite ivshmem_suite;
 extern const suite edu_driver_suite;
 /// PCI configuration space of edu and ivshmem-plain through views (selftest/config.cpp).
 extern const suite config_suite;
+/// Unbinding and binding the driver's functions under held references (selftest/lifetime.cpp).
+extern const suite lifetime_suite;
 
 /// The ivshmem mailbox against the host peer (selftest/mailbox.cpp); on demand only.
 extern const suite mailbox_suite;
@@ -46,6 +48,7 @@ inline constexpr const suite *module_suites[] = {
 	&ivshmem_suite,
 	&config_suite,
 	&edu_driver_suite,
+	&lifetime_suite,
 };
 
 /**

@@ -20,17 +20,19 @@
 /**
  * ioview_shim_irq_alloc_vector() - one interrupt vector for @pdev
  * @pdev: PCI function, enabled
+ * @allow_msi: zero to use the INTx pin even where MSI is available
  *
  * pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX): MSI is
- * tried first, the INTx pin is the fallback.  Undo with
- * ioview_shim_irq_free_vectors().
+ * tried first, the INTx pin is the fallback (the only kind without
+ * @allow_msi).  Undo with ioview_shim_irq_free_vectors().
  *
  * Return: 0; a negative errno from the PCI core (-ENOSPC: neither kind is
  * available) with nothing allocated.
  */
-int ioview_shim_irq_alloc_vector(struct pci_dev *pdev)
+int ioview_shim_irq_alloc_vector(struct pci_dev *pdev, int allow_msi)
 {
-	int n = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | IOVIEW_PCI_IRQ_INTX);
+	unsigned int kinds = IOVIEW_PCI_IRQ_INTX | (allow_msi ? PCI_IRQ_MSI : 0);
+	int n = pci_alloc_irq_vectors(pdev, 1, 1, kinds);
 
 	return n < 0 ? n : 0;
 }

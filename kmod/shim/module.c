@@ -92,6 +92,21 @@ int ioview_shim_mailbox_peer_expected(void)
 }
 
 /*
+ * edu_msi=0 makes edu use its INTx pin (a shared line) even where MSI is
+ * available, so that the fallback path and a handler that must say "not
+ * mine" are tested on the same machine.
+ */
+static bool edu_msi = true;
+module_param(edu_msi, bool, 0444);
+MODULE_PARM_DESC(edu_msi, "Use MSI for edu's interrupt where available; 0 forces the shared INTx line (default: on)");
+
+/** ioview_shim_edu_msi() - whether edu may use MSI (the edu_msi parameter) */
+int ioview_shim_edu_msi(void)
+{
+	return edu_msi;
+}
+
+/*
  * selftest_suite=NAME runs that one suite instead of the default list, so
  * a VM case can run a suite that needs a peer without running every other
  * suite again; it may name a suite outside the default list.
@@ -108,6 +123,20 @@ MODULE_PARM_DESC(selftest_suite, "Run only the self-test suite of this name (def
 const char *ioview_shim_selftest_suite(void)
 {
 	return selftest_suite && selftest_suite[0] ? selftest_suite : NULL;
+}
+
+static DEFINE_MUTEX(ioview_driver_mutex);
+
+/** ioview_shim_driver_lock() - take the lock of the driver's list of bound functions */
+void ioview_shim_driver_lock(void)
+{
+	mutex_lock(&ioview_driver_mutex);
+}
+
+/** ioview_shim_driver_unlock() - release ioview_shim_driver_lock() */
+void ioview_shim_driver_unlock(void)
+{
+	mutex_unlock(&ioview_driver_mutex);
 }
 
 static const struct pci_device_id ioview_pci_ids[] = {

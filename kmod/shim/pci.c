@@ -7,6 +7,16 @@
 
 #include "shim.h"
 
+/* kernel/config.h maps these to errnos itself: they must be the kernel's. */
+static_assert(IOVIEW_PCIBIOS_SUCCESSFUL == PCIBIOS_SUCCESSFUL &&
+	      IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED == PCIBIOS_FUNC_NOT_SUPPORTED &&
+	      IOVIEW_PCIBIOS_BAD_VENDOR_ID == PCIBIOS_BAD_VENDOR_ID &&
+	      IOVIEW_PCIBIOS_DEVICE_NOT_FOUND == PCIBIOS_DEVICE_NOT_FOUND &&
+	      IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER == PCIBIOS_BAD_REGISTER_NUMBER &&
+	      IOVIEW_PCIBIOS_SET_FAILED == PCIBIOS_SET_FAILED &&
+	      IOVIEW_PCIBIOS_BUFFER_TOO_SMALL == PCIBIOS_BUFFER_TOO_SMALL,
+	      "enum ioview_pcibios in shim.h must match the kernel's PCIBIOS_* codes");
+
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids)
 {
 	ids->vendor = pdev->vendor;
@@ -117,11 +127,14 @@ int ioview_shim_pci_bar_start(struct pci_dev *pdev, int bar, unsigned long long 
 }
 
 /**
- * ioview_shim_pcibios_err_to_errno() - pcibios_err_to_errno() for the C++ side
- * @err: a non-zero result of pci_{read,write}_config_*(), which C++ calls
- * directly (shim.h)
+ * ioview_shim_pcibios_err_to_errno() - the kernel's pcibios_err_to_errno()
+ * @err: any int; a result of pci_{read,write}_config_*() in particular
  *
- * Return: the negative errno it stands for.
+ * The C++ side maps the codes inline (kernel/config.h); the config self-test
+ * compares that mapping with this one over a range of codes, so a kernel
+ * whose mapping differs fails a test instead of returning other errnos.
+ *
+ * Return: @err if it is 0 or negative, else the negative errno it stands for.
  */
 int ioview_shim_pcibios_err_to_errno(int err)
 {
@@ -152,4 +165,44 @@ int ioview_shim_pci_cfg_size(struct pci_dev *pdev)
 int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap)
 {
 	return pci_find_capability(pdev, cap);
+}
+
+void ioview_shim_pci_dev_get(struct pci_dev *pdev)
+{
+	pci_dev_get(pdev);
+}
+
+void ioview_shim_pci_dev_put(struct pci_dev *pdev)
+{
+	pci_dev_put(pdev);
+}
+
+const char *ioview_shim_pci_name(const struct pci_dev *pdev)
+{
+	return pci_name(pdev);
+}
+
+/**
+ * ioview_shim_pci_unbind() - unbind @pdev from its driver, as sysfs "unbind" does
+ * @pdev: the function, pinned by the caller
+ *
+ * device_release_driver() takes the device lock and runs the driver's
+ * remove(); a function bound to no driver is left alone.  Process context;
+ * the caller must not hold the device lock.
+ */
+void ioview_shim_pci_unbind(struct pci_dev *pdev)
+{
+	device_release_driver(&pdev->dev);
+}
+
+/**
+ * ioview_shim_pci_rebind() - let the driver core bind @pdev again
+ * @pdev: the function, pinned by the caller
+ *
+ * Return: 1 when a driver bound it, 0 when none did (no match, or its
+ * probe failed: the driver core logs that), or a negative errno.
+ */
+int ioview_shim_pci_rebind(struct pci_dev *pdev)
+{
+	return device_attach(&pdev->dev);
 }

@@ -163,9 +163,34 @@ void memcpy_toio(volatile void *dst, const void *src, ioview_size_t count);
 #endif
 /* ioview: direct kernel calls end */
 
+/**
+ * enum ioview_pcibios - what the pci_*_config_*() calls above return
+ * @IOVIEW_PCIBIOS_SUCCESSFUL: success
+ * @IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED: the platform cannot make the access
+ * @IOVIEW_PCIBIOS_BAD_VENDOR_ID: bad vendor id
+ * @IOVIEW_PCIBIOS_DEVICE_NOT_FOUND: no function answers (e.g. surprise-removed)
+ * @IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER: misaligned or out-of-range register
+ * @IOVIEW_PCIBIOS_SET_FAILED: the write did not take
+ * @IOVIEW_PCIBIOS_BUFFER_TOO_SMALL: buffer too small
+ *
+ * The kernel's PCIBIOS_* codes (include/linux/pci.h), checked equal in
+ * shim/pci.c, so that kernel/config.h maps them to errnos inline, as C's
+ * inline pcibios_err_to_errno() does, instead of calling out for it.  A
+ * negative result is an errno already.
+ */
+enum ioview_pcibios {
+	IOVIEW_PCIBIOS_SUCCESSFUL = 0x00,
+	IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED = 0x81,
+	IOVIEW_PCIBIOS_BAD_VENDOR_ID = 0x83,
+	IOVIEW_PCIBIOS_DEVICE_NOT_FOUND = 0x86,
+	IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER = 0x87,
+	IOVIEW_PCIBIOS_SET_FAILED = 0x88,
+	IOVIEW_PCIBIOS_BUFFER_TOO_SMALL = 0x89,
+};
+
 /*
- * pcibios_err_to_errno(), an inline function: what a non-zero result of the
- * pci_*_config_*() calls above means as a negative errno.
+ * The kernel's own pcibios_err_to_errno() (an inline function), for the
+ * self-test that holds kernel/config.h's mapping to it for every code.
  */
 int ioview_shim_pcibios_err_to_errno(int err);
 
@@ -189,6 +214,31 @@ void ioview_shim_pci_iounmap(struct pci_dev *pdev, volatile void *addr);
 
 void ioview_shim_set_drvdata(struct pci_dev *pdev, void *data);
 void *ioview_shim_get_drvdata(struct pci_dev *pdev);
+
+/*
+ * Lifetime of a PCI function, for the driver's counted handles and the
+ * lifetime self-tests.  ioview_shim_pci_dev_get()/put() pin the struct
+ * pci_dev (pci_dev_get()/pci_dev_put()), not its binding.
+ * ioview_shim_pci_name() is pci_name(): "0000:00:04.0".
+ * ioview_shim_pci_unbind() unbinds the function from whatever driver has
+ * it (device_release_driver(): remove() runs, under the device lock) and
+ * ioview_shim_pci_rebind() asks the driver core to bind it again
+ * (device_attach(): 1 if a driver took it, 0 if none did, e.g. because its
+ * probe failed, or a negative errno).  Process context, no device lock held.
+ */
+void ioview_shim_pci_dev_get(struct pci_dev *pdev);
+void ioview_shim_pci_dev_put(struct pci_dev *pdev);
+const char *ioview_shim_pci_name(const struct pci_dev *pdev);
+void ioview_shim_pci_unbind(struct pci_dev *pdev);
+int ioview_shim_pci_rebind(struct pci_dev *pdev);
+
+/*
+ * The driver's own lock (a static mutex in shim/module.c): guards the list
+ * of bound functions that driver/probe.cpp keeps, so that a lookup and a
+ * remove() never interleave.  Process context; never held across a wait.
+ */
+void ioview_shim_driver_lock(void);
+void ioview_shim_driver_unlock(void);
 
 /*
  * The function of @kind bound to this driver, for self-tests: returned
@@ -244,6 +294,24 @@ IOVIEW_BENCH_PAIR(int, publish_desc, void *queue, volatile void *regs, ioview_si
 IOVIEW_BENCH_PAIR(int, read_completion, const void *completion, unsigned int *len, unsigned long long *data);
 /* Configuration space: the command register of @pdev. */
 IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
+/*
+ * The driver's own sequences, the C++ halves calling driver/edu_logic.h and
+ * driver/mailbox_ring.h.  @regs is then all of edu's 1 MiB BAR0 (its map is
+ * kmod/devices/edu.h).  factorial_start: -EBUSY while the factorial unit
+ * computes, else status with the completion interrupt requested, then the
+ * operand @n.  dma_start: a transfer of @len bytes between @bus_addr and
+ * @offset in edu's buffer (into it, or out of it if @from_device), with the
+ * completion interrupt; -EINVAL, -ERANGE for a window edu cannot take,
+ * -EBUSY while a transfer runs, else source, destination, count and command.
+ * mailbox_send: one message of @len bytes from @msg into @ring, a ring of
+ * kmod/devices/ivshmem_mailbox.h (struct ring), whose producer's count the
+ * caller keeps in *@head, advanced on success; -EMSGSIZE, -EAGAIN when
+ * full, -EPROTO when the peer's tail is off.  Nothing is written on an error.
+ */
+IOVIEW_BENCH_PAIR(int, factorial_start, volatile void *regs, unsigned int n);
+IOVIEW_BENCH_PAIR(int, dma_start, volatile void *regs, int from_device, unsigned long long bus_addr,
+		  unsigned long long offset, unsigned long long len);
+IOVIEW_BENCH_PAIR(int, mailbox_send, volatile void *ring, unsigned int *head, const void *msg, ioview_size_t len);
 /*
  * Barrier probes for tests/modcheck/run.sh: the same plain accesses through
  * @p around one barrier, the kernel's macro in C, ioview::kernel:: in C++.
@@ -316,13 +384,13 @@ int ioview_shim_pci_cfg_size(struct pci_dev *pdev);
 int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap);
 
 /*
- * Interrupts (shim/irq.c): one vector per function, MSI first, INTx as the
- * fallback.  Allocate the vector, then request it; free it, then free the
+ * Interrupts (shim/irq.c): one vector per function, MSI first (unless
+ * @allow_msi is 0), INTx as the fallback.  Allocate the vector, then request it; free it, then free the
  * vectors.  The handler installed by ioview_shim_irq_request() calls
  * ioview_driver_irq(@ctx) below in hard-interrupt context.  Return 0 or a
  * negative errno.
  */
-int ioview_shim_irq_alloc_vector(struct pci_dev *pdev);
+int ioview_shim_irq_alloc_vector(struct pci_dev *pdev, int allow_msi);
 void ioview_shim_irq_free_vectors(struct pci_dev *pdev);
 int ioview_shim_irq_uses_msi(struct pci_dev *pdev);
 int ioview_shim_irq_number(struct pci_dev *pdev);
@@ -371,7 +439,34 @@ struct ioview_counter {
 	long long value __attribute__((__aligned__(8)));
 };
 void ioview_shim_counter_inc(struct ioview_counter *c);
+void ioview_shim_counter_set(struct ioview_counter *c, unsigned long long v);
 unsigned long long ioview_shim_counter_read(const struct ioview_counter *c);
+
+/**
+ * struct ioview_refcount - a reference count laid out as refcount_t
+ * (checked in shim/sync.c): saturating, WARNs on an increment from zero or
+ * an underflow.  Set once, then only get and put.
+ * @value: the count; do not access directly
+ */
+struct ioview_refcount {
+	int value;
+};
+void ioview_shim_refcount_set(struct ioview_refcount *r, unsigned int n);
+void ioview_shim_refcount_get(struct ioview_refcount *r);
+/* Drops one reference: non-zero when it was the last (refcount_dec_and_test()). */
+int ioview_shim_refcount_put(struct ioview_refcount *r);
+
+/*
+ * A flag one context raises for good and others test, with full ordering
+ * (smp_mb() on both sides): what a test after ioview_shim_flag_test()
+ * reads happened after the raise it saw, and a raise followed by a wake-up
+ * is never missed by a waiter that resets its event and then tests.
+ */
+struct ioview_flag {
+	int value;
+};
+void ioview_shim_flag_raise(struct ioview_flag *f);
+int ioview_shim_flag_test(const struct ioview_flag *f);
 
 /*
  * Deferred work (shim/work.c): one delayed_work per object, run on the
@@ -395,6 +490,20 @@ void ioview_shim_work_destroy(struct ioview_work *w);
 void ioview_driver_poll(void *ctx);
 
 /*
+ * Kernel threads (shim/thread.c), for self-tests that need a second
+ * context: start runs ioview_driver_thread(@ctx) below in a new kthread;
+ * join waits until that call has returned and frees the thread.  Every
+ * started thread must be joined.  Start returns 0, -ENOMEM or -EINTR.
+ * Process context.
+ */
+struct ioview_thread;
+int ioview_shim_thread_start(void *ctx, const char *name, struct ioview_thread **out);
+void ioview_shim_thread_join(struct ioview_thread *t);
+
+/* Implemented in C++: the body of a thread started by ioview_shim_thread_start(). */
+void ioview_driver_thread(void *ctx);
+
+/*
  * Module parameters read by the C++ side (shim/module.c).
  * ioview_shim_mailbox_peer_expected(): non-zero when loaded with
  * mailbox_peer=1, i.e. a host peer serves the ivshmem mailbox.
@@ -402,6 +511,8 @@ void ioview_driver_poll(void *ctx);
  * NULL when none was named (then every default suite runs).
  */
 int ioview_shim_mailbox_peer_expected(void);
+/* ioview_shim_edu_msi(): zero when loaded with edu_msi=0 (edu then uses its INTx pin). */
+int ioview_shim_edu_msi(void);
 const char *ioview_shim_selftest_suite(void);
 
 /*

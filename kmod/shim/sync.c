@@ -11,6 +11,7 @@
 #include <linux/completion.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 
@@ -189,6 +190,16 @@ void ioview_shim_counter_inc(struct ioview_counter *c)
 }
 
 /**
+ * ioview_shim_counter_set() - atomic64_set(): store @v, e.g. a timestamp from a handler
+ * @c: the counter
+ * @v: the new value
+ */
+void ioview_shim_counter_set(struct ioview_counter *c, unsigned long long v)
+{
+	atomic64_set((atomic64_t *)c, v);
+}
+
+/**
  * ioview_shim_counter_read() - atomic64_read() of a counter
  * @c: the counter
  *
@@ -197,4 +208,52 @@ void ioview_shim_counter_inc(struct ioview_counter *c)
 unsigned long long ioview_shim_counter_read(const struct ioview_counter *c)
 {
 	return atomic64_read((const atomic64_t *)c);
+}
+
+static_assert(sizeof(struct ioview_refcount) == sizeof(refcount_t) &&
+	      _Alignof(struct ioview_refcount) >= _Alignof(refcount_t),
+	      "struct ioview_refcount must be laid out as refcount_t");
+
+/** ioview_shim_refcount_set() - refcount_set(): the first count, before anyone else sees @r */
+void ioview_shim_refcount_set(struct ioview_refcount *r, unsigned int n)
+{
+	refcount_set((refcount_t *)r, n);
+}
+
+/** ioview_shim_refcount_get() - refcount_inc(): one more reference; the caller holds one */
+void ioview_shim_refcount_get(struct ioview_refcount *r)
+{
+	refcount_inc((refcount_t *)r);
+}
+
+/**
+ * ioview_shim_refcount_put() - refcount_dec_and_test(): drop one reference
+ * @r: the count
+ *
+ * Return: non-zero when that was the last one: the caller frees the object.
+ */
+int ioview_shim_refcount_put(struct ioview_refcount *r)
+{
+	return refcount_dec_and_test((refcount_t *)r);
+}
+
+/**
+ * ioview_shim_flag_raise() - raise @f for good, then a full barrier
+ * @f: the flag
+ *
+ * The barrier orders the raise before whatever the caller does next (a
+ * wake-up), pairing with the one in ioview_shim_flag_test(): a waiter that
+ * reset its event, then tested, either sees the flag or is woken later.
+ */
+void ioview_shim_flag_raise(struct ioview_flag *f)
+{
+	WRITE_ONCE(f->value, 1);
+	smp_mb();
+}
+
+/** ioview_shim_flag_test() - a full barrier, then whether @f was raised */
+int ioview_shim_flag_test(const struct ioview_flag *f)
+{
+	smp_mb();
+	return READ_ONCE(f->value);
 }

@@ -345,6 +345,29 @@ TEST_CASE("mailbox: the free-running counters wrap past 2^32", "[mailbox]")
 	}
 }
 
+TEST_CASE("mailbox: a producer resumed from a kept head goes on where the last one stopped", "[mailbox]")
+{
+	pair_of_sides p(0xffffffffu - 1);
+	auto ring = IOVIEW_PROJECT(p.mem.layout_view(), rings[0]);
+	using producer = mbx::producer<sysmem, mbx::shared_memory_fences>;
+	u32 head = 0xffffffffu - 1;
+	for (u32 i = 0; i < 3; ++i) { // through the wrap
+		auto m = message(i, 10 + i);
+		auto tx = producer::resume(ring, {}, head);
+		REQUIRE(tx.send(m.data(), m.size()).ok());
+		head = tx.head();
+		REQUIRE(p.mem.word(head_off(side::guest)) == head);
+		REQUIRE(take(p.host) == m);
+	}
+	REQUIRE(head == 1);
+	// A count the peer's tail contradicts is refused before any slot is touched.
+	auto wrong = producer::resume(ring, {}, head + wire::slot_count + 1);
+	auto m = message(9, 4);
+	REQUIRE(wrong.send(m.data(), m.size()).error() == -mbx::eproto);
+	REQUIRE(p.mem.word(head_off(side::guest)) == 1);
+	REQUIRE(p.mem.guards_intact());
+}
+
 TEST_CASE("mailbox: a peer that is not attached gets no messages", "[mailbox]")
 {
 	guarded mem;
