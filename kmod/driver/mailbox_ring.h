@@ -517,9 +517,10 @@ public:
 	 * To know exactly what was lost, re-initialise under an attached peer
 	 * only after detach(), once the peer has consumed our messages and its
 	 * heartbeat has moved (then each of its sends either ended before, or
-	 * saw us closed, or sees us ready with its state wiped); what its ring
-	 * still holds then (rx().pending()) is what init() discards.
-	 * user/mailbox-peer.cpp's init step does that.
+	 * saw us closed, or sees us ready with its state wiped; see
+	 * heartbeat()); what its ring still holds then (rx().pending()) is
+	 * what init() discards.  user/mailbox-peer.cpp's init step does that,
+	 * waiting for two beats where the peer's barrier may not hold.
 	 * @return the endpoint; -EINVAL if @p self is not a side.
 	 */
 	static result<endpoint> init(layout_view mem, wire::side self, P policy = P{}, u32 first = 0) noexcept
