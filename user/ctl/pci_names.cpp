@@ -2,6 +2,9 @@
 #include "ctl/pci_names.h"
 
 #include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
 
 extern "C" {
 #include <pci/pci.h>
@@ -17,13 +20,29 @@ namespace {
 // numbers, and so does this tool.  libpci reports it as a warning.
 void quiet(char *, ...) {}
 
+// libpci's errors do not return (and cannot unwind through it): say it the tool's way and exit.
+[[noreturn]] void fatal(char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	std::vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	std::fprintf(stderr, "Error: libpci: %s.\n", buf);
+	std::exit(exit_failure);
+}
+
 } // namespace
 
 pci_names::pci_names() : access_(pci_alloc())
 {
 	if (!access_)
 		throw failure("out of memory", ENOMEM);
+	// pci_init() would set these, but it also probes for a way to reach the
+	// bus, which name lookups do not need.
+	access_->error = fatal;
 	access_->warning = quiet;
+	access_->debug = quiet;
 }
 
 pci_names::~pci_names()

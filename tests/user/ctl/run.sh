@@ -4,6 +4,8 @@
 set -u
 out=$1
 log=$out/ctl-tests.xml
+LSAN_OPTIONS=suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp
+export LSAN_OPTIONS
 "$out/ctl-tests" -r xml >"$log" 2>"$log.stderr"
 status=$?
 # Catch2's XML report: a <TestCase name="..."> ... <OverallResult success="..."/> per case.
