@@ -20,9 +20,9 @@ namespace {
 // The name the module's PCI driver registers, which lspci -v shows as the driver in use.
 constexpr const char driver_name[] = "ioview";
 
-void print(const std::string &s)
+void print(std::FILE *out, const std::string &s)
 {
-	std::fwrite(s.data(), 1, s.size(), stdout);
+	std::fwrite(s.data(), 1, s.size(), out);
 }
 
 nl_msg *one_reply(const std::vector<message> &replies)
@@ -43,12 +43,12 @@ std::string resolved_device(session &s, const std::string &given)
 	return resolve_device(given, names);
 }
 
-void emit(const output_format &f, const std::string &text, const nlohmann::json &json)
+void emit(std::FILE *out, const output_format &f, const std::string &text, const nlohmann::json &json)
 {
-	print(f.json ? json_document(json, f) : text);
+	print(out, f.json ? json_document(json, f) : text);
 }
 
-int config_show(session &s, const command &c, const output_format &f)
+int config_show(session &s, const command &c, const output_format &f, std::FILE *out)
 {
 	const std::string &dev = *c.dev;
 	config_bytes bytes = decode_config(
@@ -60,10 +60,10 @@ int config_show(session &s, const command &c, const output_format &f)
 	fn.config = bytes.data;
 	if (c.view != config_view::decoded) {
 		if (f.json) {
-			print(json_document(config_dump_json(bytes), f));
+			print(out, json_document(config_dump_json(bytes), f));
 		} else {
 			pci_names names;
-			print(lspci_hex_block(fn, names));
+			print(out, lspci_hex_block(fn, names));
 		}
 		return exit_ok;
 	}
@@ -77,15 +77,15 @@ int config_show(session &s, const command &c, const output_format &f)
 	if (f.json) {
 		nlohmann::json j = pci_decode_json(fn);
 		j["dev"] = dev;
-		print(json_document(j, f));
+		print(out, json_document(j, f));
 	} else {
 		pci_names names;
-		print(lspci_verbose(fn, names));
+		print(out, lspci_verbose(fn, names));
 	}
 	return exit_ok;
 }
 
-int reg_show(session &s, const command &c, const output_format &f)
+int reg_show(session &s, const command &c, const output_format &f, std::FILE *out)
 {
 	reg_map map = decode_reg_map(one_reply(s.transact(build_request(c, s.family()))));
 	std::vector<reg_shown> shown;
@@ -96,11 +96,11 @@ int reg_show(session &s, const command &c, const output_format &f)
 					  .value;
 		shown.push_back(std::move(r));
 	}
-	emit(f, reg_show_text(*c.dev, shown), reg_show_json(*c.dev, shown));
+	emit(out, f, reg_show_text(*c.dev, shown), reg_show_json(*c.dev, shown));
 	return exit_ok;
 }
 
-int monitor(session &s, const output_format &f)
+int monitor(session &s, const output_format &f, std::FILE *out)
 {
 	std::optional<std::uint64_t> last;
 	auto on_event = [&](nl_msg *m) {
@@ -108,18 +108,18 @@ int monitor(session &s, const output_format &f)
 		std::uint64_t lost = last && e.seq > *last + 1 ? e.seq - *last - 1 : 0;
 		last = e.seq;
 		if (f.json)
-			print(nlohmann::json(event_json(e, lost)).dump() + "\n");	// one object a line, never indented
+			print(out, nlohmann::json(event_json(e, lost)).dump() + "\n");	// one object a line, never indented
 		else
-			print(event_text(e, lost));
-		std::fflush(stdout);
+			print(out, event_text(e, lost));
+		std::fflush(out);
 		return true;
 	};
 	auto on_overrun = [&] {
 		if (f.json)
-			print("{\"overrun\":true}\n");
+			print(out, "{\"overrun\":true}\n");
 		else
-			print("(the receive buffer overflowed: events were lost)\n");
-		std::fflush(stdout);
+			print(out, "(the receive buffer overflowed: events were lost)\n");
+		std::fflush(out);
 	};
 	s.listen(on_event, on_overrun);
 	return exit_ok;
@@ -137,10 +137,19 @@ std::string error_text(const std::string &message)
 int run_command(command c, const output_format &f)
 {
 	if (c.what == action::help) {
-		print(help_text(c.help_topic).value_or(""));
+		print(stdout, help_text(c.help_topic).value_or(""));
 		return exit_ok;
 	}
 	session s;
+	return run_command(std::move(c), f, s, stdout);
+}
+
+int run_command(command c, const output_format &f, session &s, std::FILE *out)
+{
+	if (c.what == action::help) {
+		print(out, help_text(c.help_topic).value_or(""));
+		return exit_ok;
+	}
 	if (c.dev)
 		c.dev = resolved_device(s, *c.dev);
 	const nlohmann::json nothing = nlohmann::json::object();
@@ -151,11 +160,11 @@ int run_command(command c, const output_format &f)
 		std::vector<device_info> devs;
 		for (const message &m : s.transact(build_request(c, s.family())))
 			devs.push_back(decode_device(m.get()));
-		emit(f, devices_text(devs), devices_json(devs));
+		emit(out, f, devices_text(devs), devices_json(devs));
 		break;
 	}
 	case action::config_show:
-		return config_show(s, c, f);
+		return config_show(s, c, f, out);
 	case action::config_read: {
 		config_bytes b = decode_config(one_reply(s.transact(build_request(c, s.family()))));
 		if (b.data.size() != *c.width)
@@ -164,29 +173,29 @@ int run_command(command c, const output_format &f)
 				      EPROTO);
 		if (b.dev.empty())
 			b.dev = *c.dev;
-		emit(f, config_value_text(b), config_value_json(b));
+		emit(out, f, config_value_text(b), config_value_json(b));
 		break;
 	}
 	case action::reg_show:
-		return reg_show(s, c, f);
+		return reg_show(s, c, f, out);
 	case action::reg_read: {
 		reg_value v = decode_reg_value(one_reply(s.transact(build_request(c, s.family()))));
 		if (v.dev.empty())
 			v.dev = *c.dev;
-		emit(f, reg_value_text(v), reg_value_json(v));
+		emit(out, f, reg_value_text(v), reg_value_json(v));
 		break;
 	}
 	case action::edu_fact: {
 		factorial_result r = decode_factorial(one_reply(s.transact(build_request(c, s.family()))));
 		if (r.dev.empty())
 			r.dev = *c.dev;
-		emit(f, factorial_text(*c.value, r), factorial_json(*c.value, r));
+		emit(out, f, factorial_text(*c.value, r), factorial_json(*c.value, r));
 		break;
 	}
 	case action::edu_dma: {
 		std::vector<message> replies = s.transact(build_request(c, s.family()));
 		if (*c.dma_op == IOVIEW_DMA_OP_WRITE) {
-			emit(f, "", nothing);
+			emit(out, f, "", nothing);
 			break;
 		}
 		data_reply r = decode_data(one_reply(replies));
@@ -197,19 +206,19 @@ int run_command(command c, const output_format &f)
 		std::optional<bool> match;
 		if (*c.dma_op == IOVIEW_DMA_OP_ROUND_TRIP)
 			match = r.data == *c.data;
-		emit(f, dma_text(r, match), dma_json(r, match));
+		emit(out, f, dma_text(r, match), dma_json(r, match));
 		return match && !*match ? exit_failure : exit_ok;
 	}
 	case action::shm_recv: {
 		data_reply r = decode_data(one_reply(s.transact(build_request(c, s.family()))));
 		if (r.dev.empty())
 			r.dev = *c.dev;
-		emit(f, mbox_text(r), mbox_json(r));
+		emit(out, f, mbox_text(r), mbox_json(r));
 		break;
 	}
 	case action::selftest_run: {
 		selftest_result r = decode_selftest(one_reply(s.transact(build_request(c, s.family()))));
-		emit(f, selftest_ktap(r), selftest_json(r));
+		emit(out, f, selftest_ktap(r), selftest_json(r));
 		bool any_failed = r.failed > 0;
 		for (const case_result &k : r.cases)
 			any_failed = any_failed || k.verdict == IOVIEW_VERDICT_FAIL;
@@ -219,17 +228,17 @@ int run_command(command c, const output_format &f)
 		std::vector<device_stats> all;
 		for (const message &m : s.transact(build_request(c, s.family())))
 			all.push_back(decode_stats(m.get()));
-		emit(f, stats_text(all), stats_json(all));
+		emit(out, f, stats_text(all), stats_json(all));
 		break;
 	}
 	case action::monitor:
-		return monitor(s, f);
+		return monitor(s, f, out);
 	case action::config_write:
 	case action::reg_write:
 	case action::edu_irq_raise:
 	case action::shm_send:
 		s.transact(build_request(c, s.family()));
-		emit(f, "", nothing);
+		emit(out, f, "", nothing);
 		break;
 	}
 	return exit_ok;

@@ -6,8 +6,11 @@
 #ifndef IOVIEWCTL_COMMANDS_H
 #define IOVIEWCTL_COMMANDS_H
 
+#include <cstdio>
+
 #include "ctl/grammar.h"
 #include "ctl/output.h"
+#include "ctl/session.h"
 
 namespace ioviewctl {
 
@@ -15,6 +18,9 @@ namespace ioviewctl {
 /// self-test case failed or a round trip came back different).  Throws
 /// failure when a request is refused.
 int run_command(command c, const output_format &format);
+
+/// The same over a given session, printing to out.
+int run_command(command c, const output_format &format, session &s, std::FILE *out);
 
 /// The text printed after "Error: ": the message, ending with one full stop.
 std::string error_text(const std::string &message);

@@ -3,6 +3,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <new>
 
 #include <sys/socket.h>
 
@@ -62,7 +64,13 @@ int on_valid(nl_msg *m, void *arg)
 		x->done = true;
 		return NL_STOP;
 	}
-	x->replies.push_back(std::move(copy));
+	try {
+		x->replies.push_back(std::move(copy));
+	} catch (const std::bad_alloc &) {	// nothing may unwind through libnl
+		x->broken = "out of memory";
+		x->done = true;
+		return NL_STOP;
+	}
 	return NL_OK;
 }
 
@@ -219,12 +227,25 @@ namespace {
 struct listener {
 	const std::function<bool(nl_msg *)> *on_event;
 	bool stop = false;
+	// An exception must not unwind through libnl's C frames: kept, and rethrown after them.
+	std::exception_ptr thrown;
 };
+
+int any_sequence(nl_msg *, void *)
+{
+	return NL_OK;
+}
 
 int on_event_msg(nl_msg *m, void *arg)
 {
 	auto *l = static_cast<listener *>(arg);
-	if (!(*l->on_event)(m)) {
+	try {
+		if (!(*l->on_event)(m)) {
+			l->stop = true;
+			return NL_STOP;
+		}
+	} catch (...) {
+		l->thrown = std::current_exception();
 		l->stop = true;
 		return NL_STOP;
 	}
@@ -241,13 +262,14 @@ void session::listen(const std::function<bool(nl_msg *)> &on_event, const std::f
 	int ret = nl_socket_add_membership(sock_, group);
 	if (ret < 0)
 		throw failure(std::string("cannot join the \"" IOVIEW_MCGRP_EVENTS "\" group: ") + nl_geterror(ret));
-	// Events are not answers to a request: they carry sequence number 0.
-	nl_socket_disable_seq_check(sock_);
 	std::unique_ptr<nl_cb, cb_free> cb(nl_cb_alloc(NL_CB_DEFAULT));
 	if (!cb)
 		throw failure("out of memory", ENOMEM);
-	listener l{ &on_event };
+	listener l{ &on_event, false, nullptr };
 	nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_event_msg, &l);
+	// Events are not answers to a request: they carry sequence number 0.
+	// (nl_socket_disable_seq_check() would change only the socket's own callbacks, not these.)
+	nl_cb_set(cb.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_sequence, nullptr);
 	while (!l.stop) {
 		ret = nl_recvmsgs(sock_, cb.get());
 		// ENOBUFS: the socket's buffer overflowed and the kernel dropped events.
@@ -255,6 +277,8 @@ void session::listen(const std::function<bool(nl_msg *)> &on_event, const std::f
 			on_overrun();
 			continue;
 		}
+		if (l.thrown)
+			std::rethrow_exception(l.thrown);
 		if (ret < 0 && !l.stop)
 			throw failure(std::string("cannot receive events: ") + nl_geterror(ret));
 	}
