@@ -1,63 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 // The netlink exchange: extended ACKs and a dump's closing error code, read
-// from constructed messages, and the whole libnl receive path run against a
-// stand-in kernel, a second netlink socket (NETLINK_USERSOCK lets one user
-// socket answer another) that plays back scripted replies.
+// from constructed messages, and the whole libnl receive path run against
+// the stand-in kernel (fake_kernel.h).
 #include <catch2/catch.hpp>
 
 #include <cerrno>
 #include <cstring>
-#include <functional>
-#include <thread>
-
-#include <linux/netlink.h>
-#include <netlink/netlink.h>
-#include <netlink/socket.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "ctl/errors.h"
 #include "ctl/reply.h"
 #include "ctl/request.h"
 #include "ctl/session.h"
+#include "fake_kernel.h"
 #include "helpers.h"
 
 using namespace ioviewctl;
+using test::done_reply;
+using test::error_reply;
+using test::multi;
 
 namespace {
-
-// An NLMSG_ERROR answering `request`, as the kernel sends it with NETLINK_CAP_ACK
-// (capped: only the request's header is echoed) or without (all of it).
-message error_reply(const nlmsghdr *request, int error, const char *text, std::optional<std::uint32_t> offset,
-		    bool capped = true, std::optional<std::uint32_t> missing = std::nullopt)
-{
-	int flags = (capped ? NLM_F_CAPPED : 0) | ((text || offset || missing) ? NLM_F_ACK_TLVS : 0);
-	message m(nlmsg_alloc_simple(NLMSG_ERROR, flags));
-	nlmsgerr e{};
-	e.error = -error;
-	std::memcpy(&e.msg, request, sizeof(nlmsghdr));
-	nlmsg_append(m.get(), &e, sizeof(e), NLMSG_ALIGNTO);
-	if (!capped)
-		nlmsg_append(m.get(), const_cast<char *>(reinterpret_cast<const char *>(request) + NLMSG_HDRLEN),
-			     request->nlmsg_len - NLMSG_HDRLEN, NLMSG_ALIGNTO);
-	if (text)
-		nla_put_string(m.get(), NLMSGERR_ATTR_MSG, text);
-	if (offset)
-		nla_put_u32(m.get(), NLMSGERR_ATTR_OFFS, *offset);
-	if (missing)
-		nla_put_u32(m.get(), NLMSGERR_ATTR_MISS_TYPE, *missing);
-	return m;
-}
-
-message done_reply(int error, const char *text)
-{
-	message m(nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | (text ? NLM_F_ACK_TLVS : 0)));
-	int code = -error;
-	nlmsg_append(m.get(), &code, sizeof(code), NLMSG_ALIGNTO);
-	if (text)
-		nla_put_string(m.get(), NLMSGERR_ATTR_MSG, text);
-	return m;
-}
 
 // The offset of an attribute in a message, as NLMSGERR_ATTR_OFFS gives it.
 std::uint32_t offset_of(nl_msg *m, int type)
@@ -65,76 +27,6 @@ std::uint32_t offset_of(nl_msg *m, int type)
 	nlattr *a = test::attrs_of(m)[type];
 	return static_cast<std::uint32_t>(reinterpret_cast<char *>(a) - reinterpret_cast<char *>(nlmsg_hdr(m)));
 }
-
-// The stand-in kernel: takes one request, answers with what script() makes of it.
-class fake_kernel {
-public:
-	fake_kernel()
-	{
-		fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
-		REQUIRE(fd_ >= 0);
-		sockaddr_nl me{};
-		me.nl_family = AF_NETLINK;
-		REQUIRE(bind(fd_, reinterpret_cast<sockaddr *>(&me), sizeof(me)) == 0);
-		socklen_t len = sizeof(me);
-		REQUIRE(getsockname(fd_, reinterpret_cast<sockaddr *>(&me), &len) == 0);
-		port_ = me.nl_pid;
-	}
-	~fake_kernel()
-	{
-		if (thread_.joinable())
-			thread_.join();
-		close(fd_);
-	}
-
-	/// A session whose socket talks to this stand-in.
-	nl_sock *client()
-	{
-		nl_sock *sk = nl_socket_alloc();
-		REQUIRE(nl_connect(sk, NETLINK_USERSOCK) == 0);
-		nl_socket_set_peer_port(sk, port_);
-		return sk;
-	}
-
-	/// Serves one request in the background: the replies are script(request), sent in order,
-	/// each with the request's sequence number.
-	void serve(std::function<std::vector<message>(const nlmsghdr *)> script)
-	{
-		thread_ = std::thread([this, script] {
-			std::vector<char> buf(65536);
-			sockaddr_nl from{};
-			socklen_t fromlen = sizeof(from);
-			ssize_t n = recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr *>(&from), &fromlen);
-			if (n <= 0)
-				return;
-			request_.assign(buf.data(), buf.data() + n);
-			const auto *req = reinterpret_cast<const nlmsghdr *>(request_.data());
-			for (message &m : script(req))
-				send(m.get(), req->nlmsg_seq, from.nl_pid);
-		});
-	}
-
-	/// Sends one message now (an event: sequence number 0) to port.
-	void send(nl_msg *m, std::uint32_t seq, std::uint32_t to)
-	{
-		nlmsghdr *h = nlmsg_hdr(m);
-		h->nlmsg_seq = seq;
-		h->nlmsg_pid = port_;
-		sockaddr_nl dst{};
-		dst.nl_family = AF_NETLINK;
-		dst.nl_pid = to;
-		sendto(fd_, h, h->nlmsg_len, 0, reinterpret_cast<sockaddr *>(&dst), sizeof(dst));
-	}
-
-	void join() { thread_.join(); }
-	const nlmsghdr *request() const { return reinterpret_cast<const nlmsghdr *>(request_.data()); }
-
-private:
-	int fd_ = -1;
-	std::uint32_t port_ = 0;
-	std::thread thread_;
-	std::vector<char> request_;
-};
 
 message device_reply(const char *name)
 {
@@ -148,13 +40,7 @@ message device_reply(const char *name)
 
 message ack_reply(const nlmsghdr *request)
 {
-	return error_reply(request, 0, nullptr, std::nullopt);
-}
-
-message multi(message m)
-{
-	nlmsg_hdr(m.get())->nlmsg_flags |= NLM_F_MULTI;
-	return m;
+	return error_reply(request, 0);
 }
 
 } // namespace
@@ -215,9 +101,9 @@ TEST_CASE("session: a dump's NLMSG_DONE carries its error code and message")
 
 TEST_CASE("session: a do request gets its reply, then the ACK ends it")
 {
-	fake_kernel k;
+	test::fake_kernel k;
 	session s(k.client(), test::family);
-	k.serve([](const nlmsghdr *req) {
+	k.serve(1, [](const nlmsghdr *req, int) {
 		std::vector<message> out;
 		out.push_back(device_reply("0000:00:02.0"));
 		out.push_back(ack_reply(req));
@@ -228,15 +114,15 @@ TEST_CASE("session: a do request gets its reply, then the ACK ends it")
 	REQUIRE(replies.size() == 1);
 	CHECK(decode_device(replies[0].get()).name == "0000:00:02.0");
 	// What arrived: the request, asking for an ACK.
-	CHECK(k.request()->nlmsg_type == test::family);
-	CHECK((k.request()->nlmsg_flags & (NLM_F_REQUEST | NLM_F_ACK)) == (NLM_F_REQUEST | NLM_F_ACK));
+	CHECK(k.request(0)->nlmsg_type == test::family);
+	CHECK((k.request(0)->nlmsg_flags & (NLM_F_REQUEST | NLM_F_ACK)) == (NLM_F_REQUEST | NLM_F_ACK));
 }
 
 TEST_CASE("session: a refusal throws the kernel's message and errno")
 {
-	fake_kernel k;
+	test::fake_kernel k;
 	session s(k.client(), test::family);
-	k.serve([](const nlmsghdr *req) {
+	k.serve(1, [](const nlmsghdr *req, int) {
 		std::vector<message> out;
 		out.push_back(error_reply(req, ENODEV, "no bound device is 0000:00:09.0", std::nullopt));
 		return out;
@@ -254,9 +140,9 @@ TEST_CASE("session: a refusal throws the kernel's message and errno")
 TEST_CASE("session: a dump collects every part; one that failed at NLMSG_DONE fails")
 {
 	{
-		fake_kernel k;
+		test::fake_kernel k;
 		session s(k.client(), test::family);
-		k.serve([](const nlmsghdr *) {
+		k.serve(1, [](const nlmsghdr *, int) {
 			std::vector<message> out;
 			out.push_back(multi(device_reply("0000:00:02.0")));
 			out.push_back(multi(device_reply("0000:00:03.0")));
@@ -267,12 +153,12 @@ TEST_CASE("session: a dump collects every part; one that failed at NLMSG_DONE fa
 		k.join();
 		REQUIRE(replies.size() == 2);
 		CHECK(decode_device(replies[1].get()).name == "0000:00:03.0");
-		CHECK((k.request()->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP);
+		CHECK((k.request(0)->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP);
 	}
 	{
-		fake_kernel k;
+		test::fake_kernel k;
 		session s(k.client(), test::family);
-		k.serve([](const nlmsghdr *) {
+		k.serve(1, [](const nlmsghdr *, int) {
 			std::vector<message> out;
 			out.push_back(multi(device_reply("0000:00:02.0")));
 			out.push_back(done_reply(EIO, "reading 0000:00:03.0 failed"));
