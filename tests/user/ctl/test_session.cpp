@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "ctl/errors.h"
 #include "ctl/reply.h"
 #include "ctl/request.h"
@@ -166,5 +168,23 @@ TEST_CASE("session: a dump collects every part; one that failed at NLMSG_DONE fa
 		});
 		CHECK_THROWS_WITH(s.transact(dev_get_request(test::family, std::nullopt)), "reading 0000:00:03.0 failed");
 		k.join();
+	}
+}
+
+TEST_CASE("session: a missing family says the module is probably not loaded")
+{
+	// Only meaningful where the module is not loaded: the machine running the tests.
+	if (access("/sys/module/ioview", F_OK) == 0) {
+		WARN("ioview is loaded here: the missing-family message cannot be seen");
+		return;
+	}
+	try {
+		session s;
+		FAIL("the family resolved");
+	} catch (const failure &e) {
+		CHECK(std::string(e.what()) ==
+		      "the generic netlink family \"ioview\" is not registered: the ioview module is probably not loaded "
+		      "(modprobe ioview)");
+		CHECK(e.errnum == ENOENT);
 	}
 }
