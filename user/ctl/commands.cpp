@@ -167,10 +167,12 @@ int run_command(command c, const output_format &f, session &s, std::FILE *out)
 		return config_show(s, c, f, out);
 	case action::config_read: {
 		config_bytes b = decode_config(one_reply(s.transact(build_request(c, s.family()))));
+		// Fewer bytes than asked for: the kernel's rule for callers without CAP_SYS_ADMIN.
 		if (b.data.size() != *c.width)
-			throw failure("the kernel returned " + std::to_string(b.data.size()) + " bytes for a " +
-					      std::to_string(*c.width) + "-byte read",
-				      EPROTO);
+			throw failure("the kernel returned " + std::to_string(b.data.size()) + " of " +
+					      std::to_string(*c.width) + " bytes (without CAP_SYS_ADMIN only the first " +
+					      std::to_string(IOVIEW_CONFIG_UNPRIVILEGED_BYTES) + " bytes can be read)",
+				      EPERM);
 		if (b.dev.empty())
 			b.dev = *c.dev;
 		emit(out, f, config_value_text(b), config_value_json(b));

@@ -78,6 +78,7 @@ struct model {
 	std::vector<std::uint8_t> edu_config = test::fixture("edu-bound.config.hex");
 	bool corrupt_dma = false;
 	bool fail_case = false;
+	bool unprivileged = false;	// the kernel then returns configuration space up to byte 64 only
 
 	// The replies the family would send to one request, ending with its ACK or DONE.
 	std::vector<message> answer(const nlmsghdr *req)
@@ -102,7 +103,8 @@ struct model {
 		case IOVIEW_CMD_CONFIG_READ: {
 			std::uint32_t offset = attr_of(req, IOVIEW_A_OFFSET) ? nla_get_u32(attr_of(req, IOVIEW_A_OFFSET)) : 0;
 			std::uint32_t length = attr_of(req, IOVIEW_A_LENGTH) ? nla_get_u32(attr_of(req, IOVIEW_A_LENGTH)) : 256;
-			length = std::min<std::uint32_t>(length, 256 - offset);
+			std::uint32_t end = unprivileged ? IOVIEW_CONFIG_UNPRIVILEGED_BYTES : 256;
+			length = offset >= end ? 0 : std::min<std::uint32_t>(length, end - offset);
 			message m = test::reply(cmd);
 			nla_put_string(m.get(), IOVIEW_A_DEV_NAME, dev.c_str());
 			nla_put_u32(m.get(), IOVIEW_A_OFFSET, offset);
@@ -275,6 +277,21 @@ TEST_CASE("commands: config show decodes with the kernel's BAR sizes, interrupt 
 	CHECK(doc["dev"] == edu);
 	CHECK(doc["irq"] == 24);
 	CHECK(doc["bars"][0]["size"] == 1 << 20);
+}
+
+TEST_CASE("commands: an unprivileged caller's configuration space ends at byte 64")
+{
+	model m;
+	m.unprivileged = true;
+	outcome x = run({ "config", "show", "-xxx", edu }, 1, m);
+	CHECK(x.status == 0);
+	CHECK(x.out.find("\n30: ") != std::string::npos);
+	CHECK(x.out.find("\n40: ") == std::string::npos);
+	outcome v = run({ "config", "show", edu }, 2, m);
+	CHECK(v.out.find("\tCapabilities: <access denied>\n") != std::string::npos);
+	outcome r = run({ "config", "read", edu, "0x40", "32" }, 1, m);
+	CHECK(r.status == exit_failure);
+	CHECK(r.error == "the kernel returned 0 of 4 bytes (without CAP_SYS_ADMIN only the first 64 bytes can be read)");
 }
 
 TEST_CASE("commands: config read and write; a refusal is the kernel's message")

@@ -33,7 +33,7 @@ nlohmann::json judged(const std::string &ktap)
 {
 	static int n = 0;
 	std::string path = test::write_temp("ktap-" + std::to_string(++n) + ".txt", ktap);
-	std::string out = test::output_of("python3 " FIXTURES "/../kunit-judge.py " KUNIT_DIR " " + path);
+	std::string out = test::output_of("python3 -B " FIXTURES "/../kunit-judge.py " KUNIT_DIR " " + path);
 	std::size_t last = out.rfind('\n', out.size() >= 2 ? out.size() - 2 : 0);
 	std::string line = out.substr(last == std::string::npos ? 0 : last + 1);
 	INFO(out);
