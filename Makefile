@@ -117,7 +117,7 @@ deps:
 
 # Keeps the downloaded kernels; distclean drops them too.
 clean:
-	rm -rf $(B)/kmod $(B)/vmplants $(B)/user $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
+	rm -rf $(B)/kmod $(B)/vmplants $(B)/user $(B)/user-ctl $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
 
 distclean:
 	rm -rf $(B)
