@@ -69,15 +69,26 @@ vmplants-%: FORCE
 # ---- userspace
 USER_CXXFLAGS := -std=gnu++20 -O2 -g -Wall -Wextra -Werror -Iinclude \
 	-DIOVIEW_VERSION='"$(IOVIEW_VERSION)"' $(shell pkg-config --cflags libnl-genl-3.0)
-USER_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0)
+USER_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 libpci)
 
 user: $(B)/user/ioviewctl $(B)/user/mailbox-peer
 
-$(B)/user/ioviewctl: user/ioviewctl.cpp Makefile
-	@mkdir -p $(@D)
-	g++ $(USER_CXXFLAGS) -MMD -MP -o $@ $< $(USER_LDLIBS)
+# ioviewctl: main in user/ioviewctl.cpp, the parts in user/ctl/ (also linked by tests/user/ctl).
+CTL_SOURCES := $(sort $(wildcard user/ctl/*.cpp))
+CTL_OBJECTS := $(patsubst user/%.cpp,$(B)/user/%.o,$(CTL_SOURCES))
 
--include $(B)/user/ioviewctl.d
+$(B)/user/ctl/%.o: user/ctl/%.cpp Makefile
+	@mkdir -p $(@D)
+	g++ $(USER_CXXFLAGS) -Iuser -MMD -MP -c -o $@ $<
+
+$(B)/user/ioviewctl.o: user/ioviewctl.cpp Makefile
+	@mkdir -p $(@D)
+	g++ $(USER_CXXFLAGS) -Iuser -MMD -MP -c -o $@ $<
+
+$(B)/user/ioviewctl: $(B)/user/ioviewctl.o $(CTL_OBJECTS)
+	g++ -o $@ $^ $(USER_LDLIBS)
+
+-include $(B)/user/ioviewctl.d $(CTL_OBJECTS:.o=.d)
 
 # The host side of the ivshmem mailbox, built from the guest driver's own kmod/ headers.
 $(B)/user/mailbox-peer: user/mailbox-peer.cpp Makefile
@@ -106,7 +117,7 @@ deps:
 
 # Keeps the downloaded kernels; distclean drops them too.
 clean:
-	rm -rf $(B)/kmod $(B)/vmplants $(B)/user $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
+	rm -rf $(B)/kmod $(B)/vmplants $(B)/user $(B)/user-ctl $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
 
 distclean:
 	rm -rf $(B)

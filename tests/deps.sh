@@ -18,6 +18,7 @@ packages=(
   make gcc gcc-12 g++ g++-12 binutils pkg-config rsync cpio busybox-static
   qemu-system-x86 libelf1 libssl3 zlib1g pahole dwarves
   libnl-3-dev libnl-genl-3-dev catch2
+  nlohmann-json3-dev libpci-dev pciutils
   bc bison flex libelf-dev libssl-dev xz-utils python3 kmod
   python3-yaml python3-jsonschema
 )

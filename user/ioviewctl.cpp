@@ -2,18 +2,24 @@
 //
 // ioviewctl: operate ioview.ko over generic netlink.
 //
-//     ioviewctl --version
-//     ioviewctl family        # is the module's netlink family registered?
-#include <cerrno>
+//     ioviewctl [OPTIONS] OBJECT COMMAND [ARGS]
+//     ioviewctl help | OBJECT help
+//
+// The work is in ctl/: grammar (the command line), request and reply (the
+// messages), session (netlink), output, pci_decode and ktap (what is
+// printed), commands (which requests a command sends).  This file only
+// reads the global options and maps errors to exit statuses: 0 success,
+// 1 a request failed, 2 bad usage.
 #include <cstdio>
-#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
 
-#include <netlink/errno.h>
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
-#include <netlink/socket.h>
+#include <getopt.h>
 
-#include "uapi/ioview.h"
+#include "ctl/commands.h"
+#include "ctl/errors.h"
+#include "ctl/grammar.h"
 
 #ifndef IOVIEW_VERSION
 #error "IOVIEW_VERSION must be defined by the build"
@@ -21,62 +27,65 @@
 
 namespace {
 
-constexpr const char usage[] =
-	"usage: ioviewctl <command>\n"
-	"\n"
-	"commands:\n"
-	"  family       resolve the '" IOVIEW_GENL_NAME "' generic netlink family\n"
-	"\n"
-	"options:\n"
-	"  -h, --help      show this help\n"
-	"  -V, --version   show the version\n";
-
-// Exit codes: 0 success, 1 the operation failed, 2 bad usage.
-int cmd_family()
+void usage_hint(const std::string &topic)
 {
-	nl_sock *sock = nl_socket_alloc();
-	if (!sock) {
-		std::fprintf(stderr, "ioviewctl: out of memory\n");
-		return 1;
-	}
-	int ret = genl_connect(sock);
-	if (ret < 0) {
-		std::fprintf(stderr, "ioviewctl: cannot connect to generic netlink: %s\n",
-			     nl_geterror(ret));
-		nl_socket_free(sock);
-		return 1;
-	}
-	int id = genl_ctrl_resolve(sock, IOVIEW_GENL_NAME);
-	nl_socket_free(sock);
-	if (id < 0) {
-		std::fprintf(stderr,
-			     "ioviewctl: generic netlink family '%s' not found (is ioview.ko loaded?): %s\n",
-			     IOVIEW_GENL_NAME, nl_geterror(id));
-		return 1;
-	}
-	std::printf("family %s id %d version %d\n", IOVIEW_GENL_NAME, id, IOVIEW_GENL_VERSION);
-	return 0;
+	std::fprintf(stderr, "Try \"ioviewctl %s%shelp\".\n", topic.c_str(), topic.empty() ? "" : " ");
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		std::fputs(usage, stderr);
-		return 2;
+	using namespace ioviewctl;
+	static const option long_options[] = {
+		{ "json", no_argument, nullptr, 'j' },
+		{ "pretty", no_argument, nullptr, 'p' },
+		{ "version", no_argument, nullptr, 'V' },
+		{ "help", no_argument, nullptr, 'h' },
+		{ nullptr, 0, nullptr, 0 },
+	};
+	output_format format;
+	opterr = 0;
+	int opt;
+	// "+": options end at the first word, so a command's own options (-xxx, --irq) stay its own.
+	while ((opt = getopt_long(argc, argv, "+jpVh", long_options, nullptr)) != -1) {
+		switch (opt) {
+		case 'j':
+			format.json = true;
+			break;
+		case 'p':
+			format.pretty = true;
+			break;
+		case 'V':
+			std::printf("ioviewctl %s\n", IOVIEW_VERSION);
+			return exit_ok;
+		case 'h':
+			std::fputs(help_text("")->c_str(), stdout);
+			return exit_ok;
+		default:
+			std::fprintf(stderr, "Error: unknown option \"%s\".\n", argv[optind - 1]);
+			usage_hint("");
+			return exit_usage;
+		}
 	}
-	const char *arg = argv[1];
-	if (!std::strcmp(arg, "-h") || !std::strcmp(arg, "--help")) {
-		std::fputs(usage, stdout);
-		return 0;
+	std::vector<std::string_view> words(argv + optind, argv + argc);
+	if (words.empty()) {
+		std::fputs(help_text("")->c_str(), stderr);
+		return exit_usage;
 	}
-	if (!std::strcmp(arg, "-V") || !std::strcmp(arg, "--version")) {
-		std::printf("ioviewctl %s\n", IOVIEW_VERSION);
-		return 0;
+	try {
+		command c = parse_command(words);
+		return run_command(std::move(c), format);
+	} catch (const usage_error &e) {
+		std::fprintf(stderr, "Error: %s\n", error_text(e.what()).c_str());
+		usage_hint(e.help_topic);
+		return exit_usage;
+	} catch (const failure &e) {
+		std::fflush(stdout);
+		std::fprintf(stderr, "Error: %s\n", error_text(e.what()).c_str());
+		return exit_failure;
+	} catch (const std::exception &e) {
+		std::fprintf(stderr, "Error: %s\n", error_text(e.what()).c_str());
+		return exit_failure;
 	}
-	if (!std::strcmp(arg, "family"))
-		return cmd_family();
-	std::fprintf(stderr, "ioviewctl: unknown command '%s'\n\n%s", arg, usage);
-	return 2;
 }
