@@ -40,14 +40,18 @@
 //
 // send_without_peer then opens again: init() leaves the host's state
 // absent, and as the last host peer has exited, nothing can attach, so a
-// send is -ENOTCONN deterministically.
+// send is -ENOTCONN deterministically.  unbind_wakes_a_waiting_receive,
+// last, unbinds the function under a receive() that waits for a message no
+// one will send, and binds it again.
 #include <ioview/ioview.h>
 
 #include "devices/ivshmem_mailbox.h"
 #include "driver/driver_errno.h"
 #include "driver/mailbox.h"
 #include "driver/mailbox_errno.h"
+#include "kernel/counted_ref.h"
 #include "kernel/errno.h"
+#include "kernel/thread.h"
 #include "selftest/device.h"
 #include "selftest/suites.h"
 
@@ -651,6 +655,66 @@ verdict send_without_peer(context &t)
 	});
 }
 
+// A receive() waiting for a message that never comes (the last host is gone), in a kernel thread
+// of its own, while the function is unbound: it must come back with -ENODEV long before its 20 s
+// bound (an -ETIMEDOUT would be the bound run out), through a counted reference that stays
+// valid, and the function must bind again.
+struct waiting_receive : thread_job {
+	mailbox::device *dev;
+	ioview_flag started{};
+	int result = 1;
+	u64 returned_ns = 0;
+
+	explicit waiting_receive(mailbox::device *d) noexcept : thread_job{ run_receive }, dev(d) {}
+
+	static void run_receive(thread_job *self)
+	{
+		auto *w = static_cast<waiting_receive *>(self);
+		static u8 buf[wire::max_payload];
+		usize n = 0;
+
+		ioview_shim_flag_raise(&w->started);
+		w->result = mailbox::receive(w->dev, buf, sizeof(buf), 20000, &n);
+		w->returned_ns = ioview_shim_ktime_ns();
+	}
+};
+
+verdict unbind_wakes_a_waiting_receive(context &t)
+{
+	if (ioview_shim_mailbox_peer_expected() && !peer_gone)
+		return t.skip("the host peer was not seen leaving: a message could still come");
+	counted_ref<mailbox::device> ref = mailbox::acquire(nullptr);
+	if (!ref)
+		return t.skip("no ivshmem function bound to ioview");
+	pci_dev *pdev = mailbox::pci_device(ref.get());
+	ioview_shim_pci_dev_get(pdev);
+	verdict v = verdict::pass;
+	int opened = mailbox::open(ref.get());
+	waiting_receive job(ref.get());
+	thread receiver;
+	int err = opened ? opened : receiver.start(&job, "ioview-st-recv");
+	if (err)
+		v = t.fail("open, then starting the receiving thread, gave %d", err);
+	for (unsigned int waited = 0; !err && waited < 2000 && !ioview_shim_flag_test(&job.started); ++waited)
+		ioview_shim_msleep(1);
+	ioview_shim_msleep(50);		// well into its wait
+	u64 t0 = ioview_shim_ktime_ns();
+	ioview_shim_pci_unbind(pdev);
+	receiver.join();
+	if (v == verdict::pass && job.result != -enodev)
+		v = t.fail("a receive() waiting at the unbind gave %d, want %d", job.result, -enodev);
+	if (v == verdict::pass && !mailbox::gone(ref.get()))
+		v = t.fail("the held reference does not report the device gone");
+	if (v == verdict::pass)
+		ioview_shim_log(IOVIEW_LOG_INFO, "  # mailbox: a waiting receive() came back %llu us after the unbind began\n",
+				ull((job.returned_ns - t0) / 1000));
+	int bound = ioview_shim_pci_rebind(pdev);
+	ioview_shim_pci_dev_put(pdev);
+	if (v == verdict::pass && bound != 1)
+		v = t.fail("binding ivshmem again gave %d, want 1", bound);
+	return v;
+}
+
 constinit const test_case mailbox_cases[] = {
 	{ "closed_mailbox_refuses", closed_mailbox_refuses },
 	{ "echo_round_trip", echo_round_trip },
@@ -661,6 +725,7 @@ constinit const test_case mailbox_cases[] = {
 	{ "peer_reinit_idle", peer_reinit_idle },
 	{ "peer_leaves", peer_leaves },
 	{ "send_without_peer", send_without_peer },
+	{ "unbind_wakes_a_waiting_receive", unbind_wakes_a_waiting_receive },
 };
 
 } // namespace

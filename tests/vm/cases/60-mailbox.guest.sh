@@ -50,7 +50,7 @@ while IFS='	' read -r name verdict why; do
     *) tap_fail "ioview_mailbox.$name" "${why:-no diagnostic}" ;;
   esac
 done < "$IOVM_TMP/mailbox.cases"
-expect_eq "ioview_mailbox reported its 9 cases" "$n" 9
+expect_eq "ioview_mailbox reported its 10 cases" "$n" 10
 expect_eq "ioview_mailbox suite verdict" "$(grep -c '^ok 1 ioview_mailbox$' "$ktap")" 1
 rate=$(grep '^  # mailbox: [0-9]* messages' "$ktap" | sed 's/^  # //')
 if [ -n "$rate" ]; then
