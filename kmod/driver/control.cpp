@@ -21,6 +21,9 @@
 //   map it too.
 // - edu's units and the mailbox: the drivers' operations (driver/edu.h,
 //   driver/mailbox.h); the mailbox is opened by its first use.
+// - Completed factorials and transfers and messages taken from the host are
+//   events of the family (ioview_shim_event()); the interrupts themselves
+//   are reported by edu's handler, binding and unbinding by probe.cpp.
 #include <ioview/ioview.h>
 
 #include "devices/describe.h"
@@ -614,6 +617,7 @@ int ioview_driver_ctl_edu_factorial(const char *name, unsigned long long n, int 
 	if (err)
 		return ctl::device_fault(st, err);
 	*result = v;
+	ioview_shim_event(IOVIEW_SHIM_EVENT_FACTORIAL_DONE, ref.pdev(), v);
 	return 0;
 }
 
@@ -648,6 +652,8 @@ int ioview_driver_ctl_edu_dma(const char *name, unsigned int op, unsigned int of
 				 offset >= ctl::edu_hw::dma_window_bytes ? IOVIEW_CTL_ARG_OFFSET : size_arg);
 	if (err)
 		return ctl::device_fault(st, err);
+	for (unsigned int transfers = op == 2 ? 2 : 1; transfers; --transfers)
+		ioview_shim_event(IOVIEW_SHIM_EVENT_DMA_DONE, ref.pdev(), len);
 	return 0;
 }
 
@@ -698,6 +704,7 @@ int ioview_driver_ctl_mbox_recv(const char *name, unsigned int timeout_ms, void 
 	if (err)
 		return ctl::mailbox_fault(st, err, IOVIEW_CTL_ARG_NONE);
 	*len = static_cast<unsigned int>(n);
+	ioview_shim_event(IOVIEW_SHIM_EVENT_MBOX_MESSAGE, ref.pdev(), n);
 	return 0;
 }
 

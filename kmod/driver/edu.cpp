@@ -576,7 +576,7 @@ counter_set counters(device *dev) noexcept
 } // namespace ioview::kernel::edu
 
 // The interrupt handler (shim/irq.c's trampoline calls it): hard interrupt context, so it
-// takes no lock and never sleeps.  edu_logic's handle_irq() reads and acknowledges exactly the
+// takes no lock and never sleeps (the event's spinlock is the shim's, taken with interrupts off).  edu_logic's handle_irq() reads and acknowledges exactly the
 // pending bits; the counter is bumped before the event is signalled, so a woken waiter sees it.
 int ioview_driver_irq(void *ctx)
 {
@@ -590,6 +590,8 @@ int ioview_driver_irq(void *ctx)
 	}
 	ioview_shim_counter_set(&dev->last_interrupt_ns, ioview_shim_ktime_ns());
 	ioview_shim_counter_inc(&dev->interrupts);
+	// Only recorded here: the netlink event is sent later, from process context.
+	ioview_shim_event(IOVIEW_SHIM_EVENT_INTERRUPT, dev->pdev, bits.raw);
 	if (bits.factorial())
 		ioview_shim_event_signal(dev->factorial_done);
 	if (bits.dma())

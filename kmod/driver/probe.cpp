@@ -19,7 +19,7 @@
 // The same list answers the netlink family's device list and dumps
 // (ioview_driver_ctl_dev_get/_at(), control::acquire_named/_at()); its
 // generation changes with every bind and unbind, so that a dump that spans
-// one says so.
+// one says so.  Binding and unbinding are also events of the family.
 #include <ioview/support.h>
 
 #include "bench/bench.h"
@@ -220,6 +220,7 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 	}
 	ioview_shim_set_drvdata(pdev, dev);
 	list_add(dev);
+	ioview_shim_event(IOVIEW_SHIM_EVENT_DEV_ADD, pdev, 0);
 
 	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "bound %s %04x:%04x rev 0x%02x\n", name,
 			     dev->ids.vendor, dev->ids.device, dev->ids.revision);
@@ -232,6 +233,7 @@ void ioview_driver_remove(pci_dev *pdev)
 	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
 
 	list_del(dev);
+	ioview_shim_event(IOVIEW_SHIM_EVENT_DEV_REMOVE, pdev, 0);
 	ioview_shim_set_drvdata(pdev, nullptr);
 	// Closes an open mailbox: its worker stops before the mapping goes.
 	if (dev->mbox)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The generic netlink family "ioview", as include/uapi/ioview.yaml specifies
- * it: the family itself and the handlers of its operations.
+ * it: the family itself, the handlers of its operations and the "events"
+ * multicast group.
  *
  * The policies and the op table are generated from the spec (ioview-nl.c,
  * ioview-nl.h, never edited by hand), and every operation is strictly
@@ -24,6 +25,8 @@
  *    so a raw register write is as strong as /dev/mem;
  *  - reg-read of a register that clears on read needs CAP_NET_ADMIN, since
  *    that read changes the device;
+ *  - joining "events" needs CAP_NET_ADMIN where the kernel has multicast
+ *    group flags (compat.h): events tell when the host sends a message.
  *
  * Concurrency.  parallel_ops: the core takes no lock of its own around a
  * handler, so a 100 ms DMA on one function stalls neither another function,
@@ -31,7 +34,13 @@
  * each function's own lock (edu's operation mutex, the mailbox's, the device
  * lock for ivshmem's registers), the driver's list lock for lookups and the
  * self-test lock for a run.
-
+ *
+ * Events.  ioview_shim_event() may be called from the interrupt handler, so
+ * it only records: an entry in a small ring under a spinlock, with its
+ * sequence number, and a work item that sends the ring's entries from
+ * process context.  Nothing is recorded while the group has no listeners.
+ * A full ring drops the event but not its number, so a listener still sees
+ * the gap.
  */
 #include <linux/build_bug.h>
 #include <linux/capability.h>
@@ -39,7 +48,9 @@
 #include <linux/netlink.h>
 #include <linux/pci.h>
 #include <linux/security.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <net/netlink.h>
 
 #include "compat.h"
@@ -61,6 +72,12 @@ static_assert((int)IOVIEW_CTL_ACCESS_RW == IOVIEW_ACCESS_RW && (int)IOVIEW_CTL_A
 	      (int)IOVIEW_CTL_ACCESS_RSVD_KEEP == IOVIEW_ACCESS_RSVD_KEEP);
 static_assert((int)IOVIEW_CTL_PASS == IOVIEW_VERDICT_PASS && (int)IOVIEW_CTL_FAIL == IOVIEW_VERDICT_FAIL &&
 	      (int)IOVIEW_CTL_SKIP == IOVIEW_VERDICT_SKIP);
+static_assert((int)IOVIEW_SHIM_EVENT_INTERRUPT == IOVIEW_EVENT_KIND_INTERRUPT &&
+	      (int)IOVIEW_SHIM_EVENT_FACTORIAL_DONE == IOVIEW_EVENT_KIND_FACTORIAL_DONE &&
+	      (int)IOVIEW_SHIM_EVENT_DMA_DONE == IOVIEW_EVENT_KIND_DMA_DONE &&
+	      (int)IOVIEW_SHIM_EVENT_MBOX_MESSAGE == IOVIEW_EVENT_KIND_MBOX_MESSAGE &&
+	      (int)IOVIEW_SHIM_EVENT_DEV_ADD == IOVIEW_EVENT_KIND_DEV_ADD &&
+	      (int)IOVIEW_SHIM_EVENT_DEV_REMOVE == IOVIEW_EVENT_KIND_DEV_REMOVE);
 /* The edu-dma op numbers ioview_driver_ctl_edu_dma() takes. */
 static_assert(IOVIEW_DMA_OP_WRITE == 0 && IOVIEW_DMA_OP_READ == 1 && IOVIEW_DMA_OP_ROUND_TRIP == 2);
 
@@ -891,7 +908,7 @@ int ioview_nl_edu_dma_doit(struct sk_buff *skb, struct genl_info *info)
  * @skb: the request
  * @info: dev-name, value (the status bits): required
  *
- * Return: 0 once raised; -EINVAL (no bits),
+ * Return: 0 once raised (the handler's event follows); -EINVAL (no bits),
  * -ERANGE (over 32 bits), -ENODEV, -EOPNOTSUPP, -EINTR.
  */
 int ioview_nl_edu_irq_raise_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1148,10 +1165,130 @@ int ioview_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ioview_nl_dump(skb, cb, IOVIEW_CMD_STATS_GET, ioview_nl_fetch_stats, ioview_nl_put_stats_item, &stats);
 }
 
+/* ---- events ----------------------------------------------------------------------------- */
+
+/* A power of two: indices are free-running. */
+#define IOVIEW_NL_EVENT_RING 64
+
+struct ioview_nl_event {
+	u64 seq;
+	u64 value;
+	enum ioview_shim_event_kind kind;
+	char dev[IOVIEW_DEV_NAME_LEN];
+};
+
+/*
+ * Recorded events, oldest at tail.  The lock is taken with interrupts off:
+ * the interrupt handler records too.  open is true while the family is
+ * registered; work is only ever scheduled under the lock with open set, so
+ * ioview_nl_exit() can close, then cancel, and know nothing reschedules it.
+ */
+static struct {
+	spinlock_t lock;
+	bool open;
+	u64 seq;
+	unsigned int head;
+	unsigned int tail;
+	struct ioview_nl_event ring[IOVIEW_NL_EVENT_RING];
+} ioview_nl_events = {
+	.lock = __SPIN_LOCK_UNLOCKED(ioview_nl_events.lock),
+};
+
+static bool ioview_nl_event_listened(void)
+{
+	return genl_has_listeners(&ioview_nl_family, &init_net, IOVIEW_NLGRP_EVENTS) > 0;
+}
+
+static bool ioview_nl_event_has_value(enum ioview_shim_event_kind kind)
+{
+	return kind != IOVIEW_SHIM_EVENT_DEV_ADD && kind != IOVIEW_SHIM_EVENT_DEV_REMOVE;
+}
+
+static void ioview_nl_event_send(const struct ioview_nl_event *e)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	/* The listener may have left since the event was recorded. */
+	if (!ioview_nl_event_listened())
+		return;
+	msg = genlmsg_new(nla_total_size(4) + nla_total_size_64bit(8) + ioview_nl_name_size() +
+				  nla_total_size_64bit(8),
+			  GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ioview_nl_family, 0, IOVIEW_CMD_EVENT);
+	if (!hdr || nla_put_u32(msg, IOVIEW_A_EVENT_KIND, e->kind) ||
+	    nla_put_u64_64bit(msg, IOVIEW_A_EVENT_SEQ, e->seq, IOVIEW_A_PAD) ||
+	    nla_put_string(msg, IOVIEW_A_DEV_NAME, e->dev) ||
+	    (ioview_nl_event_has_value(e->kind) && nla_put_u64_64bit(msg, IOVIEW_A_VALUE, e->value, IOVIEW_A_PAD))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* A listener whose socket is full loses this one: its next event shows the gap. */
+	genlmsg_multicast(&ioview_nl_family, msg, 0, IOVIEW_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+/* Process context: sends what was recorded, oldest first, one entry at a time off the lock. */
+static void ioview_nl_event_work_fn(struct work_struct *work)
+{
+	struct ioview_nl_event e;
+
+	for (;;) {
+		spin_lock_irq(&ioview_nl_events.lock);
+		if (ioview_nl_events.tail == ioview_nl_events.head) {
+			spin_unlock_irq(&ioview_nl_events.lock);
+			return;
+		}
+		e = ioview_nl_events.ring[ioview_nl_events.tail % IOVIEW_NL_EVENT_RING];
+		ioview_nl_events.tail++;
+		spin_unlock_irq(&ioview_nl_events.lock);
+		ioview_nl_event_send(&e);
+	}
+}
+
+static DECLARE_WORK(ioview_nl_event_work, ioview_nl_event_work_fn);
+
+/**
+ * ioview_shim_event() - record an event of the "events" group
+ * @kind: what happened
+ * @pdev: the function it happened to
+ * @value: its detail (see enum ioview_shim_event_kind)
+ *
+ * Any context, hard interrupt included: it takes a spinlock with interrupts
+ * off, copies @pdev's name and schedules the sending work.  The event gets
+ * the family's next sequence number even when the ring is full and it is
+ * dropped, so that listeners see the loss.  Nothing happens unless the
+ * family is registered and the group has a listener.
+ */
+void ioview_shim_event(enum ioview_shim_event_kind kind, struct pci_dev *pdev, unsigned long long value)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ioview_nl_events.lock, flags);
+	if (ioview_nl_events.open && ioview_nl_event_listened()) {
+		u64 seq = ++ioview_nl_events.seq;
+
+		if (ioview_nl_events.head - ioview_nl_events.tail < IOVIEW_NL_EVENT_RING) {
+			struct ioview_nl_event *e =
+				&ioview_nl_events.ring[ioview_nl_events.head % IOVIEW_NL_EVENT_RING];
+
+			e->seq = seq;
+			e->value = value;
+			e->kind = kind;
+			strscpy(e->dev, pci_name(pdev), sizeof(e->dev));
+			ioview_nl_events.head++;
+		}
+		schedule_work(&ioview_nl_event_work);
+	}
+	spin_unlock_irqrestore(&ioview_nl_events.lock, flags);
+}
+
 /* ---- registration ----------------------------------------------------------------------- */
 
 /**
- * ioview_nl_init() - register the family
+ * ioview_nl_init() - register the family and open its events
  *
  * Called by module init after the PCI driver is registered, so that the
  * functions present at boot are bound before the first request can come.
@@ -1162,17 +1299,28 @@ int ioview_nl_init(void)
 {
 	int err = genl_register_family(&ioview_nl_family);
 
-	return err;
+	if (err)
+		return err;
+	spin_lock_irq(&ioview_nl_events.lock);
+	ioview_nl_events.head = ioview_nl_events.tail = 0;
+	ioview_nl_events.open = true;
+	spin_unlock_irq(&ioview_nl_events.lock);
+	return 0;
 }
 
 /**
- * ioview_nl_exit() - unregister the family
+ * ioview_nl_exit() - close the events and unregister the family
  *
  * Called by module exit before the PCI driver is unregistered: once
  * genl_unregister_family() returns, no handler runs (it waits for those
  * running), so none can reach a function while remove() tears it down.
+ * Events recorded and not yet sent are dropped.
  */
 void ioview_nl_exit(void)
 {
+	spin_lock_irq(&ioview_nl_events.lock);
+	ioview_nl_events.open = false;
+	spin_unlock_irq(&ioview_nl_events.lock);
+	cancel_work_sync(&ioview_nl_event_work);
 	genl_unregister_family(&ioview_nl_family);
 }

@@ -795,7 +795,7 @@ int ioview_driver_ctl_reg_write(const char *name, const struct ioview_ctl_reg_re
  * 2^32, polled or by interrupt.  dma: @op 0 writes @len bytes of @src into
  * edu's buffer at @offset, 1 reads @len bytes of it into @dst, 2 does both
  * under one lock (what came back into @dst).  irq_raise: @bits into edu's
- * interrupt status.
+ * interrupt status.  A completed factorial or transfer is also an event.
  */
 int ioview_driver_ctl_edu_factorial(const char *name, unsigned long long n, int by_interrupt, unsigned int *result,
 				    struct ioview_ctl_status *st);
@@ -807,7 +807,8 @@ int ioview_driver_ctl_edu_irq_raise(const char *name, unsigned long long bits, s
  * The ivshmem mailbox (driver/mailbox.h), opened on first use.  send: @len
  * bytes of @data to the host.  recv: the next message from the host into
  * @buf (@cap bytes, at least IOVIEW_CTL_MBOX_MAX), waiting up to
- * @timeout_ms (0: one try), its length in *@len.
+ * @timeout_ms (0: one try), its length in *@len; a message taken is also an
+ * event.
  */
 int ioview_driver_ctl_mbox_send(const char *name, const void *data, unsigned int len, struct ioview_ctl_status *st);
 int ioview_driver_ctl_mbox_recv(const char *name, unsigned int timeout_ms, void *buf, unsigned int cap,
@@ -907,6 +908,24 @@ struct ioview_ctl_stats {
 int ioview_driver_ctl_stats_get(const char *name, struct ioview_ctl_stats *out, struct ioview_ctl_status *st);
 int ioview_driver_ctl_stats_at(unsigned long index, unsigned int *generation, struct ioview_ctl_stats *out,
 			       struct ioview_ctl_status *st);
+
+/** enum ioview_shim_event_kind - an event of the family's "events" group (the UAPI's ioview_event_kind) */
+enum ioview_shim_event_kind {
+	IOVIEW_SHIM_EVENT_INTERRUPT = 1,	/* value: the status bits edu's handler acknowledged */
+	IOVIEW_SHIM_EVENT_FACTORIAL_DONE = 2,	/* value: the result */
+	IOVIEW_SHIM_EVENT_DMA_DONE = 3,		/* value: the bytes moved */
+	IOVIEW_SHIM_EVENT_MBOX_MESSAGE = 4,	/* value: the message's length */
+	IOVIEW_SHIM_EVENT_DEV_ADD = 5,		/* no value */
+	IOVIEW_SHIM_EVENT_DEV_REMOVE = 6,	/* no value */
+};
+
+/*
+ * Reports an event about @pdev (shim/netlink.c).  Any context, the
+ * interrupt handler included: it only records the event, with @pdev's name,
+ * and a work item sends it from process context.  Nothing is recorded
+ * unless the family is registered and the group has listeners.
+ */
+void ioview_shim_event(enum ioview_shim_event_kind kind, struct pci_dev *pdev, unsigned long long value);
 
 /*
  * Implemented in C++, called by the shim's struct pci_driver.
