@@ -465,7 +465,10 @@ static int ioview_nl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 c
 		if (err) {
 			struct ioview_nl_req rq = { .attrs = NULL, .maxattr = 0, .extack = cb->extack };
 
-			/* What was added so far goes out; the error ends the dump after it. */
+			/*
+			 * What was added so far goes out; the next call meets
+			 * the error first and ends the dump with it.
+			 */
 			if (added)
 				break;
 			return ioview_nl_refuse(&rq, err, &st);
