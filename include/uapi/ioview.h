@@ -111,8 +111,8 @@ enum ioview_verdict {
  * @IOVIEW_EVENT_KIND_DMA_DONE: a DMA transfer completed (value, its length)
  * @IOVIEW_EVENT_KIND_MBOX_MESSAGE: the mailbox took a message from the host
  *   (value, its length)
- * @IOVIEW_EVENT_KIND_DEV_ADD: a function was bound
- * @IOVIEW_EVENT_KIND_DEV_REMOVE: a function was unbound
+ * @IOVIEW_EVENT_KIND_DEV_ADD: a function was bound (no value)
+ * @IOVIEW_EVENT_KIND_DEV_REMOVE: a function was unbound (no value)
  */
 enum ioview_event_kind {
 	IOVIEW_EVENT_KIND_INTERRUPT = 1,

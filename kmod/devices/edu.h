@@ -42,6 +42,8 @@
 
 #include <ioview/register.h>
 
+#include "devices/describe.h"
+
 namespace ioview::devices::edu {
 
 /** @name PCI identity (hw/misc/edu.c, edu_class_init) */
@@ -108,7 +110,7 @@ struct identification : ioview::reg<identification, u32, 0x00, bar0> {
 	static constexpr field<23, 16, ro> minor{};
 	static constexpr field<15, 8, rsvd_zero> reserved{};
 	static constexpr field<7, 0, ro> magic{};
-	static constexpr field_list<major, minor, reserved, magic> fields{};
+	IOVIEW_FIELDS(major, minor, reserved, magic);
 };
 
 /**
@@ -119,7 +121,7 @@ struct identification : ioview::reg<identification, u32, 0x00, bar0> {
  */
 struct liveness : ioview::reg<liveness, u32, 0x04, bar0> {
 	static constexpr field<31, 0> data{};
-	static constexpr field_list<data> fields{};
+	IOVIEW_FIELDS(data);
 };
 
 /**
@@ -130,7 +132,7 @@ struct liveness : ioview::reg<liveness, u32, 0x04, bar0> {
  */
 struct factorial : ioview::reg<factorial, u32, 0x08, bar0> {
 	static constexpr field<31, 0> data{};
-	static constexpr field_list<data> fields{};
+	IOVIEW_FIELDS(data);
 };
 
 /**
@@ -146,7 +148,7 @@ struct status : ioview::reg<status, u32, 0x20, bar0> {
 	static constexpr field<7, 7> irq_on_completion{};
 	static constexpr field<6, 1, rsvd_zero> reserved_6_1{};
 	static constexpr field<31, 8, rsvd_zero> reserved_31_8{};
-	static constexpr field_list<computing, irq_on_completion, reserved_6_1, reserved_31_8> fields{};
+	IOVIEW_FIELDS(computing, irq_on_completion, reserved_6_1, reserved_31_8);
 };
 
 /**
@@ -160,7 +162,7 @@ struct irq_status : ioview::reg<irq_status, u32, 0x24, bar0> {
 	static constexpr field<7, 1, ro> software_7_1{};
 	static constexpr field<8, 8, ro> dma{};
 	static constexpr field<31, 9, ro> software_31_9{};
-	static constexpr field_list<factorial, software_7_1, dma, software_31_9> fields{};
+	IOVIEW_FIELDS(factorial, software_7_1, dma, software_31_9);
 };
 
 /**
@@ -172,7 +174,7 @@ struct irq_status : ioview::reg<irq_status, u32, 0x24, bar0> {
  */
 struct irq_raise : ioview::reg<irq_raise, u32, 0x60, bar0> {
 	static constexpr field<31, 0, wo> bits{};
-	static constexpr field_list<bits> fields{};
+	IOVIEW_FIELDS(bits);
 };
 
 /**
@@ -183,7 +185,7 @@ struct irq_raise : ioview::reg<irq_raise, u32, 0x60, bar0> {
  */
 struct irq_ack : ioview::reg<irq_ack, u32, 0x64, bar0> {
 	static constexpr field<31, 0, wo> bits{};
-	static constexpr field_list<bits> fields{};
+	IOVIEW_FIELDS(bits);
 };
 
 /**
@@ -192,13 +194,13 @@ struct irq_ack : ioview::reg<irq_ack, u32, 0x64, bar0> {
  */
 struct dma_source : ioview::reg<dma_source, u64, 0x80, bar0> {
 	static constexpr field<63, 0> address{};
-	static constexpr field_list<address> fields{};
+	IOVIEW_FIELDS(address);
 };
 
 /** @brief 0x88: the transfer's destination, the other side of dma_source. rw, dropped while running. */
 struct dma_destination : ioview::reg<dma_destination, u64, 0x88, bar0> {
 	static constexpr field<63, 0> address{};
-	static constexpr field_list<address> fields{};
+	IOVIEW_FIELDS(address);
 };
 
 /**
@@ -208,7 +210,7 @@ struct dma_destination : ioview::reg<dma_destination, u64, 0x88, bar0> {
  */
 struct dma_count : ioview::reg<dma_count, u64, 0x90, bar0> {
 	static constexpr field<63, 0> bytes{};
-	static constexpr field_list<bytes> fields{};
+	IOVIEW_FIELDS(bytes);
 };
 
 /**
@@ -227,8 +229,15 @@ struct dma_command : ioview::reg<dma_command, u64, 0x98, bar0> {
 	static constexpr field<1, 1> device_to_ram{};
 	static constexpr field<2, 2> raise_irq{};
 	static constexpr field<63, 3, rsvd_zero> reserved{};
-	static constexpr field_list<start, device_to_ram, raise_irq, reserved> fields{};
+	IOVIEW_FIELDS(start, device_to_ram, raise_irq, reserved);
 };
+
+/**
+ * @brief Every register of BAR0, in offset order: what the control interface describes to
+ * userspace (names, offsets, widths, fields) and reaches by name or offset.
+ */
+IOVIEW_REGISTER_MAP(registers, identification, liveness, factorial, status, irq_status, irq_raise, irq_ack,
+		    dma_source, dma_destination, dma_count, dma_command);
 
 namespace detail {
 /* edu's access-width rule, per register: 32-bit below 0x80, 32 or 64-bit from there. */

@@ -514,6 +514,42 @@ int dma_read(device *dev, u64 device_offset, void *dst, usize len) noexcept
 	return account(*dev, copy_to_slice(buf, static_cast<u8 *>(dst), len).error());
 }
 
+int dma_round_trip(device *dev, u64 device_offset, const void *src, void *dst, usize len) noexcept
+{
+	op_lock lock(*dev);
+	if (int err = lock.error())
+		return err;
+
+	logic::dma_transfer t = transfer_of(*dev, logic::dma_direction::to_device, device_offset, len);
+	status valid = logic::dma_validate(t);
+	if (!valid)
+		return account(*dev, valid.error());
+	if (!src || !dst)
+		return account(*dev, -einval);
+	auto buf = window(*dev, len);
+	status copied = copy_from_slice(buf, static_cast<const u8 *>(src), len);
+	if (!copied)
+		return account(*dev, copied.error());
+	int err = run_transfer(*dev, logic::to_device(buf, device_offset, logic::notify::interrupt));
+	if (err)
+		return account(*dev, err);
+	// Cleared first, so that what comes back is what edu sent, not what is still here.
+	for (usize i = 0; i < len; ++i)
+		buf.try_at(i).value().write_val(0);
+	err = run_transfer(*dev, logic::from_device(device_offset, buf, logic::notify::interrupt));
+	if (err)
+		return account(*dev, err);
+	return account(*dev, copy_to_slice(buf, static_cast<u8 *>(dst), len).error());
+}
+
+int with_registers(device *dev, register_access fn, void *ctx) noexcept
+{
+	op_lock lock(*dev);
+	if (int err = lock.error())
+		return err;
+	return fn(dev->bar0.view(), ctx);
+}
+
 int irq_raise(device *dev, u32 bits) noexcept
 {
 	op_lock lock(*dev);
@@ -540,7 +576,7 @@ counter_set counters(device *dev) noexcept
 } // namespace ioview::kernel::edu
 
 // The interrupt handler (shim/irq.c's trampoline calls it): hard interrupt context, so it
-// takes no lock and never sleeps.  edu_logic's handle_irq() reads and acknowledges exactly the
+// takes no lock and never sleeps (the event's spinlock is the shim's, taken with interrupts off).  edu_logic's handle_irq() reads and acknowledges exactly the
 // pending bits; the counter is bumped before the event is signalled, so a woken waiter sees it.
 int ioview_driver_irq(void *ctx)
 {
@@ -554,6 +590,8 @@ int ioview_driver_irq(void *ctx)
 	}
 	ioview_shim_counter_set(&dev->last_interrupt_ns, ioview_shim_ktime_ns());
 	ioview_shim_counter_inc(&dev->interrupts);
+	// Only recorded here: the netlink event is sent later, from process context.
+	ioview_shim_event(IOVIEW_SHIM_EVENT_INTERRUPT, dev->pdev, bits.raw);
 	if (bits.factorial())
 		ioview_shim_event_signal(dev->factorial_done);
 	if (bits.dma())

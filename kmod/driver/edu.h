@@ -190,8 +190,28 @@ int factorial(device *dev, u32 n, completion how, u32 *out) noexcept;
 int dma_write(device *dev, u64 device_offset, const void *src, usize len) noexcept;
 int dma_read(device *dev, u64 device_offset, void *dst, usize len) noexcept;
 
+/**
+ * dma_round_trip() - dma_write() @len bytes at @src, then dma_read() them back into @dst
+ *
+ * Both transfers under one hold of the operation lock, so no other operation's data can land
+ * in edu's buffer between them.  Return: as dma_write() and dma_read().
+ */
+int dma_round_trip(device *dev, u64 device_offset, const void *src, void *dst, usize len) noexcept;
+
 /// Makes edu raise @bits (ORed into its interrupt status).  0, or -EINVAL for no bits, -EINTR, -ENODEV.
 int irq_raise(device *dev, u32 bits) noexcept;
+
+/// What with_registers() runs: one access (or a few) to BAR0, returning 0 or a negative errno.
+using register_access = int (*)(view<kmmio, devices::edu::bar0> bar, void *ctx) noexcept;
+
+/**
+ * with_registers() - run @fn(BAR0, @ctx) with the operation lock held
+ *
+ * For register accesses on behalf of userspace: under the lock, a read or write never lands
+ * between the accesses of a factorial or a transfer, and never after remove() released the
+ * mapping.  Return: what @fn returned; -EINTR, -ENODEV or -EIO as factorial(), @fn not run.
+ */
+int with_registers(device *dev, register_access fn, void *ctx) noexcept;
 
 /// A snapshot of @dev's counters.
 counter_set counters(device *dev) noexcept;

@@ -15,9 +15,15 @@
 // any interface that reaches a device by name) hold across an operation.
 // Remove takes the function off the list first, so no new reference is
 // handed out, then revokes the state (see driver/edu.h, Lifetime).
+//
+// The same list answers the netlink family's device list and dumps
+// (ioview_driver_ctl_dev_get/_at(), control::acquire_named/_at()); its
+// generation changes with every bind and unbind, so that a dump that spans
+// one says so.  Binding and unbinding are also events of the family.
 #include <ioview/support.h>
 
 #include "bench/bench.h"
+#include "driver/control.h"
 #include "driver/edu.h"
 #include "driver/mailbox.h"
 #include "kernel/cxxrt.h"
@@ -42,12 +48,21 @@ struct bound_device {
 
 // Every function probe() completed for, newest first; under ioview_shim_driver_lock().
 bound_device *bound_list = nullptr;
+// Changed by every list_add() and list_del(), never 0 (netlink's "no check"); under the lock.
+unsigned int bound_generation = 1;
+
+void list_changed()
+{
+	if (++bound_generation == 0)
+		bound_generation = 1;
+}
 
 void list_add(bound_device *dev)
 {
 	ioview_shim_driver_lock();
 	dev->next = bound_list;
 	bound_list = dev;
+	list_changed();
 	ioview_shim_driver_unlock();
 }
 
@@ -60,6 +75,7 @@ void list_del(bound_device *dev)
 			break;
 		}
 	}
+	list_changed();
 	ioview_shim_driver_unlock();
 }
 
@@ -81,6 +97,68 @@ bound_device *find_locked(ioview_device_kind kind, const char *pci_name)
 		if (d->kind == kind && (!pci_name || same_name(pci_name, ioview_shim_pci_name(d->pdev))))
 			found = d;
 	return found;
+}
+
+// The bound function called @pci_name, of any kind; driver lock held.
+bound_device *named_locked(const char *pci_name)
+{
+	for (bound_device *d = bound_list; d; d = d->next)
+		if (same_name(pci_name, ioview_shim_pci_name(d->pdev)))
+			return d;
+	return nullptr;
+}
+
+// The @index-th bound function, oldest first (the list is newest first); driver lock held.
+bound_device *nth_oldest_locked(ioview::usize index)
+{
+	ioview::usize n = 0;
+
+	for (bound_device *d = bound_list; d; d = d->next)
+		++n;
+	if (index >= n)
+		return nullptr;
+	bound_device *d = bound_list;
+	for (ioview::usize skip = n - 1 - index; skip; --skip)
+		d = d->next;
+	return d;
+}
+
+// What dev-get reports of @d; driver lock held, so @d is bound and its interrupt allocated.
+void describe_locked(const bound_device &d, ioview_ctl_dev *out)
+{
+	*out = {};
+	ioview::kernel::control::copy_name(out->name, ioview_shim_pci_name(d.pdev));
+	out->kind = d.kind;
+	out->ids = d.ids;
+	out->irq_kind = IOVIEW_CTL_IRQ_NONE;
+	if (d.edu) {
+		out->irq_kind = ioview::kernel::edu::uses_msi(d.edu) ? IOVIEW_CTL_IRQ_MSI : IOVIEW_CTL_IRQ_INTX;
+		out->irq = ioview_shim_irq_number(d.pdev);
+	}
+	for (int bar = 0; bar < IOVIEW_CTL_BARS; ++bar) {
+		out->bar_len[bar] = ioview_shim_pci_bar_len(d.pdev, bar);
+		out->bar_mem[bar] = out->bar_len[bar] && ioview_shim_pci_bar_is_mem(d.pdev, bar);
+	}
+}
+
+// A counted reference to @d's state; driver lock held (so @d's state is not released).
+ioview::kernel::control::bound_ref ref_of_locked(bound_device *d)
+{
+	using ioview::kernel::counted_ref;
+	ioview::kernel::control::bound_ref ref;
+
+	if (!d)
+		return ref;
+	ref.kind = d->kind;
+	if (d->edu) {
+		ioview::kernel::edu::ref_get(d->edu);
+		ref.edu = counted_ref<ioview::kernel::edu::device>::adopt(d->edu);
+	}
+	if (d->mbox) {
+		ioview::kernel::mailbox::ref_get(d->mbox);
+		ref.mbox = counted_ref<ioview::kernel::mailbox::device>::adopt(d->mbox);
+	}
+	return ref;
 }
 
 const char *kind_name(ioview_device_kind kind)
@@ -142,6 +220,7 @@ int ioview_driver_probe(pci_dev *pdev, ioview_device_kind kind)
 	}
 	ioview_shim_set_drvdata(pdev, dev);
 	list_add(dev);
+	ioview_shim_event(IOVIEW_SHIM_EVENT_DEV_ADD, pdev, 0);
 
 	ioview_shim_dev_log(pdev, IOVIEW_LOG_INFO, "bound %s %04x:%04x rev 0x%02x\n", name,
 			     dev->ids.vendor, dev->ids.device, dev->ids.revision);
@@ -154,6 +233,7 @@ void ioview_driver_remove(pci_dev *pdev)
 	auto *dev = static_cast<bound_device *>(ioview_shim_get_drvdata(pdev));
 
 	list_del(dev);
+	ioview_shim_event(IOVIEW_SHIM_EVENT_DEV_REMOVE, pdev, 0);
 	ioview_shim_set_drvdata(pdev, nullptr);
 	// Closes an open mailbox: its worker stops before the mapping goes.
 	if (dev->mbox)
@@ -203,6 +283,48 @@ ioview::kernel::counted_ref<ioview::kernel::mailbox::device> ioview::kernel::mai
 	}
 	ioview_shim_driver_unlock();
 	return ref;
+}
+
+ioview::kernel::control::bound_ref ioview::kernel::control::acquire_named(const char *pci_name) noexcept
+{
+	ioview_shim_driver_lock();
+	bound_ref ref = ref_of_locked(named_locked(pci_name));
+	ioview_shim_driver_unlock();
+	return ref;
+}
+
+ioview::kernel::control::bound_ref ioview::kernel::control::acquire_at(usize index, unsigned int *generation) noexcept
+{
+	ioview_shim_driver_lock();
+	bound_ref ref = ref_of_locked(nth_oldest_locked(index));
+	*generation = bound_generation;
+	ioview_shim_driver_unlock();
+	return ref;
+}
+
+int ioview_driver_ctl_dev_get(const char *name, ioview_ctl_dev *out, ioview_ctl_status *st)
+{
+	ioview_shim_driver_lock();
+	bound_device *d = named_locked(name);
+	if (d)
+		describe_locked(*d, out);
+	ioview_shim_driver_unlock();
+	if (!d) {
+		*st = { IOVIEW_CTL_NO_DEVICE, IOVIEW_CTL_ARG_DEV };
+		return -ioview::enodev;
+	}
+	return 0;
+}
+
+int ioview_driver_ctl_dev_at(unsigned long index, unsigned int *generation, ioview_ctl_dev *out)
+{
+	ioview_shim_driver_lock();
+	bound_device *d = nth_oldest_locked(index);
+	if (d)
+		describe_locked(*d, out);
+	*generation = bound_generation;
+	ioview_shim_driver_unlock();
+	return d ? 0 : -ioview::enoent;
 }
 
 void ioview_driver_loaded()

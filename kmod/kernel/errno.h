@@ -11,6 +11,8 @@
 
 namespace ioview::kernel {
 
+inline constexpr int eperm = 1;		///< operation not permitted
+inline constexpr int eintr = 4;		///< interrupted system call
 inline constexpr int enxio = 6;		///< no such device or address
 inline constexpr int eagain = 11;	///< try again
 inline constexpr int enomem = 12;	///< out of memory

@@ -2,8 +2,9 @@
 //
 // bar_mapping on real BARs.  The driver holds edu's BAR0 (it is the edu
 // driver's mapping), so the cases that need a BAR nobody holds use
-// ivshmem's BAR0, 256 bytes of registers that no ioview code maps (the
-// ivshmem side uses BAR2 only) and that these cases never access: a BAR
+// ivshmem's BAR0, 256 bytes of registers that only the netlink family's
+// register accesses map, for one access under the device lock these cases
+// hold, and that these cases never access: a BAR
 // below the declared minimum is refused and left free, a mapping is
 // exclusive, and moving or destroying it hands over or gives back the
 // request.  On edu they check that a BAR the driver holds cannot be mapped

@@ -15,6 +15,7 @@ struct run_state {
 	record records[max_records];
 	usize count;
 	bool truncated;
+	usize passed, failed, skipped;
 };
 run_state last_run;
 
@@ -161,12 +162,16 @@ usize run(const suite *const *suites, usize n) noexcept
 	}
 	ktap_line("# ioview selftest: pass:%zu fail:%zu skip:%zu total:%zu", total.pass, total.fail, total.skip,
 		  total.pass + total.fail + total.skip);
+	last_run.passed = total.pass;
+	last_run.failed = total.fail;
+	last_run.skipped = total.skip;
 	return total.fail;
 }
 
 result_list results() noexcept
 {
-	return { last_run.records, last_run.count, last_run.truncated };
+	return { last_run.records, last_run.count, last_run.truncated, last_run.passed, last_run.failed,
+		 last_run.skipped };
 }
 
 namespace {
@@ -203,6 +208,16 @@ usize run_module_suites() noexcept
 		return 1;
 	}
 	return run(&s, 1);
+}
+
+int run_named(const char *name) noexcept
+{
+	if (!name)
+		return static_cast<int>(run(module_suites, sizeof(module_suites) / sizeof(module_suites[0])));
+	const suite *s = find_suite(name);
+	if (!s)
+		return -enoent;
+	return static_cast<int>(run(&s, 1));
 }
 
 } // namespace ioview::kernel::selftest

@@ -186,6 +186,9 @@ struct result_list {
 	const record *records;
 	usize count;
 	bool truncated;	///< more than max_records cases ran; the rest were only logged
+	usize passed;	///< cases of the run that passed, recorded or not
+	usize failed;	///< cases that failed
+	usize skipped;	///< cases that were skipped
 };
 
 /**
@@ -199,6 +202,14 @@ result_list results() noexcept;
 
 /// Runs the default suites (selftest/suites.h), or only the one selftest_suite=NAME names; called at load with selftest=1.
 usize run_module_suites() noexcept;
+
+/**
+ * run_named() - run the suite called @p name (default or on-demand), or every default suite
+ * if @p name is nullptr, as run() does
+ *
+ * Return: the number of failed cases, or -ENOENT (nothing run) if no suite has that name.
+ */
+int run_named(const char *name) noexcept;
 
 } // namespace ioview::kernel::selftest
 

@@ -30,6 +30,8 @@ extern const suite ivshmem_suite;
 extern const suite edu_driver_suite;
 /// PCI configuration space of edu and ivshmem-plain through views (selftest/config.cpp).
 extern const suite config_suite;
+/// The netlink family's device side, by PCI name: lists, config space, registers, refusals (selftest/control.cpp).
+extern const suite control_suite;
 /// Unbinding and binding the driver's functions under held references (selftest/lifetime.cpp).
 extern const suite lifetime_suite;
 
@@ -48,6 +50,7 @@ inline constexpr const suite *module_suites[] = {
 	&ivshmem_suite,
 	&config_suite,
 	&edu_driver_suite,
+	&control_suite,
 	&lifetime_suite,
 };
 

@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 
+#include "netlink.h"
 #include "shim.h"
 
 
@@ -31,6 +32,22 @@ static void ioview_run_selftests(void)
 {
 	mutex_lock(&ioview_selftest_lock);
 	ioview_driver_selftest();
+	mutex_unlock(&ioview_selftest_lock);
+}
+
+/**
+ * ioview_selftest_lock_interruptible() - take the self-test lock for a run of the netlink family's
+ *
+ * Return: 0 with the lock held, or -EINTR.
+ */
+int ioview_selftest_lock_interruptible(void)
+{
+	return mutex_lock_interruptible(&ioview_selftest_lock);
+}
+
+/** ioview_selftest_unlock() - release ioview_selftest_lock_interruptible() */
+void ioview_selftest_unlock(void)
+{
 	mutex_unlock(&ioview_selftest_lock);
 }
 
@@ -198,12 +215,24 @@ void ioview_shim_selftest_device_put(struct pci_dev *pdev)
 	pci_dev_put(pdev);
 }
 
+/*
+ * The order of init and exit.  The netlink family is registered after the
+ * PCI driver, so that its first request finds the functions present at boot
+ * already bound, and unregistered before it, so that once exit goes on (the
+ * unregistration waits for the requests in flight) no request can reach a
+ * function while remove() tears it down.
+ */
 static int __init ioview_init(void)
 {
 	int err = pci_register_driver(&ioview_pci_driver);
 
 	if (err)
 		return err;
+	err = ioview_nl_init();
+	if (err) {
+		pci_unregister_driver(&ioview_pci_driver);
+		return err;
+	}
 	if (selftest)
 		ioview_run_selftests();
 	WRITE_ONCE(ioview_live, true);
@@ -215,6 +244,7 @@ module_init(ioview_init);
 static void __exit ioview_exit(void)
 {
 	WRITE_ONCE(ioview_live, false);
+	ioview_nl_exit();
 	pci_unregister_driver(&ioview_pci_driver);
 }
 module_exit(ioview_exit);

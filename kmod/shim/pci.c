@@ -196,6 +196,29 @@ void ioview_shim_pci_unbind(struct pci_dev *pdev)
 }
 
 /**
+ * ioview_shim_pci_device_lock_interruptible() - take @pdev's device lock
+ * @pdev: the function, pinned by the caller
+ *
+ * The lock the driver core holds around probe() and remove(): while it is
+ * held the function is neither bound nor unbound.  Process context.
+ *
+ * Return: 0 with the lock held, or -EINTR.
+ */
+int ioview_shim_pci_device_lock_interruptible(struct pci_dev *pdev)
+{
+	return device_lock_interruptible(&pdev->dev);
+}
+
+/**
+ * ioview_shim_pci_device_unlock() - release ioview_shim_pci_device_lock_interruptible()
+ * @pdev: the function
+ */
+void ioview_shim_pci_device_unlock(struct pci_dev *pdev)
+{
+	device_unlock(&pdev->dev);
+}
+
+/**
  * ioview_shim_pci_rebind() - let the driver core bind @pdev again
  * @pdev: the function, pinned by the caller
  *

@@ -231,6 +231,14 @@ void ioview_shim_pci_dev_put(struct pci_dev *pdev);
 const char *ioview_shim_pci_name(const struct pci_dev *pdev);
 void ioview_shim_pci_unbind(struct pci_dev *pdev);
 int ioview_shim_pci_rebind(struct pci_dev *pdev);
+/*
+ * The function's device lock (device_lock_interruptible()/device_unlock()),
+ * which the driver core holds around probe() and remove(): held, the
+ * function stays bound or unbound as it is.  Lock returns 0 or -EINTR.
+ * Process context; never with the driver lock or a device's own lock held.
+ */
+int ioview_shim_pci_device_lock_interruptible(struct pci_dev *pdev);
+void ioview_shim_pci_device_unlock(struct pci_dev *pdev);
 
 /*
  * The driver's own lock (a static mutex in shim/module.c): guards the list
@@ -514,6 +522,416 @@ int ioview_shim_mailbox_peer_expected(void);
 /* ioview_shim_edu_msi(): zero when loaded with edu_msi=0 (edu then uses its INTx pin). */
 int ioview_shim_edu_msi(void);
 const char *ioview_shim_selftest_suite(void);
+
+/*
+ * The control interface: the generic netlink family "ioview"
+ * (include/uapi/ioview.yaml), registered by shim/netlink.c.  netlink.c
+ * parses and checks each request, checks the caller's capabilities and
+ * builds the reply; the device work is done in C++ by the
+ * ioview_driver_ctl_*() functions below (driver/control.cpp, and
+ * driver/probe.cpp for the list of bound functions).  Devices are named by
+ * their PCI name ("0000:00:03.0").  Each function returns 0 or a negative
+ * errno; on an error it says in *@st why (a fault) and which request
+ * attribute was wrong, so that netlink.c can name it in the extended ACK.
+ * All of them are process context and may sleep.  Counted references keep
+ * the state of a function that is unbound during a call: the call then
+ * returns -ENODEV (IOVIEW_CTL_NO_DEVICE).
+ */
+
+/* Bytes of a PCI device name, the NUL included (IOVIEW_DEV_NAME_LEN, checked in netlink.c). */
+#define IOVIEW_CTL_NAME_LEN 32
+/* Bytes of a register or field name, the NUL included (IOVIEW_REG_NAME_LEN, checked in netlink.c). */
+#define IOVIEW_CTL_REG_NAME_LEN 32
+/* The standard BARs of a function. */
+#define IOVIEW_CTL_BARS 6
+/* The longest mailbox message (IOVIEW_MBOX_MAX_BYTES; checked in control.cpp against the layout). */
+#define IOVIEW_CTL_MBOX_MAX 248
+
+/**
+ * enum ioview_ctl_fault - why a control call failed; the errno it returned
+ * comes with it (the usual one is given here)
+ * @IOVIEW_CTL_OK: no failure
+ * @IOVIEW_CTL_NO_DEVICE: -ENODEV: no function of that name is bound, or it
+ *	was unbound during the call
+ * @IOVIEW_CTL_NOT_EDU: -EOPNOTSUPP: the operation needs an edu function
+ * @IOVIEW_CTL_NOT_IVSHMEM: -EOPNOTSUPP: the operation needs an ivshmem one
+ * @IOVIEW_CTL_INTERRUPTED: -EINTR: a signal came while waiting for the device
+ * @IOVIEW_CTL_CONFIG_OFFSET: -ERANGE: the offset is at or past the end of
+ *	the configuration space
+ * @IOVIEW_CTL_CONFIG_LENGTH: -ERANGE: offset + length passes its end
+ * @IOVIEW_CTL_CONFIG_PRIVILEGED: -EPERM: the offset is past the first 64
+ *	bytes and the caller lacks CAP_SYS_ADMIN
+ * @IOVIEW_CTL_CONFIG_WIDTH: -EINVAL: a configuration access is 1, 2 or 4 bytes
+ * @IOVIEW_CTL_CONFIG_ACCESS: the kernel's configuration accessor failed
+ * @IOVIEW_CTL_MISALIGNED: -EINVAL: the offset is not a multiple of the width
+ * @IOVIEW_CTL_VALUE_TOO_WIDE: -ERANGE: the value has more bits than the width
+ * @IOVIEW_CTL_REG_UNKNOWN: -ENOENT: the device has no register of that name
+ * @IOVIEW_CTL_REG_OFFSET: -ERANGE: the offset is past the register BAR
+ * @IOVIEW_CTL_REG_NONE_AT: -ENOENT: no register starts at that offset
+ * @IOVIEW_CTL_REG_WIDTH: -EINVAL: the width is not the register's
+ * @IOVIEW_CTL_REG_READ_CLEARS: -EPERM: reading the register clears it, which
+ *	needs CAP_NET_ADMIN
+ * @IOVIEW_CTL_REG_WRITE_ONLY: -EOPNOTSUPP: a read of it means nothing
+ * @IOVIEW_CTL_REG_READ_ONLY: -EOPNOTSUPP: a write to it does nothing
+ * @IOVIEW_CTL_BAR_BUSY: -EBUSY: someone else holds the BAR (a self-test)
+ * @IOVIEW_CTL_BAR_MAP: the BAR could not be mapped (-ENXIO, -ENOMEM, ...)
+ * @IOVIEW_CTL_FACTORIAL_ARG: -ERANGE: the operand has more than 32 bits
+ * @IOVIEW_CTL_BUSY: -EBUSY: the unit still works on an earlier request
+ * @IOVIEW_CTL_TIMEOUT: -ETIMEDOUT: the device did not finish in time
+ * @IOVIEW_CTL_DEVICE_DEAD: -EIO: edu was shut off after a transfer that
+ *	would not end
+ * @IOVIEW_CTL_DMA_LENGTH: -EINVAL: a transfer is 1 to 4095 bytes
+ * @IOVIEW_CTL_DMA_WINDOW: -ERANGE: the transfer leaves edu's usable 4095 bytes
+ * @IOVIEW_CTL_IRQ_BITS: -EINVAL: no bit to raise, or -ERANGE: more than 32
+ * @IOVIEW_CTL_MBOX_SIZE: -EMSGSIZE: the message is longer than 248 bytes
+ * @IOVIEW_CTL_MBOX_NOT_CONNECTED: -ENOTCONN: the host peer is not attached
+ * @IOVIEW_CTL_MBOX_FULL: -EAGAIN: the ring to the host is full
+ * @IOVIEW_CTL_MBOX_EMPTY: -EAGAIN (no wait asked) or -ETIMEDOUT: no message
+ * @IOVIEW_CTL_MBOX_PROTOCOL: -EPROTO, -EBADMSG: the host's data is bad
+ * @IOVIEW_CTL_MBOX_BUSY: -EBUSY: the mailbox's bytes are held by someone
+ *	else (a self-test mapping all of BAR2)
+ * @IOVIEW_CTL_SUITE_UNKNOWN: -ENOENT: no self-test suite of that name
+ * @IOVIEW_CTL_FAILED: any other errno, from the device or the kernel
+ */
+enum ioview_ctl_fault {
+	IOVIEW_CTL_OK = 0,
+	IOVIEW_CTL_NO_DEVICE,
+	IOVIEW_CTL_NOT_EDU,
+	IOVIEW_CTL_NOT_IVSHMEM,
+	IOVIEW_CTL_INTERRUPTED,
+	IOVIEW_CTL_CONFIG_OFFSET,
+	IOVIEW_CTL_CONFIG_LENGTH,
+	IOVIEW_CTL_CONFIG_PRIVILEGED,
+	IOVIEW_CTL_CONFIG_WIDTH,
+	IOVIEW_CTL_CONFIG_ACCESS,
+	IOVIEW_CTL_MISALIGNED,
+	IOVIEW_CTL_VALUE_TOO_WIDE,
+	IOVIEW_CTL_REG_UNKNOWN,
+	IOVIEW_CTL_REG_OFFSET,
+	IOVIEW_CTL_REG_NONE_AT,
+	IOVIEW_CTL_REG_WIDTH,
+	IOVIEW_CTL_REG_READ_CLEARS,
+	IOVIEW_CTL_REG_WRITE_ONLY,
+	IOVIEW_CTL_REG_READ_ONLY,
+	IOVIEW_CTL_BAR_BUSY,
+	IOVIEW_CTL_BAR_MAP,
+	IOVIEW_CTL_FACTORIAL_ARG,
+	IOVIEW_CTL_BUSY,
+	IOVIEW_CTL_TIMEOUT,
+	IOVIEW_CTL_DEVICE_DEAD,
+	IOVIEW_CTL_DMA_LENGTH,
+	IOVIEW_CTL_DMA_WINDOW,
+	IOVIEW_CTL_IRQ_BITS,
+	IOVIEW_CTL_MBOX_SIZE,
+	IOVIEW_CTL_MBOX_NOT_CONNECTED,
+	IOVIEW_CTL_MBOX_FULL,
+	IOVIEW_CTL_MBOX_EMPTY,
+	IOVIEW_CTL_MBOX_PROTOCOL,
+	IOVIEW_CTL_MBOX_BUSY,
+	IOVIEW_CTL_SUITE_UNKNOWN,
+	IOVIEW_CTL_FAILED,
+};
+
+/** enum ioview_ctl_arg - the request attribute a fault is about */
+enum ioview_ctl_arg {
+	IOVIEW_CTL_ARG_NONE = 0,	/* the device's state, not an argument */
+	IOVIEW_CTL_ARG_DEV,		/* dev-name */
+	IOVIEW_CTL_ARG_OFFSET,
+	IOVIEW_CTL_ARG_WIDTH,
+	IOVIEW_CTL_ARG_LENGTH,
+	IOVIEW_CTL_ARG_VALUE,
+	IOVIEW_CTL_ARG_DATA,
+	IOVIEW_CTL_ARG_REGISTER,
+	IOVIEW_CTL_ARG_TIMEOUT,
+	IOVIEW_CTL_ARG_SUITE,
+};
+
+/**
+ * struct ioview_ctl_status - what a failed control call says about itself
+ * @fault: why
+ * @arg: the request attribute to name, IOVIEW_CTL_ARG_NONE if none
+ */
+struct ioview_ctl_status {
+	enum ioview_ctl_fault fault;
+	enum ioview_ctl_arg arg;
+};
+
+/** enum ioview_ctl_irq - a function's interrupt (the values of the UAPI's ioview_irq_kind) */
+enum ioview_ctl_irq {
+	IOVIEW_CTL_IRQ_NONE = 0,
+	IOVIEW_CTL_IRQ_MSI = 1,
+	IOVIEW_CTL_IRQ_INTX = 2,
+};
+
+/**
+ * struct ioview_ctl_dev - a bound function as dev-get reports it
+ * @name: its PCI name
+ * @kind: edu or ivshmem
+ * @ids: vendor, device, revision, class
+ * @irq_kind: its interrupt
+ * @irq: the Linux interrupt number, unless @irq_kind is IOVIEW_CTL_IRQ_NONE
+ * @bar_len: bytes of each BAR, 0 for one not implemented
+ * @bar_mem: non-zero for a memory BAR (else I/O ports)
+ */
+struct ioview_ctl_dev {
+	char name[IOVIEW_CTL_NAME_LEN];
+	enum ioview_device_kind kind;
+	struct ioview_pci_ids ids;
+	enum ioview_ctl_irq irq_kind;
+	int irq;
+	unsigned long long bar_len[IOVIEW_CTL_BARS];
+	unsigned char bar_mem[IOVIEW_CTL_BARS];
+};
+
+/*
+ * The bound functions (driver/probe.cpp).  ioview_driver_ctl_dev_get():
+ * the function called @name, or -ENODEV.  ioview_driver_ctl_dev_at(): the
+ * @index-th bound function, oldest first, or -ENOENT past the last one;
+ * *@generation changes whenever a function is bound or unbound, so a dump
+ * that sees it change between two calls knows it may have skipped or
+ * repeated one (never 0).
+ */
+int ioview_driver_ctl_dev_get(const char *name, struct ioview_ctl_dev *out, struct ioview_ctl_status *st);
+int ioview_driver_ctl_dev_at(unsigned long index, unsigned int *generation, struct ioview_ctl_dev *out);
+
+/*
+ * Configuration space.  ioview_driver_ctl_config_span(): how many bytes a
+ * read of @length (0: up to the end) at @offset returns: all of them
+ * within the function's space (256 or 4096 bytes) for a @privileged caller
+ * (CAP_SYS_ADMIN), else only those below 64, as the sysfs config file
+ * does; -ERANGE past the end, -EPERM when nothing below 64 is left for an
+ * unprivileged caller.  ioview_driver_ctl_config_read(): @count bytes at
+ * @offset into @buf, in the accesses the sysfs file makes (aligned dwords,
+ * a word and a byte at the edges).  ioview_driver_ctl_config_write(): one
+ * access of @width bytes (1, 2 or 4) at @offset, aligned, inside the space,
+ * @value fitting the width; nothing is written otherwise.
+ */
+int ioview_driver_ctl_config_span(const char *name, unsigned int offset, unsigned int length, int privileged,
+				  unsigned int *count, struct ioview_ctl_status *st);
+int ioview_driver_ctl_config_read(const char *name, unsigned int offset, unsigned int count, unsigned char *buf,
+				  struct ioview_ctl_status *st);
+int ioview_driver_ctl_config_write(const char *name, unsigned int offset, unsigned int width,
+				   unsigned long long value, struct ioview_ctl_status *st);
+
+/** enum ioview_ctl_access - an access kind (the values of the UAPI's ioview_access) */
+enum ioview_ctl_access {
+	IOVIEW_CTL_ACCESS_RW = 0,
+	IOVIEW_CTL_ACCESS_RO = 1,
+	IOVIEW_CTL_ACCESS_WO = 2,
+	IOVIEW_CTL_ACCESS_W1C = 3,
+	IOVIEW_CTL_ACCESS_W1S = 4,
+	IOVIEW_CTL_ACCESS_RC = 5,
+	IOVIEW_CTL_ACCESS_RSVD_ZERO = 6,
+	IOVIEW_CTL_ACCESS_RSVD_KEEP = 7,
+};
+
+/**
+ * struct ioview_ctl_field - one field of a register, from the register map
+ * @name: its name
+ * @hi: its highest bit
+ * @lo: its lowest bit
+ * @access: what an access does to it
+ */
+struct ioview_ctl_field {
+	const char *name;
+	unsigned char hi;
+	unsigned char lo;
+	enum ioview_ctl_access access;
+};
+
+/**
+ * struct ioview_ctl_reg - one register of a device's register map
+ * @name: its name
+ * @offset: its byte offset in the register BAR
+ * @width: its width in bytes
+ * @access: what an access does as a whole: rc if a field clears on read,
+ *	else ro, wo or rw
+ * @fields: its fields, highest bit first, covering every bit
+ * @field_count: how many
+ */
+struct ioview_ctl_reg {
+	const char *name;
+	unsigned int offset;
+	unsigned int width;
+	enum ioview_ctl_access access;
+	const struct ioview_ctl_field *fields;
+	unsigned int field_count;
+};
+
+/*
+ * The register map of the function called @name (edu: BAR0 of
+ * devices/edu.h; ivshmem: BAR0 of devices/ivshmem.h), a static table in
+ * offset order.
+ */
+int ioview_driver_ctl_reg_map(const char *name, const struct ioview_ctl_reg **regs, unsigned int *count,
+			      struct ioview_ctl_status *st);
+
+/**
+ * struct ioview_ctl_reg_request - which register a read or write is for
+ * @reg: its name, or NULL to name it by @offset
+ * @offset: its offset, when @reg is NULL
+ * @width: bytes; 0 for the register's own (by name) or 4 (by offset)
+ * @may_clear: the caller may read a register that clears on read
+ *	(CAP_NET_ADMIN); a read of one is -EPERM otherwise
+ */
+struct ioview_ctl_reg_request {
+	const char *reg;
+	unsigned int offset;
+	unsigned int width;
+	int may_clear;
+};
+
+/*
+ * One register access through the device's register map: by offset, the
+ * offset is first checked against the BAR by the view (-ERANGE past it,
+ * -EINVAL misaligned), then a register must start there (-ENOENT) with
+ * that width (-EINVAL); a register whose read means nothing is not read,
+ * one whose write does nothing is not written (-EOPNOTSUPP).  On success
+ * *@reg is the register accessed.
+ */
+int ioview_driver_ctl_reg_read(const char *name, const struct ioview_ctl_reg_request *req,
+			       const struct ioview_ctl_reg **reg, unsigned long long *value,
+			       struct ioview_ctl_status *st);
+int ioview_driver_ctl_reg_write(const char *name, const struct ioview_ctl_reg_request *req,
+				unsigned long long value, const struct ioview_ctl_reg **reg,
+				struct ioview_ctl_status *st);
+
+/*
+ * edu's units (driver/edu.h has what each errno means).  factorial: @n! mod
+ * 2^32, polled or by interrupt.  dma: @op 0 writes @len bytes of @src into
+ * edu's buffer at @offset, 1 reads @len bytes of it into @dst, 2 does both
+ * under one lock (what came back into @dst).  irq_raise: @bits into edu's
+ * interrupt status.  A completed factorial or transfer is also an event.
+ */
+int ioview_driver_ctl_edu_factorial(const char *name, unsigned long long n, int by_interrupt, unsigned int *result,
+				    struct ioview_ctl_status *st);
+int ioview_driver_ctl_edu_dma(const char *name, unsigned int op, unsigned int offset, const void *src, void *dst,
+			      unsigned int len, struct ioview_ctl_status *st);
+int ioview_driver_ctl_edu_irq_raise(const char *name, unsigned long long bits, struct ioview_ctl_status *st);
+
+/*
+ * The ivshmem mailbox (driver/mailbox.h), opened on first use.  send: @len
+ * bytes of @data to the host.  recv: the next message from the host into
+ * @buf (@cap bytes, at least IOVIEW_CTL_MBOX_MAX), waiting up to
+ * @timeout_ms (0: one try), its length in *@len; a message taken is also an
+ * event.
+ */
+int ioview_driver_ctl_mbox_send(const char *name, const void *data, unsigned int len, struct ioview_ctl_status *st);
+int ioview_driver_ctl_mbox_recv(const char *name, unsigned int timeout_ms, void *buf, unsigned int cap,
+				unsigned int *len, struct ioview_ctl_status *st);
+
+/** enum ioview_ctl_verdict - a self-test case's outcome (the values of the UAPI's ioview_verdict) */
+enum ioview_ctl_verdict {
+	IOVIEW_CTL_PASS = 0,
+	IOVIEW_CTL_FAIL = 1,
+	IOVIEW_CTL_SKIP = 2,
+};
+
+/**
+ * struct ioview_ctl_case - one self-test case of the last run
+ * @suite: its suite's name
+ * @name: its name
+ * @verdict: its outcome
+ * @diag: one line, empty on a pass
+ */
+struct ioview_ctl_case {
+	const char *suite;
+	const char *name;
+	enum ioview_ctl_verdict verdict;
+	const char *diag;
+};
+
+/**
+ * struct ioview_ctl_totals - the cases of a self-test run
+ * @passed: how many passed
+ * @failed: how many failed
+ * @skipped: how many were skipped
+ * @recorded: how many ioview_driver_ctl_selftest_case() returns (the runner
+ *	keeps a bounded number of records)
+ */
+struct ioview_ctl_totals {
+	unsigned int passed;
+	unsigned int failed;
+	unsigned int skipped;
+	unsigned int recorded;
+};
+
+/*
+ * Self-tests, with the self-test lock of shim/netlink.h held across both
+ * calls.  run: the suite called @suite, or every default suite for NULL
+ * (-ENOENT for no such suite); case: record @index of that run, or -ENOENT
+ * past the last.  The strings live until the next run.
+ */
+int ioview_driver_ctl_selftest_run(const char *suite, struct ioview_ctl_totals *totals, struct ioview_ctl_status *st);
+int ioview_driver_ctl_selftest_case(unsigned int index, struct ioview_ctl_case *out);
+
+/**
+ * struct ioview_ctl_stats - a function's counters since it was bound; those
+ * of the other kind are 0
+ * @name: its PCI name
+ * @kind: edu or ivshmem
+ * @interrupts: edu: interrupts its handler took
+ * @foreign_interrupts: edu: handler calls with nothing pending
+ * @factorials: edu: factorials completed
+ * @dma_transfers: edu: transfers completed
+ * @dma_bytes: edu: bytes they moved
+ * @refused: edu: operations refused before the device was touched
+ * @busy: edu: operations that found the unit busy
+ * @timeouts: edu: operations that waited out their bound
+ * @mbox_sent: ivshmem: messages published to the host
+ * @mbox_sent_bytes: ivshmem: their bytes
+ * @mbox_received: ivshmem: messages taken from the host
+ * @mbox_received_bytes: ivshmem: their bytes
+ * @mbox_not_connected: ivshmem: sends refused, the host not ready
+ * @mbox_full: ivshmem: sends refused, the ring full
+ * @mbox_errors: ivshmem: bad data from the host
+ */
+struct ioview_ctl_stats {
+	char name[IOVIEW_CTL_NAME_LEN];
+	enum ioview_device_kind kind;
+	unsigned long long interrupts;
+	unsigned long long foreign_interrupts;
+	unsigned long long factorials;
+	unsigned long long dma_transfers;
+	unsigned long long dma_bytes;
+	unsigned long long refused;
+	unsigned long long busy;
+	unsigned long long timeouts;
+	unsigned long long mbox_sent;
+	unsigned long long mbox_sent_bytes;
+	unsigned long long mbox_received;
+	unsigned long long mbox_received_bytes;
+	unsigned long long mbox_not_connected;
+	unsigned long long mbox_full;
+	unsigned long long mbox_errors;
+};
+
+/*
+ * Counters: of the function called @name (-ENODEV), or of the @index-th
+ * bound function as ioview_driver_ctl_dev_at() counts them (-ENOENT past
+ * the last).  Reading them waits for the device's running operation.
+ */
+int ioview_driver_ctl_stats_get(const char *name, struct ioview_ctl_stats *out, struct ioview_ctl_status *st);
+int ioview_driver_ctl_stats_at(unsigned long index, unsigned int *generation, struct ioview_ctl_stats *out,
+			       struct ioview_ctl_status *st);
+
+/** enum ioview_shim_event_kind - an event of the family's "events" group (the UAPI's ioview_event_kind) */
+enum ioview_shim_event_kind {
+	IOVIEW_SHIM_EVENT_INTERRUPT = 1,	/* value: the status bits edu's handler acknowledged */
+	IOVIEW_SHIM_EVENT_FACTORIAL_DONE = 2,	/* value: the result */
+	IOVIEW_SHIM_EVENT_DMA_DONE = 3,		/* value: the bytes moved */
+	IOVIEW_SHIM_EVENT_MBOX_MESSAGE = 4,	/* value: the message's length */
+	IOVIEW_SHIM_EVENT_DEV_ADD = 5,		/* no value */
+	IOVIEW_SHIM_EVENT_DEV_REMOVE = 6,	/* no value */
+};
+
+/*
+ * Reports an event about @pdev (shim/netlink.c).  Any context, the
+ * interrupt handler included: it only records the event, with @pdev's name,
+ * and a work item sends it from process context.  Nothing is recorded
+ * unless the family is registered and the group has listeners.
+ */
+void ioview_shim_event(enum ioview_shim_event_kind kind, struct pci_dev *pdev, unsigned long long value);
 
 /*
  * Implemented in C++, called by the shim's struct pci_driver.
