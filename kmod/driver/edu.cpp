@@ -12,6 +12,7 @@
 #include "kernel/cxxrt.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
+#include "kernel/revocable.h"
 
 template class ioview::kernel::bar_mapping<ioview::devices::edu::bar0>;
 template class ioview::kernel::coherent_buffer<ioview::slice<ioview::u8>>;
@@ -38,9 +39,8 @@ constexpr usize dma_buffer_bytes = hw::buffer_bytes;
 } // namespace
 
 struct device {
-	pci_dev *pdev;			// pinned (pci_dev_get) until the last reference goes
-	ioview_refcount refs;		// the driver's (dropped by remove()) and the callers'
-	ioview_flag revoked;		// raised by remove(): every operation is -ENODEV from then on
+	pci_dev *pdev;			// the function; life pins it until the last reference goes
+	revocable life;			// the references and the revoked flag (kernel/revocable.h)
 	ioview_mutex *lock;		// serialises the operations; never taken by the handler
 	ioview_event *factorial_done;	// signalled by the handler on irq_factorial
 	ioview_event *dma_done;		// signalled by the handler on irq_dma
@@ -72,7 +72,7 @@ namespace {
 
 bool is_revoked(const device &dev)
 {
-	return ioview_shim_flag_test(&dev.revoked);
+	return dev.life.revoked();
 }
 
 // For waits that must run to their bound whatever happens (quiescing the DMA engine before its
@@ -125,23 +125,22 @@ struct interrupt_wait {
 // refuses everything, and so does one whose DMA could not be stopped.
 class op_lock {
 public:
-	explicit op_lock(device &dev) noexcept : dev_(dev), lock_(dev.lock) {}
+	explicit op_lock(device &dev) noexcept : dev_(dev), lock_(dev.lock, dev.life) {}
 
 	/// 0 with the lock held, else -EINTR; -ENODEV or -EIO (lock held) for a revoked or dead device.
 	int error() const noexcept
 	{
-		if (lock_.error())
-			return lock_.error();
-		if (is_revoked(dev_)) {
+		int err = lock_.error();
+		if (err == -enodev)
 			++dev_.gone;
-			return -enodev;
-		}
+		if (err)
+			return err;
 		return dev_.dead ? -eio : 0;
 	}
 
 private:
 	device &dev_;
-	interruptible_lock lock_;
+	revocable_lock lock_;
 };
 
 // Counts a failed operation by kind (with the lock held) and returns @err, or -ENODEV for
@@ -249,7 +248,7 @@ void release(device *dev)
 	ioview_shim_event_destroy(dev->dma_done);
 	ioview_shim_event_destroy(dev->factorial_done);
 	ioview_shim_mutex_destroy(dev->lock);
-	ioview_shim_pci_dev_put(dev->pdev);
+	dev->life.finish();
 	delete dev;
 }
 
@@ -397,9 +396,8 @@ int probe(pci_dev *pdev, device **out) noexcept
 	auto *dev = new (gfp::kernel) device{};
 	if (!dev)
 		return -enomem;
-	ioview_shim_pci_dev_get(pdev);
+	dev->life.start(pdev);
 	dev->pdev = pdev;
-	ioview_shim_refcount_set(&dev->refs, 1);
 	int err = setup(*dev);
 	if (err) {
 		teardown(*dev);
@@ -416,7 +414,7 @@ void remove(device *dev) noexcept
 {
 	// Revoke first, then wake: an operation that waits sees the flag once woken (and one that
 	// is about to wait sees it after its reset, see run_transfer()).
-	ioview_shim_flag_raise(&dev->revoked);
+	dev->life.revoke();
 	ioview_shim_event_signal(dev->factorial_done);
 	ioview_shim_event_signal(dev->dma_done);
 	// The operation inside, if any, leaves (having waited for a running transfer); any later
@@ -429,12 +427,12 @@ void remove(device *dev) noexcept
 
 void ref_get(device *dev) noexcept
 {
-	ioview_shim_refcount_get(&dev->refs);
+	dev->life.get();
 }
 
 void ref_put(device *dev) noexcept
 {
-	if (ioview_shim_refcount_put(&dev->refs))
+	if (dev->life.put())
 		release(dev);
 }
 

@@ -16,6 +16,7 @@
 #include "kernel/iomem_mapping.h"
 #include "kernel/mmio.h"
 #include "kernel/mutex.h"
+#include "kernel/revocable.h"
 
 namespace ioview::kernel::mailbox {
 
@@ -57,9 +58,8 @@ enum class reset_news : u8 {
 } // namespace
 
 struct device {
-	pci_dev *pdev;			// pinned (pci_dev_get) until the last reference goes
-	ioview_refcount refs;		// the driver's (dropped by remove()) and the callers'
-	ioview_flag revoked;		// raised by remove(): every operation is -ENODEV from then on
+	pci_dev *pdev;			// the function; life pins it until the last reference goes
+	revocable life;			// the references and the revoked flag (kernel/revocable.h)
 	ioview_mutex *lock;		// serialises everything below; the worker only trylocks it
 	ioview_work *worker;		// heartbeat and peer watching while open
 	iomem_mapping<wire::layout> map;	// the mailbox's bytes of BAR2 while open, else empty
@@ -76,25 +76,12 @@ namespace {
 
 bool is_revoked(const device &dev)
 {
-	return ioview_shim_flag_test(&dev.revoked);
+	return dev.life.revoked();
 }
 
 // The lock for the length of a scope, unless a signal came first; a revoked device refuses.
-class op_lock {
-public:
-	explicit op_lock(device &dev) noexcept : dev_(dev), lock_(dev.lock) {}
-
-	/// 0 with the lock held; -EINTR; -ENODEV (lock held) once remove() revoked the device.
-	int error() const noexcept
-	{
-		if (lock_.error())
-			return lock_.error();
-		return is_revoked(dev_) ? -enodev : 0;
-	}
-
-private:
-	const device &dev_;
-	interruptible_lock lock_;
+struct op_lock : revocable_lock {
+	explicit op_lock(device &dev) noexcept : revocable_lock(dev.lock, dev.life) {}
 };
 
 // Frees the state, with the last reference; remove() has closed the mailbox by then.
@@ -102,7 +89,7 @@ void release(device *dev)
 {
 	ioview_shim_work_destroy(dev->worker);
 	ioview_shim_mutex_destroy(dev->lock);
-	ioview_shim_pci_dev_put(dev->pdev);
+	dev->life.finish();
 	delete dev;
 }
 
@@ -242,9 +229,8 @@ int probe(pci_dev *pdev, device **out) noexcept
 	auto *dev = new (gfp::kernel) device{};
 	if (!dev)
 		return -enomem;
-	ioview_shim_pci_dev_get(pdev);
+	dev->life.start(pdev);
 	dev->pdev = pdev;
-	ioview_shim_refcount_set(&dev->refs, 1);
 	int err = ioview_shim_mutex_create(&dev->lock);
 	if (!err)
 		err = ioview_shim_work_create(dev, &dev->worker);
@@ -261,7 +247,7 @@ void remove(device *dev) noexcept
 {
 	// Revoke, then take the lock: a receive() or wait_peer() between two tries sees the flag at
 	// its next one (a step away), and nothing reaches the mapping closed below.
-	ioview_shim_flag_raise(&dev->revoked);
+	dev->life.revoke();
 	ioview_shim_mutex_lock(dev->lock);
 	if (dev->open)
 		close_locked(*dev);
@@ -271,12 +257,12 @@ void remove(device *dev) noexcept
 
 void ref_get(device *dev) noexcept
 {
-	ioview_shim_refcount_get(&dev->refs);
+	dev->life.get();
 }
 
 void ref_put(device *dev) noexcept
 {
-	if (ioview_shim_refcount_put(&dev->refs))
+	if (dev->life.put())
 		release(dev);
 }
 

@@ -24,17 +24,8 @@ case $irq_line in
   *) tap_fail "/proc/interrupts shows ioview on an IO-APIC line" "got: ${irq_line:-no ioview line}" ;;
 esac
 
-# The suite's cases: "  ok N name" / "  not ok N name", the "  # name: why" line before a failure.
-awk '
-  /^  # / { diag = substr($0, 5); next }
-  /^  (not )?ok [0-9]+ / {
-    line = substr($0, 3); verdict = "ok"
-    if (line ~ /^not ok /) { verdict = "fail"; line = substr(line, 8) } else line = substr(line, 4)
-    sub(/^[0-9]+ /, "", line); name = line; sub(/ .*/, "", name)
-    why = diag
-    if (line ~ / # SKIP/) { verdict = "skip"; why = line; sub(/^[^#]*# SKIP ?/, "", why) }
-    printf "%s\t%s\t%s\n", name, verdict, why; diag = ""
-  }' "$log" > "$IOVM_TMP/intx.cases"
+# Each case: the "  # name: why" line before a failing one is its diagnostic.
+ktap_cases "$log" > "$IOVM_TMP/intx.cases"
 n=0
 while IFS='	' read -r name verdict why; do
   n=$((n + 1))

@@ -29,18 +29,8 @@ dmesg | tail -n +"$((before + 1))" | sed 's/^\[[^]]*\] //' |
 expect_eq "KTAP plans one suite" "$(sed -n 2p "$ktap")" "1..1"
 expect_eq "the one suite is ioview_mailbox" "$(grep '^  # Subtest: ' "$ktap")" "  # Subtest: ioview_mailbox"
 
-# Each case line; the "  # name: why" line before a failing one is its diagnostic.
-awk '
-  /^  # mailbox: / { next }
-  /^  # / { diag = substr($0, 5); next }
-  /^  (not )?ok [0-9]+ / {
-    line = substr($0, 3); verdict = "ok"
-    if (line ~ /^not ok /) { verdict = "fail"; line = substr(line, 8) } else line = substr(line, 4)
-    sub(/^[0-9]+ /, "", line); name = line; sub(/ .*/, "", name)
-    why = diag
-    if (line ~ / # SKIP/) { verdict = "skip"; why = line; sub(/^[^#]*# SKIP ?/, "", why) }
-    printf "%s\t%s\t%s\n", name, verdict, why; diag = ""
-  }' "$ktap" > "$IOVM_TMP/mailbox.cases"
+# Each case: the "  # name: why" line before a failing one is its diagnostic.
+ktap_cases "$ktap" '^  # mailbox: ' > "$IOVM_TMP/mailbox.cases"
 n=0
 while IFS='	' read -r name verdict why; do
   n=$((n + 1))

@@ -86,3 +86,20 @@ module_can_load() {
     return 1
   fi
 }
+
+# ktap_cases FILE [SKIP_ERE]: one line per case of a one-suite KTAP log,
+# "name<TAB>ok|fail|skip<TAB>why", the why of a failure being the
+# "  # name: why" line before it; diagnostic lines matching SKIP_ERE (e.g.
+# the figures a suite logs) are not taken for a failure's why.
+ktap_cases() {
+  awk -v skip="${2:-^$}" '
+    /^  # / { if ($0 !~ skip) diag = substr($0, 5); next }
+    /^  (not )?ok [0-9]+ / {
+      line = substr($0, 3); verdict = "ok"
+      if (line ~ /^not ok /) { verdict = "fail"; line = substr(line, 8) } else line = substr(line, 4)
+      sub(/^[0-9]+ /, "", line); name = line; sub(/ .*/, "", name)
+      why = diag
+      if (line ~ / # SKIP/) { verdict = "skip"; why = line; sub(/^[^#]*# SKIP ?/, "", why) }
+      printf "%s\t%s\t%s\n", name, verdict, why; diag = ""
+    }' "$1"
+}
