@@ -9,7 +9,8 @@
 #
 # Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
-# directory), IOVM_MODULE / IOVM_CTL (host paths of ioview.ko / ioviewctl),
+# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI (host paths of ioview.ko /
+# ioviewctl / lspci),
 # IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more
 # QEMU options, split on spaces), IOVM_LOCK_WAIT, IOVM_BUSYBOX.
 #
@@ -40,6 +41,7 @@ vmdir=$top/build/vm/$rel
 module=${IOVM_MODULE:-$top/build/kmod/$rel/kmod/ioview.ko}
 faults=${IOVM_FAULTS_MODULE:-$top/build/vmplants/$rel/tests/vm/plants/ioview_faults.ko}
 ctl=${IOVM_CTL:-$top/build/user/ioviewctl}
+lspci=${IOVM_LSPCI:-/usr/bin/lspci}
 cases_dir=${IOVM_CASES:-$here/cases}
 
 # kernel_has CONFIG_X: the kernel under test was configured with CONFIG_X=y.
@@ -210,6 +212,14 @@ build_initramfs() {
     copy_with_libs "$ctl" "$root" /usr/bin/ioviewctl
   else
     note "ioviewctl not built: $ctl is missing"
+  fi
+  # Debian's lspci, the reference 27-lspci holds ioviewctl's hex dumps to. No
+  # pci.ids goes in, so both print numbers rather than names (and both look the
+  # names up through the same libpci when it is there).
+  if [ -x "$lspci" ]; then
+    copy_with_libs "$lspci" "$root" /usr/bin/lspci
+  else
+    note "lspci not found: $lspci is missing (pciutils, tests/deps.sh)"
   fi
   (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$vmdir/initramfs.cpio"
 }
