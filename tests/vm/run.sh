@@ -9,8 +9,8 @@
 #
 # Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
-# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI (host paths of ioview.ko /
-# ioviewctl / lspci),
+# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH (host paths
+# of ioview.ko / ioviewctl / lspci / the netlink benchmark),
 # IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more
 # QEMU options, split on spaces), IOVM_LOCK_WAIT, IOVM_BUSYBOX.
 #
@@ -42,6 +42,7 @@ module=${IOVM_MODULE:-$top/build/kmod/$rel/kmod/ioview.ko}
 faults=${IOVM_FAULTS_MODULE:-$top/build/vmplants/$rel/tests/vm/plants/ioview_faults.ko}
 ctl=${IOVM_CTL:-$top/build/user/ioviewctl}
 lspci=${IOVM_LSPCI:-/usr/bin/lspci}
+nlbench=${IOVM_NLBENCH:-$top/build/user/nlbench}
 cases_dir=${IOVM_CASES:-$here/cases}
 
 # kernel_has CONFIG_X: the kernel under test was configured with CONFIG_X=y.
@@ -212,6 +213,12 @@ build_initramfs() {
     copy_with_libs "$ctl" "$root" /usr/bin/ioviewctl
   else
     note "ioviewctl not built: $ctl is missing"
+  fi
+  # The netlink benchmark and dump probe (50-bench, 26-netlink-errors).
+  if [ -x "$nlbench" ]; then
+    copy_with_libs "$nlbench" "$root" /usr/bin/nlbench
+  else
+    note "nlbench not built: $nlbench is missing"
   fi
   # Debian's lspci, the reference 27-lspci holds ioviewctl's hex dumps to. No
   # pci.ids goes in, so both print numbers rather than names (and both look the

@@ -13,8 +13,9 @@
 # an empty dump buffer many times over. The one error a dump callback can
 # return, a dump request naming a device, comes before any message; that is
 # the path of an error carried in NLMSG_DONE, which libnl alone would take
-# for success. ioviewctl never sends such a request, so it is exercised by
-# the bench program's probe in 50-bench.
+# for success. ioviewctl never sends such a request, so it is sent by
+# nlbench's probe (tests/bench/netlink), which reads the reply by hand and
+# then through ioviewctl's session.
 
 edu=$(pci_find_one "edu present" 0x1234 0x11e8) || return 0
 shm=$(pci_find_one "ivshmem present" 0x1af4 0x1110) || return 0
@@ -104,5 +105,17 @@ as_nobody "$IOVM_CTL" config read "$shm" 0x40 8
 expect_eq "nobody: ivshmem's config past 64 bytes exits 1" $? 1 &&
   contains_err=$(grep -c "CAP_SYS_ADMIN" "$err")
 expect_eq "nobody: the refusal names CAP_SYS_ADMIN" "${contains_err:-0}" 1
+
+# The dump refusal: NLMSG_DONE with -EINVAL and the message, before any
+# device's message; the session, libnl's callbacks and ours, fails it.
+if [ -x /usr/bin/nlbench ]; then
+  /usr/bin/nlbench dump-named "$edu" > "$out" 2>&1
+  expect_eq "a dump naming a device ends in NLMSG_DONE with EINVAL and the message" "$(sed -n 1p "$out")" \
+    'dump-named: ended by NLMSG_DONE, errno 22 (Invalid argument), 0 messages before it, extack "a dump lists every function: name one in a do request"'
+  expect_eq "the session reports the dump's error, not success" "$(sed -n 2p "$out")" \
+    'dump-named: session failed it, errno 22: a dump lists every function: name one in a do request'
+else
+  tap_fail "nlbench present" "build/user/nlbench was missing on the host"
+fi
 
 expect_run "rmmod" rmmod ioview
