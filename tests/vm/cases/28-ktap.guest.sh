@@ -13,11 +13,10 @@ fi
 module_can_load "ktap: insmod" || return 0
 expect_run "insmod" insmod "$IOVM_MODULE" || return 0
 
-# send TAG FILE: FILE's lines as "# TAG| LINE" diagnostics, blank lines kept.
+# send TAG FILE: FILE's lines as "# TAG| LINE" diagnostics (with the tag, a
+# blank line is not blank, so tap_diag keeps it).
 send() {
-  while IFS= read -r _s_line; do
-    _tap_put "# $1| $_s_line"
-  done < "$2"
+  tap_diag "$(sed "s/^/$1| /" "$2")"
 }
 
 "$IOVM_CTL" selftest run > "$IOVM_TMP/all.ktap" 2> "$IOVM_TMP/all.err"
