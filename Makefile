@@ -71,7 +71,7 @@ USER_CXXFLAGS := -std=gnu++20 -O2 -g -Wall -Wextra -Werror -Iinclude \
 	-DIOVIEW_VERSION='"$(IOVIEW_VERSION)"' $(shell pkg-config --cflags libnl-genl-3.0)
 USER_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 libpci)
 
-user: $(B)/user/ioviewctl $(B)/user/mailbox-peer
+user: $(B)/user/ioviewctl $(B)/user/mailbox-peer $(B)/user/nlbench
 
 # ioviewctl: main in user/ioviewctl.cpp, the parts in user/ctl/ (also linked by tests/user/ctl).
 CTL_SOURCES := $(sort $(wildcard user/ctl/*.cpp))
@@ -89,6 +89,16 @@ $(B)/user/ioviewctl: $(B)/user/ioviewctl.o $(CTL_OBJECTS)
 	g++ -o $@ $^ $(USER_LDLIBS)
 
 -include $(B)/user/ioviewctl.d $(CTL_OBJECTS:.o=.d)
+
+# The netlink benchmark and dump probe (run in the VM by 50-bench), over ioviewctl's own parts.
+$(B)/user/nlbench.o: tests/bench/netlink/nlbench.cpp Makefile
+	@mkdir -p $(@D)
+	g++ $(USER_CXXFLAGS) -Iuser -MMD -MP -c -o $@ $<
+
+$(B)/user/nlbench: $(B)/user/nlbench.o $(CTL_OBJECTS)
+	g++ -o $@ $^ $(USER_LDLIBS) -pthread
+
+-include $(B)/user/nlbench.d
 
 # The host side of the ivshmem mailbox, built from the guest driver's own kmod/ headers.
 $(B)/user/mailbox-peer: user/mailbox-peer.cpp Makefile

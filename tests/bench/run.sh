@@ -8,7 +8,9 @@
 #      Kbuild with each kernel's own flags (instruction counts);
 #   3. the in-kernel micro-benchmark in the VM (tests/vm/cases/50-bench.*):
 #      ns per edu register read and 64 KiB memcpy_toio() into ivshmem BAR2,
-#      view against C in the same run.
+#      view against C in the same run; then, in the same case, the netlink
+#      family from one process (tests/bench/netlink/nlbench.cpp): config reads
+#      against sysfs preads (ratio), register reads per second, event latency.
 #
 # Figures are printed, never asserted.
 set -eu

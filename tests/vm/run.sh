@@ -9,7 +9,9 @@
 #
 # Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
-# directory), IOVM_MODULE / IOVM_CTL (host paths of ioview.ko / ioviewctl),
+# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH (host paths
+# of ioview.ko / ioviewctl / lspci / the netlink benchmark), IOVM_YNL (the
+# kernel's tools/net/ynl for 29-ynl),
 # IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more
 # QEMU options, split on spaces), IOVM_LOCK_WAIT, IOVM_BUSYBOX.
 #
@@ -40,6 +42,10 @@ vmdir=$top/build/vm/$rel
 module=${IOVM_MODULE:-$top/build/kmod/$rel/kmod/ioview.ko}
 faults=${IOVM_FAULTS_MODULE:-$top/build/vmplants/$rel/tests/vm/plants/ioview_faults.ko}
 ctl=${IOVM_CTL:-$top/build/user/ioviewctl}
+lspci=${IOVM_LSPCI:-/usr/bin/lspci}
+nlbench=${IOVM_NLBENCH:-$top/build/user/nlbench}
+python=/usr/bin/python3
+ynl_dir=${IOVM_YNL:-$top/build/kernels/6.12.117-ioview-debug/build/tools/net/ynl}
 cases_dir=${IOVM_CASES:-$here/cases}
 
 # kernel_has CONFIG_X: the kernel under test was configured with CONFIG_X=y.
@@ -184,6 +190,50 @@ case_applies() {
   done
 }
 
+# The kernel's own YNL client for 29-ynl: tools/net/ynl's cli.py and lib/ from
+# the debug kernel's tree (user space, so it serves every kernel under test),
+# the spec, Debian's python3, and of its library exactly the modules cli.py
+# loads: found by loading them on the host the way the guest runs it (-S, so
+# no site module and no .pth files; PYTHONPATH for python3-yaml), spec parsed
+# included, and copied at the same paths (the interpreter finds its prefix by
+# os.py, as on the host). Missing pieces leave 29-ynl to fail saying so.
+install_ynl() {
+  local root=$1 f
+  if [ ! -f "$ynl_dir/cli.py" ] || [ ! -x "$python" ]; then
+    note "YNL client not installed: $ynl_dir/cli.py or $python is missing"
+    return 0
+  fi
+  copy_with_libs "$python" "$root" /usr/bin/python3
+  mkdir -p "$root/usr/share/ynl" "$root/usr/share/ioview"
+  cp -r "$ynl_dir/cli.py" "$ynl_dir/lib" "$root/usr/share/ynl/"
+  install -m 0644 "$top/include/uapi/ioview.yaml" "$root/usr/share/ioview/"
+  while read -r f; do
+    case $f in
+      /usr/lib/*.so) copy_with_libs "$f" "$root" "$f" ;;
+      /usr/lib/*) install -D -m 0644 "$f" "$root$f" ;;
+    esac
+  done < <(env -i PYTHONPATH=/usr/lib/python3/dist-packages "$python" -S -B - "$ynl_dir" "$top/include/uapi/ioview.yaml" <<'PY'
+import runpy, sys
+sys.path.insert(0, sys.argv[1])
+spec = sys.argv[2]
+# cli.py's argument parsing (argparse loads gettext and locale lazily), in an empty
+# environment like the guest's; --help stops it before it opens a socket.
+sys.argv = ['cli.py', '--help']
+try:
+    runpy.run_path(sys.path[0] + '/cli.py', run_name='__main__')
+except SystemExit:
+    pass
+from lib.nlspec import SpecFamily
+SpecFamily(spec, '')  # what parsing the spec loads (no schema: the uapi suite validates it)
+import json
+json.dumps({'data': b''.hex(), 'list': [1]}, indent=None)
+for m in list(sys.modules.values()):
+    if getattr(m, '__file__', None):
+        print(m.__file__)
+PY
+  )
+}
+
 # Rebuilt on every run: a few megabytes of copying, and never stale.
 build_initramfs() {
   local root=$vmdir/initramfs f
@@ -210,6 +260,21 @@ build_initramfs() {
     copy_with_libs "$ctl" "$root" /usr/bin/ioviewctl
   else
     note "ioviewctl not built: $ctl is missing"
+  fi
+  # The netlink benchmark and dump probe (50-bench, 26-netlink-errors).
+  if [ -x "$nlbench" ]; then
+    copy_with_libs "$nlbench" "$root" /usr/bin/nlbench
+  else
+    note "nlbench not built: $nlbench is missing"
+  fi
+  install_ynl "$root"
+  # Debian's lspci, the reference 27-lspci holds ioviewctl's hex dumps to. No
+  # pci.ids goes in, so both print numbers rather than names (and both look the
+  # names up through the same libpci when it is there).
+  if [ -x "$lspci" ]; then
+    copy_with_libs "$lspci" "$root" /usr/bin/lspci
+  else
+    note "lspci not found: $lspci is missing (pciutils, tests/deps.sh)"
   fi
   (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$vmdir/initramfs.cpio"
 }

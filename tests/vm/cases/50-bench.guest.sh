@@ -5,6 +5,7 @@
 # The figures are reported as TAP diagnostics, not asserted: under TCG only
 # their ratios mean anything. What is checked is that both benchmarks ran,
 # that each printed a complete figure line, and that the module unloads.
+# Then the netlink family's figures, from build/user/nlbench (see below).
 
 module_can_load "insmod ioview.ko bench=1" || return 0
 
@@ -28,3 +29,36 @@ fi
 expect_eq "bench reports both ran" "$(grep '^done' "$lines")" "done: 2 of 2 ran"
 expect_eq "bench found no disagreement or error" "$(grep -c -e disagreement -e error "$lines")" 0
 expect_run "rmmod ioview" rmmod ioview
+
+# The netlink family from one process (build/user/nlbench, tests/bench/netlink):
+# 4-byte config reads over netlink against preads of the sysfs config file in
+# the same run, edu register reads, and the latency from an edu-irq-raise
+# request to its interrupt event at a listener of the events group. Printed
+# as "bench: ..." diagnostics; only the lines' presence is checked.
+nlbench=/usr/bin/nlbench
+if [ ! -x "$nlbench" ]; then
+  tap_fail "nlbench present" "build/user/nlbench was missing on the host"
+  return 0
+fi
+edu=$(pci_find_one "edu present" 0x1234 0x11e8) || return 0
+expect_run "insmod ioview.ko for the netlink figures" insmod "$IOVM_MODULE" || return 0
+nl=$IOVM_TMP/bench.netlink
+# figure NAME ARGS...: nlbench ARGS ran and its lines are in $nl.
+figure() {
+  _f_name=$1
+  shift
+  if "$nlbench" "$@" > "$nl" 2>&1; then
+    tap_diag "$(sed 's/^/bench: /' "$nl")"
+    tap_ok "$_f_name"
+  else
+    tap_fail "$_f_name" "nlbench $* failed:" "$(cat "$nl")"
+    return 1
+  fi
+}
+figure "netlink config reads against sysfs preads" config "$edu" 2000 &&
+  expect_eq "the config figure has its ratio" "$(grep -c '^ratio netlink/sysfs: [0-9]*\.[0-9][0-9]$' "$nl")" 1
+figure "netlink register reads" reg "$edu" liveness 2000 &&
+  expect_eq "the register figure" "$(grep -c '^netlink reg-read liveness of .*: [0-9]* ops/s' "$nl")" 1
+figure "netlink event latency" event "$edu" 50 &&
+  expect_eq "the latency figure, 50 raises" "$(grep -c '^event latency, .* 50 raises: median [0-9]* us' "$nl")" 1
+expect_run "rmmod ioview after the netlink figures" rmmod ioview
