@@ -39,8 +39,7 @@ constexpr usize dma_buffer_bytes = hw::buffer_bytes;
 } // namespace
 
 struct device {
-	pci_dev *pdev;			// the function; life pins it until the last reference goes
-	revocable life;			// the references and the revoked flag (kernel/revocable.h)
+	revocable life;			// the function (pinned), the references, the revoked flag
 	ioview_mutex *lock;		// serialises the operations; never taken by the handler
 	ioview_event *factorial_done;	// signalled by the handler on irq_factorial
 	ioview_event *dma_done;		// signalled by the handler on irq_dma
@@ -67,8 +66,8 @@ struct device {
 
 namespace {
 
-#define edu_err(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_ERR, "edu: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
-#define edu_info(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_INFO, "edu: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
+#define edu_err(dev, fmt, ...) ioview_shim_dev_log((dev).life.pdev(), IOVIEW_LOG_ERR, "edu: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
+#define edu_info(dev, fmt, ...) ioview_shim_dev_log((dev).life.pdev(), IOVIEW_LOG_INFO, "edu: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
 
 bool is_revoked(const device &dev)
 {
@@ -207,7 +206,7 @@ void quiesce(device &dev)
 		return;
 	edu_err(dev, "a DMA transfer is still running after %u ms: bus mastering off, device disabled",
 		quiesce_step_ms * quiesce_steps);
-	ioview_shim_pci_clear_master(dev.pdev);
+	ioview_shim_pci_clear_master(dev.life.pdev());
 	dev.dead = true;
 }
 
@@ -230,11 +229,11 @@ void teardown(device &dev)
 		silence(dev);
 	// The handler goes before everything it touches (BAR0, the events).
 	if (dev.reached >= probe_stage::irq)
-		ioview_shim_irq_free(dev.pdev, &dev);
+		ioview_shim_irq_free(dev.life.pdev(), &dev);
 	if (dev.reached >= probe_stage::vector)
-		ioview_shim_irq_free_vectors(dev.pdev);
+		ioview_shim_irq_free_vectors(dev.life.pdev());
 	if (dev.reached >= probe_stage::master)
-		ioview_shim_pci_clear_master(dev.pdev);
+		ioview_shim_pci_clear_master(dev.life.pdev());
 	dev.dma_buffer.reset();
 	// The DMA mask has nothing to undo; the mapping goes last of the device state.
 	dev.bar0.reset();
@@ -266,7 +265,7 @@ int create_sync(device &dev)
 
 int map_and_identify(device &dev)
 {
-	auto m = bar_mapping<hw::bar0>::map(dev.pdev, hw::bar_number);
+	auto m = bar_mapping<hw::bar0>::map(dev.life.pdev(), hw::bar_number);
 	if (!m) {
 		edu_err(dev, "cannot map BAR%u: %d", hw::bar_number, m.error());
 		return m.error();
@@ -279,7 +278,7 @@ int map_and_identify(device &dev)
 		edu_err(dev, "not a working edu: %s (got %#010x, expected %#010x)", id.reason, id.got, id.expected);
 		return id.error;
 	}
-	int err = ioview_shim_dma_set_mask_and_coherent(dev.pdev, hw::dma_mask_bits);
+	int err = ioview_shim_dma_set_mask_and_coherent(dev.life.pdev(), hw::dma_mask_bits);
 	if (err) {
 		edu_err(dev, "cannot set a %u-bit DMA mask: %d", hw::dma_mask_bits, err);
 		return err;
@@ -291,7 +290,7 @@ int map_and_identify(device &dev)
 // before the memory a stray transfer could write is freed.
 int enable_dma(device &dev)
 {
-	auto b = coherent_buffer<slice<u8>>::allocate_slice(dev.pdev, dma_buffer_bytes);
+	auto b = coherent_buffer<slice<u8>>::allocate_slice(dev.life.pdev(), dma_buffer_bytes);
 	if (!b) {
 		edu_err(dev, "cannot allocate the %zu-byte DMA buffer: %d", dma_buffer_bytes, b.error());
 		return b.error();
@@ -299,13 +298,13 @@ int enable_dma(device &dev)
 	dev.dma_buffer = b.take();
 	if (int err = reach(dev, probe_stage::buffer))
 		return err;
-	ioview_shim_pci_set_master(dev.pdev);
+	ioview_shim_pci_set_master(dev.life.pdev());
 	return reach(dev, probe_stage::master);
 }
 
 int enable_irq(device &dev)
 {
-	int err = ioview_shim_irq_alloc_vector(dev.pdev, ioview_shim_edu_msi());
+	int err = ioview_shim_irq_alloc_vector(dev.life.pdev(), ioview_shim_edu_msi());
 	if (err) {
 		edu_err(dev, "no interrupt vector: %d", err);
 		return err;
@@ -313,10 +312,10 @@ int enable_irq(device &dev)
 	err = reach(dev, probe_stage::vector);
 	if (err)
 		return err;
-	dev.msi = ioview_shim_irq_uses_msi(dev.pdev);
+	dev.msi = ioview_shim_irq_uses_msi(dev.life.pdev());
 	// Nothing edu left pending from before the driver may look like this driver's event.
 	logic::ack_irq(dev.bar0.view(), logic::pending_irqs(dev.bar0.view()).raw);
-	err = ioview_shim_irq_request(dev.pdev, &dev);
+	err = ioview_shim_irq_request(dev.life.pdev(), &dev);
 	if (err) {
 		edu_err(dev, "cannot install the interrupt handler: %d", err);
 		return err;
@@ -383,6 +382,37 @@ result<u32> factorial_by_interrupt(device &dev, u32 n)
 	return logic::factorial_wait(bar, interrupt_wait{ &dev, dev.factorial_done, factorial_irq_timeout_ms });
 }
 
+// With the lock held: @len bytes at @src into edu's buffer at @device_offset, window checked
+// before anything is copied or the device touched.
+int write_locked(device &dev, u64 device_offset, const void *src, usize len)
+{
+	status valid = logic::dma_validate(transfer_of(dev, logic::dma_direction::to_device, device_offset, len));
+	if (!valid)
+		return valid.error();
+	if (!src)
+		return -einval;
+	auto buf = window(dev, len);
+	status copied = copy_from_slice(buf, static_cast<const u8 *>(src), len);
+	if (!copied)
+		return copied.error();
+	return run_transfer(dev, logic::to_device(buf, device_offset, logic::notify::interrupt));
+}
+
+// With the lock held: @len bytes of edu's buffer at @device_offset to @dst, checked the same way.
+int read_locked(device &dev, u64 device_offset, void *dst, usize len)
+{
+	status valid = logic::dma_validate(transfer_of(dev, logic::dma_direction::from_device, device_offset, len));
+	if (!valid)
+		return valid.error();
+	if (!dst)
+		return -einval;
+	auto buf = window(dev, len);
+	int err = run_transfer(dev, logic::from_device(device_offset, buf, logic::notify::interrupt));
+	if (err)
+		return err;
+	return copy_to_slice(buf, static_cast<u8 *>(dst), len).error();
+}
+
 } // namespace
 
 void inject_probe_failure(probe_stage after, int err) noexcept
@@ -397,7 +427,6 @@ int probe(pci_dev *pdev, device **out) noexcept
 	if (!dev)
 		return -enomem;
 	dev->life.start(pdev);
-	dev->pdev = pdev;
 	int err = setup(*dev);
 	if (err) {
 		teardown(*dev);
@@ -443,7 +472,7 @@ bool gone(const device *dev) noexcept
 
 pci_dev *pci_device(const device *dev) noexcept
 {
-	return dev->pdev;
+	return dev->life.pdev();
 }
 
 view<kmmio, hw::bar0> bar(const device *dev) noexcept
@@ -479,18 +508,7 @@ int dma_write(device *dev, u64 device_offset, const void *src, usize len) noexce
 	op_lock lock(*dev);
 	if (int err = lock.error())
 		return err;
-
-	logic::dma_transfer t = transfer_of(*dev, logic::dma_direction::to_device, device_offset, len);
-	status valid = logic::dma_validate(t);
-	if (!valid)
-		return account(*dev, valid.error());
-	if (!src)
-		return account(*dev, -einval);
-	auto buf = window(*dev, len);
-	status copied = copy_from_slice(buf, static_cast<const u8 *>(src), len);
-	if (!copied)
-		return account(*dev, copied.error());
-	return account(*dev, run_transfer(*dev, logic::to_device(buf, device_offset, logic::notify::interrupt)));
+	return account(*dev, write_locked(*dev, device_offset, src, len));
 }
 
 int dma_read(device *dev, u64 device_offset, void *dst, usize len) noexcept
@@ -498,18 +516,7 @@ int dma_read(device *dev, u64 device_offset, void *dst, usize len) noexcept
 	op_lock lock(*dev);
 	if (int err = lock.error())
 		return err;
-
-	logic::dma_transfer t = transfer_of(*dev, logic::dma_direction::from_device, device_offset, len);
-	status valid = logic::dma_validate(t);
-	if (!valid)
-		return account(*dev, valid.error());
-	if (!dst)
-		return account(*dev, -einval);
-	auto buf = window(*dev, len);
-	int err = run_transfer(*dev, logic::from_device(device_offset, buf, logic::notify::interrupt));
-	if (err)
-		return account(*dev, err);
-	return account(*dev, copy_to_slice(buf, static_cast<u8 *>(dst), len).error());
+	return account(*dev, read_locked(*dev, device_offset, dst, len));
 }
 
 int dma_round_trip(device *dev, u64 device_offset, const void *src, void *dst, usize len) noexcept
@@ -517,27 +524,21 @@ int dma_round_trip(device *dev, u64 device_offset, const void *src, void *dst, u
 	op_lock lock(*dev);
 	if (int err = lock.error())
 		return err;
-
-	logic::dma_transfer t = transfer_of(*dev, logic::dma_direction::to_device, device_offset, len);
-	status valid = logic::dma_validate(t);
+	// The window first, as dma_write() and dma_read() refuse it, then the second buffer.
+	status valid = logic::dma_validate(transfer_of(*dev, logic::dma_direction::to_device, device_offset, len));
 	if (!valid)
 		return account(*dev, valid.error());
-	if (!src || !dst)
+	if (!dst)
 		return account(*dev, -einval);
-	auto buf = window(*dev, len);
-	status copied = copy_from_slice(buf, static_cast<const u8 *>(src), len);
-	if (!copied)
-		return account(*dev, copied.error());
-	int err = run_transfer(*dev, logic::to_device(buf, device_offset, logic::notify::interrupt));
-	if (err)
-		return account(*dev, err);
-	// Cleared first, so that what comes back is what edu sent, not what is still here.
-	for (usize i = 0; i < len; ++i)
-		buf.try_at(i).value().write_val(0);
-	err = run_transfer(*dev, logic::from_device(device_offset, buf, logic::notify::interrupt));
-	if (err)
-		return account(*dev, err);
-	return account(*dev, copy_to_slice(buf, static_cast<u8 *>(dst), len).error());
+	int err = write_locked(*dev, device_offset, src, len);
+	if (!err) {
+		// Cleared in between, so that what comes back is what edu sent, not what is still here.
+		static const u8 zeros[dma_buffer_bytes] = {};
+		err = copy_from_slice(window(*dev, len), zeros, len).error();
+	}
+	if (!err)
+		err = read_locked(*dev, device_offset, dst, len);
+	return account(*dev, err);
 }
 
 int with_registers(device *dev, register_access fn, void *ctx) noexcept
@@ -589,7 +590,7 @@ int ioview_driver_irq(void *ctx)
 	ioview_shim_counter_set(&dev->last_interrupt_ns, ioview_shim_ktime_ns());
 	ioview_shim_counter_inc(&dev->interrupts);
 	// Only recorded here: the netlink event is sent later, from process context.
-	ioview_shim_event(IOVIEW_SHIM_EVENT_INTERRUPT, dev->pdev, bits.raw);
+	ioview_shim_event(IOVIEW_SHIM_EVENT_INTERRUPT, dev->life.pdev(), bits.raw);
 	if (bits.factorial())
 		ioview_shim_event_signal(dev->factorial_done);
 	if (bits.dma())

@@ -58,8 +58,7 @@ enum class reset_news : u8 {
 } // namespace
 
 struct device {
-	pci_dev *pdev;			// the function; life pins it until the last reference goes
-	revocable life;			// the references and the revoked flag (kernel/revocable.h)
+	revocable life;			// the function (pinned), the references, the revoked flag
 	ioview_mutex *lock;		// serialises everything below; the worker only trylocks it
 	ioview_work *worker;		// heartbeat and peer watching while open
 	iomem_mapping<wire::layout> map;	// the mailbox's bytes of BAR2 while open, else empty
@@ -71,8 +70,8 @@ struct device {
 
 namespace {
 
-#define mb_err(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_ERR, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
-#define mb_info(dev, fmt, ...) ioview_shim_dev_log((dev).pdev, IOVIEW_LOG_INFO, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
+#define mb_err(dev, fmt, ...) ioview_shim_dev_log((dev).life.pdev(), IOVIEW_LOG_ERR, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
+#define mb_info(dev, fmt, ...) ioview_shim_dev_log((dev).life.pdev(), IOVIEW_LOG_INFO, "mailbox: " fmt "\n" __VA_OPT__(, ) __VA_ARGS__)
 
 bool is_revoked(const device &dev)
 {
@@ -109,10 +108,10 @@ int open_locked(device &dev)
 	if (dev.open)
 		return -ebusy;
 	unsigned long long start = 0;
-	int err = ioview_shim_pci_bar_start(dev.pdev, bar2_number, &start);
+	int err = ioview_shim_pci_bar_start(dev.life.pdev(), bar2_number, &start);
 	if (err)
 		return err;
-	if (ioview_shim_pci_bar_len(dev.pdev, bar2_number) < wire::bar2_offset + sizeof(wire::layout))
+	if (ioview_shim_pci_bar_len(dev.life.pdev(), bar2_number) < wire::bar2_offset + sizeof(wire::layout))
 		return -enxio;
 	auto m = iomem_mapping<wire::layout>::map(start + wire::bar2_offset, sizeof(wire::layout));
 	if (!m) {
@@ -230,7 +229,6 @@ int probe(pci_dev *pdev, device **out) noexcept
 	if (!dev)
 		return -enomem;
 	dev->life.start(pdev);
-	dev->pdev = pdev;
 	int err = ioview_shim_mutex_create(&dev->lock);
 	if (!err)
 		err = ioview_shim_work_create(dev, &dev->worker);
@@ -273,7 +271,7 @@ bool gone(const device *dev) noexcept
 
 pci_dev *pci_device(const device *dev) noexcept
 {
-	return dev->pdev;
+	return dev->life.pdev();
 }
 
 int open(device *dev) noexcept
