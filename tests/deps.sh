@@ -62,6 +62,18 @@ if [ "${1:-}" = --check ]; then
   exit
 fi
 
+# One install at a time on this machine: two clones or worktrees running
+# `make` at once would otherwise unpack and build the same debug kernel
+# over each other (build.sh starts an incomplete build over).  The second
+# waits here and then finds everything present.
+lock_dir=$(dirname "$("$debug_kernel" --dir)")
+mkdir -p "$lock_dir"
+exec 9> "$lock_dir/.deps.lock"
+if ! flock -n 9; then
+  echo "deps: another tests/deps.sh is installing; waiting for it" >&2
+  flock 9
+fi
+
 apt_updated=
 apt_update_once() {
   [ -n "$apt_updated" ] && return
