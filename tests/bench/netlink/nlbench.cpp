@@ -3,11 +3,11 @@
 // The netlink family's figures, from one process (ioviewctl opens a session
 // per run, so a loop of it would time process start-up, not the family):
 //
-//   nlbench config DEV N     N 4-byte config-read requests against N pread()s
-//                            of /sys/bus/pci/devices/DEV/config, interleaved in
-//                            rounds so both see the same machine; the requests
-//                            once as ioviewctl sends them (with an ACK) and once
-//                            on a socket that asks for none
+//   nlbench config DEV N     N config-read requests of 4 and 64 bytes and of the
+//                            whole space against as many pread()s of
+//                            /sys/bus/pci/devices/DEV/config, interleaved in
+//                            rounds so all see the same machine, on three
+//                            clients (bench_config() says which)
 //   nlbench reg DEV NAME N   N reg-read requests of register NAME
 //   nlbench event DEV N      N edu-irq-raise requests, each timed until its
 //                            interrupt event reaches a second session that
@@ -73,12 +73,25 @@ unsigned long count_arg(const char *s)
 	return n;
 }
 
-// One config-read of 4 bytes at offset 0: what a sysfs pread of the same bytes does.
-clk::duration netlink_config_reads(session &s, const std::string &dev, unsigned long n)
+// The config benchmark reads LEN bytes at offset 0 for LEN = 4, 64 and the whole
+// configuration space, N times each way, on four clients:
+//
+//   session   ioviewctl's own (ctl/session.cpp): libnl's defaults, so an ACK
+//             after the reply, and each message peeked at before it is read:
+//             sendmsg + 4 recvmsg per request
+//   no-ack    the same without the ACK: sendmsg + 2 recvmsg
+//   lean      no ACK and no peek, into a buffer that fits any reply of the
+//             family: sendmsg + 1 recvmsg, the fewest a request can cost
+//   pread     pread() of /sys/bus/pci/devices/DEV/config: 1 system call
+//
+// and once a request the generic netlink core refuses itself (a command the
+// family does not have, on the lean client): the round trip with none of
+// this family's code in it, the floor of any request.
+clk::duration session_config_reads(session &s, const std::string &dev, unsigned len, unsigned long n)
 {
 	clk::duration spent{};
 	for (unsigned long i = 0; i < n; i++) {
-		message m = ioviewctl::config_read_request(s.family(), dev, 0, 4);
+		message m = ioviewctl::config_read_request(s.family(), dev, 0, len);
 		auto t0 = clk::now();
 		std::vector<message> r = s.transact(std::move(m));
 		spent += clk::now() - t0;
@@ -88,8 +101,7 @@ clk::duration netlink_config_reads(session &s, const std::string &dev, unsigned 
 	return spent;
 }
 
-// The same request on a socket of its own that asks for no ACK: a get's reply is its answer,
-// so a client that needs nothing else receives one message per request instead of two.
+// A get's reply is its answer: a client that needs nothing else takes one message per request.
 struct one_reply {
 	int replies = 0;
 	int error = 0;
@@ -107,49 +119,90 @@ int on_reply_error(sockaddr_nl *, nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-clk::duration netlink_config_reads_no_ack(nl_sock *sk, int family, const std::string &dev, unsigned long n)
-{
-	nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
-		throw ioviewctl::failure("cannot allocate a callback set");
-	clk::duration spent{};
-	for (unsigned long i = 0; i < n; i++) {
-		message m = ioviewctl::config_read_request(family, dev, 0, 4);
-		one_reply r;
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, &r);
-		nl_cb_err(cb, NL_CB_CUSTOM, on_reply_error, &r);
-		auto t0 = clk::now();
-		if (nl_send_auto(sk, m.get()) < 0 || nl_recvmsgs(sk, cb) < 0 || r.error || r.replies != 1) {
-			nl_cb_put(cb);
-			throw ioviewctl::failure("config-read without ACK: " + std::to_string(r.replies) + " replies, error " +
-						 std::to_string(r.error));
+// A socket that asks for no ACK; @lean also reads each message straight into a
+// buffer of 64 KiB (the family's largest reply, a self-test run, stays far below it).
+struct raw_client {
+	nl_sock *sk = nullptr;
+	nl_cb *cb = nullptr;
+	int family = 0;
+
+	explicit raw_client(bool lean)
+	{
+		sk = nl_socket_alloc();
+		if (!sk || genl_connect(sk) < 0)
+			throw ioviewctl::failure("cannot open a generic netlink socket");
+		nl_socket_disable_auto_ack(sk);
+		if (lean) {
+			nl_socket_disable_msg_peek(sk);
+			nl_socket_set_msg_buf_size(sk, 64 * 1024);
 		}
-		spent += clk::now() - t0;
+		family = genl_ctrl_resolve(sk, IOVIEW_GENL_NAME);
+		if (family < 0)
+			throw ioviewctl::failure("the ioview family is not registered");
+		cb = nl_cb_alloc(NL_CB_DEFAULT);
+		if (!cb)
+			throw ioviewctl::failure("cannot allocate a callback set");
 	}
-	nl_cb_put(cb);
-	return spent;
+	~raw_client()
+	{
+		nl_cb_put(cb);
+		nl_socket_free(sk);
+	}
+	raw_client(const raw_client &) = delete;
+	raw_client &operator=(const raw_client &) = delete;
+
+	// Sends @make()'s request @n times, each answered by exactly one message:
+	// a reply, or with @refused_with the error it must be refused with.
+	template <typename Make>
+	clk::duration run(const char *what, unsigned long n, Make make, int refused_with = 0)
+	{
+		clk::duration spent{};
+		for (unsigned long i = 0; i < n; i++) {
+			message m = make();
+			one_reply r;
+			nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, &r);
+			nl_cb_err(cb, NL_CB_CUSTOM, on_reply_error, &r);
+			auto t0 = clk::now();
+			int sent = nl_send_auto(sk, m.get()), received = sent < 0 ? sent : nl_recvmsgs(sk, cb);
+			spent += clk::now() - t0;
+			bool answered = refused_with ? r.error == refused_with && r.replies == 0 : !r.error && r.replies == 1;
+			// libnl's nl_recvmsgs() returns the refusal's error itself once the callback stops it.
+			if (sent < 0 || (received < 0 && !refused_with) || !answered)
+				throw ioviewctl::failure(std::string(what) + ": " + std::to_string(r.replies) +
+							 " replies, error " + std::to_string(r.error));
+		}
+		return spent;
+	}
+
+	clk::duration config_reads(const std::string &dev, unsigned len, unsigned long n)
+	{
+		return run("config-read", n, [&] { return ioviewctl::config_read_request(family, dev, 0, len); });
+	}
+};
+
+// A command the family does not have: the generic netlink core refuses it
+// (-EOPNOTSUPP) before any handler of the family runs.
+message unknown_command_request(int family)
+{
+	message m(nlmsg_alloc());
+	if (!m || !genlmsg_put(m.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, IOVIEW_CMD_MAX + 1, IOVIEW_GENL_VERSION))
+		throw ioviewctl::failure("cannot build the unknown-command request");
+	return m;
 }
 
-nl_sock *no_ack_socket(int *family)
+clk::duration sysfs_config_reads(int fd, unsigned len, unsigned long n)
 {
-	nl_sock *sk = nl_socket_alloc();
-	if (!sk || genl_connect(sk) < 0)
-		throw ioviewctl::failure("cannot open a generic netlink socket");
-	nl_socket_disable_auto_ack(sk);
-	*family = genl_ctrl_resolve(sk, IOVIEW_GENL_NAME);
-	if (*family < 0)
-		throw ioviewctl::failure("the ioview family is not registered");
-	return sk;
-}
-
-clk::duration sysfs_config_reads(int fd, unsigned long n)
-{
-	unsigned char buf[4];
+	unsigned char buf[4096];
 	auto t0 = clk::now();
 	for (unsigned long i = 0; i < n; i++)
-		if (pread(fd, buf, sizeof(buf), 0) != sizeof(buf))
+		if (pread(fd, buf, len, 0) != static_cast<ssize_t>(len))
 			throw ioviewctl::failure(std::string("pread of config: ") + std::strerror(errno), errno);
 	return clk::now() - t0;
+}
+
+double per_second(unsigned long n, clk::duration d)
+{
+	return static_cast<double>(n) / seconds(d);
 }
 
 int bench_config(const std::string &dev, unsigned long n)
@@ -159,29 +212,40 @@ int bench_config(const std::string &dev, unsigned long n)
 	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		throw ioviewctl::failure(path + ": " + std::strerror(errno), errno);
+	off_t space = lseek(fd, 0, SEEK_END);
+	if (space != 256 && space != 4096)
+		throw ioviewctl::failure(path + " is " + std::to_string(space) + " bytes, neither 256 nor 4096");
+	raw_client no_ack(false), lean(true);
 	// Ten rounds of n/10 each way, alternating, so a slow spell of the
-	// (emulated) machine falls on both sides rather than on one.
+	// (emulated) machine falls on every client rather than on one.
 	constexpr unsigned long rounds = 10;
 	unsigned long per = n / rounds ? n / rounds : 1;
-	int family = 0;
-	nl_sock *raw = no_ack_socket(&family);
-	clk::duration nl{}, nl_no_ack{}, fs{};
-	for (unsigned long r = 0; r < rounds; r++) {
-		nl += netlink_config_reads(s, dev, per);
-		nl_no_ack += netlink_config_reads_no_ack(raw, family, dev, per);
-		fs += sysfs_config_reads(fd, per);
+	unsigned long total = per * rounds;
+	std::printf("config reads: %lu per client and length, at offset 0 of %s (%ld bytes of config space)\n", total,
+		    dev.c_str(), static_cast<long>(space));
+	for (unsigned len : { 4u, 64u, static_cast<unsigned>(space) }) {
+		clk::duration by_session{}, by_no_ack{}, by_lean{}, by_pread{};
+		for (unsigned long r = 0; r < rounds; r++) {
+			by_session += session_config_reads(s, dev, len, per);
+			by_no_ack += no_ack.config_reads(dev, len, per);
+			by_lean += lean.config_reads(dev, len, per);
+			by_pread += sysfs_config_reads(fd, len, per);
+		}
+		double fs = per_second(total, by_pread);
+		const std::pair<const char *, clk::duration> clients[] = { { "session", by_session },
+									   { "no-ack", by_no_ack },
+									   { "lean", by_lean } };
+		std::printf("config %u bytes: sysfs pread %.0f ops/s (%.1f us/op)\n", len, fs, 1e6 / fs);
+		for (const auto &[name, spent] : clients) {
+			double ops = per_second(total, spent);
+			std::printf("config %u bytes: netlink %s %.0f ops/s (%.1f us/op), ratio %.2f\n", len, name, ops,
+				    1e6 / ops, ops / fs);
+		}
 	}
-	nl_socket_free(raw);
 	close(fd);
-	double total = static_cast<double>(per * rounds);
-	double nl_ops = total / seconds(nl), fs_ops = total / seconds(fs);
-	std::printf("config reads: %lu each way, 4 bytes at offset 0 of %s\n", per * rounds, dev.c_str());
-	std::printf("netlink config-read: %.0f ops/s (%.1f us/op)\n", nl_ops, 1e6 / nl_ops);
-	std::printf("sysfs config pread: %.0f ops/s (%.1f us/op)\n", fs_ops, 1e6 / fs_ops);
-	std::printf("ratio netlink/sysfs: %.2f\n", nl_ops / fs_ops);
-	double no_ack_ops = total / seconds(nl_no_ack);
-	std::printf("netlink config-read without ACK: %.0f ops/s (%.1f us/op)\n", no_ack_ops, 1e6 / no_ack_ops);
-	std::printf("ratio netlink without ACK/sysfs: %.2f\n", no_ack_ops / fs_ops);
+	double floor = per_second(total, lean.run("unknown command", total,
+						  [&] { return unknown_command_request(lean.family); }, -EOPNOTSUPP));
+	std::printf("unknown command refused by the genl core, lean: %.0f ops/s (%.1f us/op)\n", floor, 1e6 / floor);
 	return 0;
 }
 
