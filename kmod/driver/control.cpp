@@ -20,7 +20,8 @@
 //   the one access, under the function's device lock, since the self-tests
 //   map it too.
 // - edu's units and the mailbox: the drivers' operations (driver/edu.h,
-//   driver/mailbox.h); the mailbox is opened by its first use.
+//   driver/mailbox.h); the mailbox is opened by its first use and closed by
+//   mbox-close (or the unbind).
 // - Completed factorials and transfers and messages taken from the host are
 //   events of the family (ioview_shim_event()); the interrupts themselves
 //   are reported by edu's handler, binding and unbinding by probe.cpp.
@@ -435,7 +436,12 @@ int register_request(const char *name, const ioview_ctl_reg_request *req, bool w
 
 /* ---- the mailbox -------------------------------------------------------------------------- */
 
-// The mailbox is opened by its first use and stays open until the function is unbound.
+// The mailbox is opened by the first send or receive and stays open until
+// ioview_driver_ctl_mbox_close() (mbox-close) or the unbind closes it: open
+// is the guest's listening state (driver/mailbox.h), and closing it after
+// each request would show the host a guest that keeps leaving.  While it is
+// open its part of BAR2 is requested, so whatever takes all of BAR2 (the
+// ivshmem self-tests) gets -EBUSY until it is closed.
 int ensure_open(mailbox::device *dev, ioview_ctl_status *st) noexcept
 {
 	if (mailbox::is_open(dev))
@@ -449,10 +455,14 @@ int ensure_open(mailbox::device *dev, ioview_ctl_status *st) noexcept
 	return err ? device_fault(st, err) : 0;
 }
 
-int mailbox_fault(ioview_ctl_status *st, int err, ioview_ctl_arg data) noexcept
+// @closed: the mailbox was found closed after the call (ensure_open() had opened it).
+int mailbox_fault(ioview_ctl_status *st, int err, ioview_ctl_arg data, bool closed) noexcept
 {
 	switch (-err) {
 	case mbx::enotconn:
+		// A close between ensure_open() and the call is no fault of the host's.
+		if (closed)
+			return fail(st, err, IOVIEW_CTL_MBOX_CLOSED, IOVIEW_CTL_ARG_NONE);
 		return fail(st, err, IOVIEW_CTL_MBOX_NOT_CONNECTED, IOVIEW_CTL_ARG_NONE);
 	case mbx::emsgsize:
 		return fail(st, err, IOVIEW_CTL_MBOX_SIZE, data);
@@ -684,7 +694,9 @@ int ioview_driver_ctl_mbox_send(const char *name, const void *data, unsigned int
 	int err = mailbox::send(ref.mbox.get(), data, len);
 	if (err == -ctl::mbx::eagain)
 		return ctl::fail(st, err, IOVIEW_CTL_MBOX_FULL, IOVIEW_CTL_ARG_NONE);
-	return err ? ctl::mailbox_fault(st, err, IOVIEW_CTL_ARG_DATA) : 0;
+	// -ENOTCONN is the host not being ready, or the mailbox closed meanwhile: is_open() tells.
+	bool closed = err == -ctl::mbx::enotconn && !mailbox::is_open(ref.mbox.get());
+	return err ? ctl::mailbox_fault(st, err, IOVIEW_CTL_ARG_DATA, closed) : 0;
 }
 
 int ioview_driver_ctl_mbox_recv(const char *name, unsigned int timeout_ms, void *buf, unsigned int cap,
@@ -701,11 +713,28 @@ int ioview_driver_ctl_mbox_recv(const char *name, unsigned int timeout_ms, void 
 	int err = mailbox::receive(ref.mbox.get(), buf, cap, timeout_ms, &n);
 	if (err == -ctl::mbx::eagain || err == -ioview::drivers::etimedout)
 		return ctl::fail(st, err, IOVIEW_CTL_MBOX_EMPTY, IOVIEW_CTL_ARG_NONE);
+	// receive() gives -ENOTCONN only for a mailbox that is not open: closed after ensure_open(),
+	// or while the receive waited.
 	if (err)
-		return ctl::mailbox_fault(st, err, IOVIEW_CTL_ARG_NONE);
+		return ctl::mailbox_fault(st, err, IOVIEW_CTL_ARG_NONE, err == -ctl::mbx::enotconn);
 	*len = static_cast<unsigned int>(n);
 	ioview_shim_event(IOVIEW_SHIM_EVENT_MBOX_MESSAGE, ref.pdev(), n);
 	return 0;
+}
+
+int ioview_driver_ctl_mbox_close(const char *name, ioview_ctl_status *st)
+{
+	namespace mailbox = ioview::kernel::mailbox;
+
+	ctl::bound_ref ref;
+	if (int err = ctl::find_ivshmem(name, ref, st))
+		return err;
+	// close() waits for the lock uninterruptibly (a close must happen once asked for); a
+	// receive that waits drops the lock between its tries, so this waits one try at most.
+	int err = mailbox::close(ref.mbox.get());
+	if (err == -ctl::mbx::enotconn)
+		return ctl::fail(st, err, IOVIEW_CTL_MBOX_NOT_OPEN, IOVIEW_CTL_ARG_DEV);
+	return err ? ctl::device_fault(st, err) : 0;
 }
 
 int ioview_driver_ctl_selftest_run(const char *suite, ioview_ctl_totals *totals, ioview_ctl_status *st)

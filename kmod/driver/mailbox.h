@@ -16,7 +16,8 @@
 // only the mailbox's bytes, [BAR2 + wire::bar2_offset, + sizeof(layout)),
 // with an iomem_mapping, so while it is open the self-tests that take all
 // of BAR2 get -EBUSY (they run in their own suite, never while a mailbox
-// self-test has it open).  The guest comes up first: open() runs init(),
+// self-test has it open; from userspace, the netlink family's mbox-close
+// closes a mailbox that mbox-send or mbox-recv opened).  The guest comes up first: open() runs init(),
 // which empties both rings and leaves the host's state absent; the host
 // peer attaches when it sees the magic (and one that was attached sees
 // "reinitialised" and resyncs).

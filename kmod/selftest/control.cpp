@@ -3,14 +3,21 @@
 // The device side of the netlink family (driver/control.cpp), called the
 // way shim/netlink.c calls it, by PCI name: the device list, configuration
 // space under the sysfs file's rules, the register map and its accesses,
-// edu's units and the mailbox's size limit.  Every refusal is checked for
+// edu's units and the mailbox's refusals.  Every refusal is checked for
 // its errno, its fault and the attribute it names, and, where it matters,
 // for having touched nothing (the value read back afterwards).
 //
 // Unlike the other device suites these cases do not hold the function's
 // device lock: ivshmem's register accesses take it themselves, as they do
-// for a netlink request.  They never open the mailbox, which would keep
-// BAR2 from the ivshmem suite of a later run.
+// for a netlink request.
+//
+// ioview_control never opens the mailbox: an open shows the guest to the
+// host (init() writes the header the host peer attaches to), and a host
+// that waits for the guest, as 60-mailbox's first peer does from boot on,
+// would take a self-test's open for the guest's.  What needs it open (a
+// send opening it, the close that frees BAR2 again, a close cutting short
+// a waiting receive) is ioview_control_mailbox, run only by name, by
+// tests/vm's 65-shm-ctl once its host peer has left.
 #include <ioview/ioview.h>
 
 #include "devices/edu.h"
@@ -18,7 +25,9 @@
 #include "driver/control.h"
 #include "driver/mailbox.h"
 #include "driver/mailbox_errno.h"
+#include "kernel/bar_mapping.h"
 #include "kernel/errno.h"
+#include "kernel/thread.h"
 #include "selftest/suites.h"
 #include "shim/shim.h"
 
@@ -31,6 +40,12 @@ namespace hw = ioview::devices::edu;
 constexpr const char *no_device = "edu and ivshmem are not both bound to ioview";
 constexpr const char *absent = "0000:ff:1f.7";
 constexpr int emsgsize = ioview::driver::mailbox::emsgsize;
+constexpr int enotconn = ioview::driver::mailbox::enotconn;
+
+// ivshmem-plain's shared memory BAR, and the first page of it: mapping any T maps the whole BAR.
+constexpr int bar2_number = 2;
+struct bar2_tag;
+using bar2_page = region<0x1000, bar2_tag>;
 
 // The names of the bound edu and ivshmem functions, from the device list itself.
 struct functions {
@@ -69,6 +84,20 @@ bool refused(context &t, const char *what, int err, const ioview_ctl_status &st,
 	t.fail("%s: %d, fault %d, attribute %d; want %d, fault %d, attribute %d", what, err, st.fault, st.arg, want_err,
 	       fault, arg);
 	return false;
+}
+
+// Maps all of ivshmem's BAR2 and lets it go again, as the ioview_ivshmem_bar2 self-tests do:
+// -EBUSY while any part of it is requested (an open mailbox's).  Under the device lock, as
+// control.cpp maps ivshmem's BAR0, so that the function stays bound meanwhile.
+int take_bar2(const control::bound_ref &ref)
+{
+	pci_dev *pdev = ref.pdev();
+
+	if (ioview_shim_pci_device_lock_interruptible(pdev))
+		return -eintr;
+	int err = ref.gone() ? -enodev : bar_mapping<bar2_page>::map(pdev, bar2_number).error();
+	ioview_shim_pci_device_unlock(pdev);
+	return err;
 }
 
 verdict device_list_has_both_functions(context &t)
@@ -400,6 +429,37 @@ verdict mailbox_refusals_open_nothing(context &t)
 	return t.pass();
 }
 
+// A close of a mailbox that is not open, of edu's and of an absent function's: each refused by
+// name, none opening anything, and BAR2 free to be taken whole all along.
+verdict mailbox_close_refusals_open_nothing(context &t)
+{
+	functions f = find_functions();
+	if (!f.found)
+		return t.skip("%s", no_device);
+	control::bound_ref ref = control::acquire_named(f.ivshmem);
+	if (!ref)
+		return t.skip("ivshmem went away");
+	if (mailbox::is_open(ref.mbox.get()))
+		return t.skip("the mailbox is open already");
+	ioview_ctl_status st{};
+	int err = ioview_driver_ctl_mbox_close(f.ivshmem, &st);
+	if (!refused(t, "closing a mailbox that is not open", err, st, -enotconn, IOVIEW_CTL_MBOX_NOT_OPEN,
+		     IOVIEW_CTL_ARG_DEV))
+		return verdict::fail;
+	err = ioview_driver_ctl_mbox_close(f.edu, &st);
+	if (!refused(t, "closing edu's mailbox", err, st, -eopnotsupp, IOVIEW_CTL_NOT_IVSHMEM, IOVIEW_CTL_ARG_DEV))
+		return verdict::fail;
+	err = ioview_driver_ctl_mbox_close(absent, &st);
+	if (!refused(t, "closing an absent function's mailbox", err, st, -enodev, IOVIEW_CTL_NO_DEVICE,
+		     IOVIEW_CTL_ARG_DEV))
+		return verdict::fail;
+	if (mailbox::is_open(ref.mbox.get()))
+		return t.fail("a refused close opened the mailbox");
+	if (int taken = take_bar2(ref))
+		return t.fail("with the mailbox closed, mapping all of BAR2 gave %d", taken);
+	return t.pass();
+}
+
 constinit const test_case control_cases[] = {
 	{ "device_list_has_both_functions", device_list_has_both_functions },
 	{ "config_span_follows_the_sysfs_rule", config_span_follows_the_sysfs_rule },
@@ -410,10 +470,136 @@ constinit const test_case control_cases[] = {
 	{ "read_to_clear_needs_permission", read_to_clear_needs_permission },
 	{ "edu_operations_by_name", edu_operations_by_name },
 	{ "mailbox_refusals_open_nothing", mailbox_refusals_open_nothing },
+	{ "mailbox_close_refusals_open_nothing", mailbox_close_refusals_open_nothing },
+};
+
+/* ---- ioview_control_mailbox: the cases that open the mailbox (on demand) ------------------ */
+
+// The state these cases start from: the mailbox closed, as the module leaves it.
+verdict with_closed_mailbox(context &t, functions &f, control::bound_ref &ref)
+{
+	f = find_functions();
+	if (!f.found)
+		return t.skip("%s", no_device);
+	ref = control::acquire_named(f.ivshmem);
+	if (!ref)
+		return t.skip("ivshmem went away");
+	if (mailbox::is_open(ref.mbox.get()))
+		return t.skip("the mailbox is open already (shm close first)");
+	return verdict::pass;
+}
+
+// A send opens the mailbox whether or not a host takes the message, and the open mailbox
+// holds its part of BAR2; the close by name gives all of BAR2 back, and a second close is
+// refused.
+verdict close_after_a_send_frees_bar2(context &t)
+{
+	functions f;
+	control::bound_ref ref;
+	if (verdict v = with_closed_mailbox(t, f, ref); v != verdict::pass)
+		return v;
+	static constexpr u8 message[] = { 0x5a };
+	ioview_ctl_status st{};
+	int err = ioview_driver_ctl_mbox_send(f.ivshmem, message, sizeof(message), &st);
+	// No host peer attached is the usual case here: the open is what is under test.
+	if (err && !(err == -enotconn && st.fault == IOVIEW_CTL_MBOX_NOT_CONNECTED))
+		return t.fail("the send that opens the mailbox gave %d, fault %d", err, st.fault);
+	verdict v = [&] {
+		if (!mailbox::is_open(ref.mbox.get()))
+			return t.fail("the send (%d) left the mailbox closed", err);
+		int taken = take_bar2(ref);
+		if (taken != -ebusy)
+			return t.fail("with the mailbox open, mapping all of BAR2 gave %d, want %d", taken, -ebusy);
+		return verdict::pass;
+	}();
+	int closed = ioview_driver_ctl_mbox_close(f.ivshmem, &st);
+	if (v != verdict::pass)
+		return v;
+	if (closed || mailbox::is_open(ref.mbox.get()))
+		return t.fail("the close gave %d (fault %d), open afterwards: %d", closed, st.fault,
+			      mailbox::is_open(ref.mbox.get()));
+	if (int taken = take_bar2(ref))
+		return t.fail("after the close, mapping all of BAR2 gave %d", taken);
+	err = ioview_driver_ctl_mbox_close(f.ivshmem, &st);
+	if (!refused(t, "a second close", err, st, -enotconn, IOVIEW_CTL_MBOX_NOT_OPEN, IOVIEW_CTL_ARG_DEV))
+		return verdict::fail;
+	return t.pass();
+}
+
+// mbox-recv by name in a kernel thread of its own, for the close to cut short.
+struct waiting_receive : thread_job {
+	const char *name;
+	ioview_flag started{};
+	int result = 1;
+	ioview_ctl_status st{};
+	u64 returned_ns = 0;
+	u8 buf[IOVIEW_CTL_MBOX_MAX];
+
+	explicit waiting_receive(const char *n) noexcept : thread_job{ run_receive }, name(n) {}
+
+	static void run_receive(thread_job *self)
+	{
+		auto *w = static_cast<waiting_receive *>(self);
+		unsigned int len = 0;
+
+		ioview_shim_flag_raise(&w->started);
+		w->result = ioview_driver_ctl_mbox_recv(w->name, receive_ms, w->buf, sizeof(w->buf), &len, &w->st);
+		w->returned_ns = ioview_shim_ktime_ns();
+	}
+
+	static constexpr unsigned int receive_ms = 20000;
+};
+
+// A receive waiting for a message no host sends, and a close by name meanwhile: the receive
+// comes back at its next try (long before its 20 s), refused as closed under it, not as a
+// host that is not attached.
+verdict close_cuts_a_waiting_receive_short(context &t)
+{
+	functions f;
+	control::bound_ref ref;
+	if (verdict v = with_closed_mailbox(t, f, ref); v != verdict::pass)
+		return v;
+	ioview_ctl_status st{};
+	static constexpr u8 message[] = { 0xa5 };
+	int err = ioview_driver_ctl_mbox_send(f.ivshmem, message, sizeof(message), &st);
+	if (err && err != -enotconn)
+		return t.fail("the send that opens the mailbox gave %d, fault %d", err, st.fault);
+	waiting_receive job(f.ivshmem);
+	thread receiver;
+	err = receiver.start(&job, "ioview-st-close");
+	if (err) {
+		ioview_driver_ctl_mbox_close(f.ivshmem, &st);
+		return t.fail("starting the receiving thread gave %d", err);
+	}
+	for (unsigned int waited = 0; waited < 2000 && !ioview_shim_flag_test(&job.started); ++waited)
+		ioview_shim_msleep(1);
+	// Well into its wait: had the close come before the receive's own open check, the
+	// receive would open the mailbox again and wait out its 20 s (a failure below).
+	ioview_shim_msleep(200);
+	u64 t0 = ioview_shim_ktime_ns();
+	int closed = ioview_driver_ctl_mbox_close(f.ivshmem, &st);
+	receiver.join();
+	if (mailbox::is_open(ref.mbox.get()))
+		ioview_driver_ctl_mbox_close(f.ivshmem, &st);
+	if (closed)
+		return t.fail("the close gave %d (fault %d)", closed, st.fault);
+	if (!refused(t, "the receive waiting at the close", job.result, job.st, -enotconn, IOVIEW_CTL_MBOX_CLOSED,
+		     IOVIEW_CTL_ARG_NONE))
+		return verdict::fail;
+	u64 took_ms = (job.returned_ns - t0) / 1000000;
+	if (took_ms >= waiting_receive::receive_ms / 2)
+		return t.fail("the receive came back %llu ms after the close", static_cast<unsigned long long>(took_ms));
+	return t.pass();
+}
+
+constinit const test_case control_mailbox_cases[] = {
+	{ "close_after_a_send_frees_bar2", close_after_a_send_frees_bar2 },
+	{ "close_cuts_a_waiting_receive_short", close_cuts_a_waiting_receive_short },
 };
 
 } // namespace
 
 constinit const suite control_suite{ "ioview_control", control_cases };
+constinit const suite control_mailbox_suite{ "ioview_control_mailbox", control_mailbox_cases };
 
 } // namespace ioview::kernel::selftest

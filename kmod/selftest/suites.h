@@ -37,6 +37,8 @@ extern const suite lifetime_suite;
 
 /// The ivshmem mailbox against the host peer (selftest/mailbox.cpp); on demand only.
 extern const suite mailbox_suite;
+/// The netlink family's mailbox operations that open it: send, close, BAR2 given back (selftest/control.cpp); on demand only.
+extern const suite control_mailbox_suite;
 
 /// Every suite of the module, in the order they run and are numbered.
 inline constexpr const suite *module_suites[] = {
@@ -55,12 +57,16 @@ inline constexpr const suite *module_suites[] = {
 };
 
 /**
- * Suites run only when selftest_suite=NAME names them: the mailbox's cases
- * need a host peer (mailbox_peer=1), which only the VM case that starts one
- * provides, and a run of every suite counts a skipped case as a failure.
+ * Suites run only when named (selftest_suite=NAME, or selftest-run with a
+ * suite): the mailbox's cases need a host peer (mailbox_peer=1), which only
+ * the VM case that starts one provides, and a run of every suite counts a
+ * skipped case as a failure; ioview_control_mailbox opens the mailbox,
+ * which a host peer waiting for the guest (60-mailbox's, from boot) would
+ * take for the guest coming up.
  */
 inline constexpr const suite *on_demand_suites[] = {
 	&mailbox_suite,
+	&control_mailbox_suite,
 };
 
 } // namespace ioview::kernel::selftest

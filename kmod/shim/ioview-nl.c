@@ -102,8 +102,13 @@ const struct nla_policy ioview_stats_get_nl_policy[IOVIEW_A_DEV_NAME + 1] = {
 	[IOVIEW_A_DEV_NAME] = { .type = NLA_NUL_STRING, .len = IOVIEW_DEV_NAME_LEN, },
 };
 
+/* IOVIEW_CMD_MBOX_CLOSE - do */
+const struct nla_policy ioview_mbox_close_nl_policy[IOVIEW_A_DEV_NAME + 1] = {
+	[IOVIEW_A_DEV_NAME] = { .type = NLA_NUL_STRING, .len = IOVIEW_DEV_NAME_LEN, },
+};
+
 /* Ops table for ioview */
-const struct genl_ops ioview_nl_ops[13] = {
+const struct genl_ops ioview_nl_ops[14] = {
 	{
 		.cmd		= IOVIEW_CMD_DEV_GET,
 		.doit		= ioview_nl_dev_get_doit,
@@ -191,6 +196,13 @@ const struct genl_ops ioview_nl_ops[13] = {
 		.dumpit		= ioview_nl_stats_get_dumpit,
 		.policy		= ioview_stats_get_nl_policy,
 		.maxattr	= IOVIEW_A_DEV_NAME,
+	},
+	{
+		.cmd		= IOVIEW_CMD_MBOX_CLOSE,
+		.doit		= ioview_nl_mbox_close_doit,
+		.policy		= ioview_mbox_close_nl_policy,
+		.maxattr	= IOVIEW_A_DEV_NAME,
+		.flags		= GENL_ADMIN_PERM,
 	},
 };
 

@@ -37,8 +37,10 @@ extern const struct nla_policy ioview_selftest_run_nl_policy[IOVIEW_A_SUITE + 1]
 
 extern const struct nla_policy ioview_stats_get_nl_policy[IOVIEW_A_DEV_NAME + 1];
 
+extern const struct nla_policy ioview_mbox_close_nl_policy[IOVIEW_A_DEV_NAME + 1];
+
 /* Ops table for ioview */
-extern const struct genl_ops ioview_nl_ops[13];
+extern const struct genl_ops ioview_nl_ops[14];
 
 int ioview_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ioview_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
@@ -56,6 +58,7 @@ int ioview_nl_selftest_run_doit(struct sk_buff *skb, struct genl_info *info);
 int ioview_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ioview_nl_stats_get_dumpit(struct sk_buff *skb,
 			       struct netlink_callback *cb);
+int ioview_nl_mbox_close_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	IOVIEW_NLGRP_EVENTS,

@@ -276,6 +276,12 @@ static int ioview_nl_refuse(const struct ioview_nl_req *rq, int err, const struc
 	case IOVIEW_CTL_MBOX_BUSY:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "the mailbox's part of BAR2 is in use (a self-test holds it)");
 		break;
+	case IOVIEW_CTL_MBOX_NOT_OPEN:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "the mailbox is not open");
+		break;
+	case IOVIEW_CTL_MBOX_CLOSED:
+		NL_SET_ERR_MSG_ATTR(extack, attr, "the mailbox was closed during the request");
+		break;
 	case IOVIEW_CTL_SUITE_UNKNOWN:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "no self-test suite of that name");
 		break;
@@ -991,6 +997,31 @@ int ioview_nl_mbox_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, name) || nla_put(msg, IOVIEW_A_DATA, len, buf))
 		return ioview_nl_reply_overflow(msg, info);
 	return ioview_nl_reply_send(msg, hdr, info);
+}
+
+/**
+ * ioview_nl_mbox_close_doit() - IOVIEW_CMD_MBOX_CLOSE (CAP_NET_ADMIN)
+ * @skb: the request
+ * @info: dev-name (required)
+ *
+ * Closes the mailbox that mbox-send or mbox-recv opened: its worker stops,
+ * the guest leaves, and its part of BAR2 is released, so that the
+ * self-tests which map all of BAR2 no longer get -EBUSY.  A receive waiting
+ * on it comes back with -ENOTCONN.  The next send or receive opens it again.
+ *
+ * Return: 0 once closed; -ENOTCONN (it was not open), -ENODEV, -EOPNOTSUPP
+ * (not an ivshmem function), -EINVAL (no dev-name).
+ */
+int ioview_nl_mbox_close_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_DEV_NAME);
+	struct ioview_ctl_status st = {};
+	int err;
+
+	if (ioview_nl_missing(info, IOVIEW_A_DEV_NAME, "dev-name is required"))
+		return -EINVAL;
+	err = ioview_driver_ctl_mbox_close(ioview_nl_str(&rq, IOVIEW_A_DEV_NAME), &st);
+	return err ? ioview_nl_refuse(&rq, err, &st) : 0;
 }
 
 /* ---- self-tests ------------------------------------------------------------------------- */

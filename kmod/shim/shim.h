@@ -590,6 +590,9 @@ const char *ioview_shim_selftest_suite(void);
  * @IOVIEW_CTL_MBOX_PROTOCOL: -EPROTO, -EBADMSG: the host's data is bad
  * @IOVIEW_CTL_MBOX_BUSY: -EBUSY: the mailbox's bytes are held by someone
  *	else (a self-test mapping all of BAR2)
+ * @IOVIEW_CTL_MBOX_NOT_OPEN: -ENOTCONN: a close found the mailbox not open
+ * @IOVIEW_CTL_MBOX_CLOSED: -ENOTCONN: a close came between the open a send
+ *	or receive did and its work (a waiting receive included)
  * @IOVIEW_CTL_SUITE_UNKNOWN: -ENOENT: no self-test suite of that name
  * @IOVIEW_CTL_FAILED: any other errno, from the device or the kernel
  */
@@ -628,6 +631,8 @@ enum ioview_ctl_fault {
 	IOVIEW_CTL_MBOX_EMPTY,
 	IOVIEW_CTL_MBOX_PROTOCOL,
 	IOVIEW_CTL_MBOX_BUSY,
+	IOVIEW_CTL_MBOX_NOT_OPEN,
+	IOVIEW_CTL_MBOX_CLOSED,
 	IOVIEW_CTL_SUITE_UNKNOWN,
 	IOVIEW_CTL_FAILED,
 };
@@ -810,15 +815,18 @@ int ioview_driver_ctl_edu_dma(const char *name, unsigned int op, unsigned int of
 int ioview_driver_ctl_edu_irq_raise(const char *name, unsigned long long bits, struct ioview_ctl_status *st);
 
 /*
- * The ivshmem mailbox (driver/mailbox.h), opened on first use.  send: @len
- * bytes of @data to the host.  recv: the next message from the host into
- * @buf (@cap bytes, at least IOVIEW_CTL_MBOX_MAX), waiting up to
- * @timeout_ms (0: one try), its length in *@len; a message taken is also an
- * event.
+ * The ivshmem mailbox (driver/mailbox.h), opened by the first send or recv
+ * and open until close or unbind.  send: @len bytes of @data to the host.
+ * recv: the next message from the host into @buf (@cap bytes, at least
+ * IOVIEW_CTL_MBOX_MAX), waiting up to @timeout_ms (0: one try), its length
+ * in *@len; a message taken is also an event.  close: the worker stopped,
+ * the guest detached, the mailbox's part of BAR2 unmapped and released;
+ * -ENOTCONN if it was not open.
  */
 int ioview_driver_ctl_mbox_send(const char *name, const void *data, unsigned int len, struct ioview_ctl_status *st);
 int ioview_driver_ctl_mbox_recv(const char *name, unsigned int timeout_ms, void *buf, unsigned int cap,
 				unsigned int *len, struct ioview_ctl_status *st);
+int ioview_driver_ctl_mbox_close(const char *name, struct ioview_ctl_status *st);
 
 /** enum ioview_ctl_verdict - a self-test case's outcome (the values of the UAPI's ioview_verdict) */
 enum ioview_ctl_verdict {

@@ -239,6 +239,7 @@ int run_command(command c, const output_format &f, session &s, std::FILE *out)
 	case action::reg_write:
 	case action::edu_irq_raise:
 	case action::shm_send:
+	case action::shm_close:
 		s.transact(build_request(c, s.family()));
 		emit(out, f, "", nothing);
 		break;

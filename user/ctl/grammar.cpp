@@ -294,7 +294,7 @@ void parse_edu(words_left &w, command &c)
 
 void parse_shm(words_left &w, command &c)
 {
-	std::string_view verb = match_word(w.next("command"), { "send", "recv", "help" }, "command", w.topic());
+	std::string_view verb = match_word(w.next("command"), { "send", "recv", "close", "help" }, "command", w.topic());
 	if (verb == "help") {
 		c.what = action::help;
 		c.help_topic = "shm";
@@ -306,6 +306,11 @@ void parse_shm(words_left &w, command &c)
 		c.what = action::shm_send;
 		c.dev = device_word(w);
 		c.data = parse_data(w.next("DATA"), hex, w.topic());
+		return;
+	}
+	if (verb == "close") {
+		c.what = action::shm_close;
+		c.dev = device_word(w);
 		return;
 	}
 	std::optional<std::uint32_t> timeout;
@@ -395,7 +400,10 @@ const std::map<std::string, std::string> &help_texts()
 		{ "shm",
 		  "Usage: ioviewctl shm send DEV DATA [ --hex ]\n"
 		  "       ioviewctl shm recv DEV [ --timeout MS ]\n"
-		  "where  DATA := text, or with --hex bytes in hexadecimal (\"de ad be ef\")\n" },
+		  "       ioviewctl shm close DEV\n"
+		  "where  DATA := text, or with --hex bytes in hexadecimal (\"de ad be ef\")\n"
+		  "The first send or recv opens the mailbox; it stays open, holding its part of\n"
+		  "BAR2, until close (or the unbind).\n" },
 		{ "selftest",
 		  "Usage: ioviewctl selftest run [ SUITE ]\n"
 		  "Prints KTAP version 1; the exit status is 1 when a case failed.\n" },

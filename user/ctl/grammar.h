@@ -42,6 +42,7 @@ enum class action {
 	edu_irq_raise,
 	shm_send,
 	shm_recv,
+	shm_close,
 	selftest_run,
 	stats_show,
 	monitor,

@@ -147,6 +147,7 @@ message build_request(const command &c, int family)
 	case action::edu_irq_raise: cmd = IOVIEW_CMD_EDU_IRQ_RAISE; break;
 	case action::shm_send: cmd = IOVIEW_CMD_MBOX_SEND; break;
 	case action::shm_recv: cmd = IOVIEW_CMD_MBOX_RECV; break;
+	case action::shm_close: cmd = IOVIEW_CMD_MBOX_CLOSE; break;
 	case action::selftest_run: cmd = IOVIEW_CMD_SELFTEST_RUN; break;
 	case action::help:
 	case action::monitor:

@@ -79,6 +79,7 @@ struct model {
 	bool corrupt_dma = false;
 	bool fail_case = false;
 	bool unprivileged = false;	// the kernel then returns configuration space up to byte 64 only
+	bool mbox_open = false;		// a send opens it, a close closes it, as the driver does
 
 	// The replies the family would send to one request, ending with its ACK or DONE.
 	std::vector<message> answer(const nlmsghdr *req)
@@ -159,6 +160,20 @@ struct model {
 			out.push_back(std::move(m));
 			break;
 		}
+		case IOVIEW_CMD_MBOX_SEND:
+			mbox_open = true;
+			break;
+		case IOVIEW_CMD_MBOX_CLOSE:
+			if (dev != shm) {
+				out.push_back(test::error_reply(req, EOPNOTSUPP, "the operation needs an ivshmem function"));
+				return out;
+			}
+			if (!mbox_open) {
+				out.push_back(test::error_reply(req, ENOTCONN, "the mailbox is not open"));
+				return out;
+			}
+			mbox_open = false;
+			break;
 		case IOVIEW_CMD_CONFIG_WRITE:
 			if (!(attr_of(req, IOVIEW_A_WIDTH) && nla_get_u8(attr_of(req, IOVIEW_A_WIDTH)) <= 4)) {
 				out.push_back(test::error_reply(req, EINVAL, "configuration space has no 8-byte access"));
@@ -320,6 +335,61 @@ TEST_CASE("commands: reg show reads each readable register by name, never a read
 	      "    low 7:0 rc\n"
 	      "  status 0x20 32 rw = 0x00000080\n"
 	      "    low 7:0 rw = 0x80\n");
+}
+
+TEST_CASE("commands: shm close prints nothing ({} with -j); a refusal is the kernel's message")
+{
+	model open;
+	open.mbox_open = true;
+	outcome c = run({ "shm", "close", shm }, 1, open);
+	CHECK(c.status == 0);
+	CHECK(c.commands == std::vector<std::uint8_t>{ IOVIEW_CMD_MBOX_CLOSE });
+	CHECK(c.out.empty());
+	CHECK(c.error.empty());
+	outcome j = run({ "shm", "close", shm }, 1, open, { true, false });
+	CHECK(j.status == 0);
+	CHECK(j.out == "{}\n");
+	outcome p = run({ "shm", "close", shm }, 1, open, { true, true });
+	CHECK(p.out == "{}\n");
+	// The short form is looked up first, as for every command naming a device.
+	outcome s = run({ "shm", "close", "03.0" }, 2, open);
+	CHECK(s.commands == std::vector<std::uint8_t>{ IOVIEW_CMD_DEV_GET, IOVIEW_CMD_MBOX_CLOSE });
+	CHECK(s.status == 0);
+
+	outcome closed = run({ "shm", "close", shm }, 1);
+	CHECK(closed.status == exit_failure);
+	CHECK(closed.error == "the mailbox is not open");
+	CHECK(closed.out.empty());
+	CHECK(error_text(closed.error) == "the mailbox is not open.");
+	outcome closed_json = run({ "shm", "close", shm }, 1, {}, { true, false });
+	CHECK(closed_json.status == exit_failure);
+	CHECK(closed_json.out.empty());	// a refusal prints no document, only the error
+	outcome not_shm = run({ "shm", "close", edu }, 1);
+	CHECK(not_shm.status == exit_failure);
+	CHECK(not_shm.error == "the operation needs an ivshmem function");
+}
+
+TEST_CASE("commands: shm send then close, on one session as a script would")
+{
+	test::fake_kernel k;
+	session s(k.client(), test::family);
+	model m;
+	k.serve(3, [&m](const nlmsghdr *req, int) { return m.answer(req); });
+	char *buf = nullptr;
+	std::size_t len = 0;
+	std::FILE *out = open_memstream(&buf, &len);
+	auto run_words = [&](std::initializer_list<std::string_view> words) {
+		std::vector<std::string_view> v(words);
+		return run_command(parse_command(v), {}, s, out);
+	};
+	CHECK(run_words({ "shm", "send", shm, "ping" }) == exit_ok);
+	CHECK(run_words({ "shm", "close", shm }) == exit_ok);
+	CHECK_THROWS_WITH(run_words({ "shm", "close", shm }), "the mailbox is not open");
+	std::fclose(out);
+	std::free(buf);
+	k.join();
+	CHECK(k.request_count() == 3);
+	CHECK(len == 0);
 }
 
 TEST_CASE("commands: a round trip that comes back different fails")

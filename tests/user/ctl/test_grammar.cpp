@@ -274,6 +274,25 @@ TEST_CASE("grammar: shm send and recv; data as text or hex; -- ends the options"
 	CHECK(usage_message({ "shm", "recv", "03.0", "--timeout" }) == "option \"--timeout\" needs a value");
 }
 
+TEST_CASE("grammar: shm close takes the device and nothing else")
+{
+	command c = parse({ "shm", "close", "03.0" });
+	CHECK(c.what == action::shm_close);
+	CHECK(c.dev == "03.0");
+	CHECK(!c.data);
+	CHECK(!c.timeout_ms);
+	CHECK(parse({ "sh", "c", "0000:00:03.0" }).what == action::shm_close);
+	CHECK(usage_message({ "shm", "close" }) == "missing DEV");
+	CHECK(usage_topic({ "shm", "close" }) == "shm");
+	CHECK(usage_message({ "shm", "close", "03.0", "now" }) == "unexpected argument \"now\"");
+	CHECK(usage_message({ "shm", "close", "03.0", "--timeout", "5" }) == "unexpected argument \"--timeout\"");
+	CHECK(usage_message({ "shm", "close", "ivshmem" }) ==
+	      "DEV \"ivshmem\" is not a PCI address (e.g. 0000:00:03.0 or 03.0)");
+	CHECK(usage_message({ "shm", "open", "03.0" }) == "unknown command \"open\" (one of: send, recv, close, help)");
+	REQUIRE(help_text("shm"));
+	CHECK(help_text("shm")->find("       ioviewctl shm close DEV\n") != std::string::npos);
+}
+
 TEST_CASE("grammar: selftest run, of every default suite or one")
 {
 	command all = parse({ "selftest", "run" });

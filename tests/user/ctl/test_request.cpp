@@ -218,6 +218,27 @@ TEST_CASE("request: shm send and recv")
 	CHECK(nla_get_u32(rt.a[IOVIEW_A_TIMEOUT_MS]) == 1000);
 }
 
+TEST_CASE("request: shm close carries the device only")
+{
+	sent c = build({ "shm", "close", shm });
+	CHECK(c.cmd == IOVIEW_CMD_MBOX_CLOSE);
+	CHECK(c.flags == 0);
+	CHECK(types_of(c.m.get()) == std::set<int>{ IOVIEW_A_DEV_NAME });
+	CHECK(test::str(c.a[IOVIEW_A_DEV_NAME]) == shm);
+}
+
+TEST_CASE("request: operation numbers are the UAPI's; a new operation comes after the last")
+{
+	// A module and a tool built apart must agree: adding mbox-close renumbered nothing.
+	STATIC_REQUIRE(IOVIEW_CMD_MBOX_SEND == 10);
+	STATIC_REQUIRE(IOVIEW_CMD_MBOX_RECV == 11);
+	STATIC_REQUIRE(IOVIEW_CMD_SELFTEST_RUN == 12);
+	STATIC_REQUIRE(IOVIEW_CMD_STATS_GET == 13);
+	STATIC_REQUIRE(IOVIEW_CMD_EVENT == 14);
+	STATIC_REQUIRE(IOVIEW_CMD_MBOX_CLOSE == 15);
+	STATIC_REQUIRE(IOVIEW_CMD_MAX == IOVIEW_CMD_MBOX_CLOSE);
+}
+
 TEST_CASE("request: selftest run, all default suites or one")
 {
 	sent all = build({ "selftest", "run" });

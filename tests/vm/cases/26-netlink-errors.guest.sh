@@ -3,8 +3,10 @@
 # its message (the kernel's extended ACK, or the tool's own where the tool
 # decides) and, for refused writes, that the state is what it was: no
 # module, an unknown device, offsets past the end, an unaligned access, a
-# request too long, a wrong width, a value too wide, and an unprivileged
-# caller's writes to a register and to configuration space.
+# request too long, a wrong width, a value too wide, a close of a mailbox
+# that is not open, and an unprivileged caller's writes to a register and
+# to configuration space and close of the mailbox. Nothing here opens the
+# mailbox (60-mailbox's host peer waits for the guest's first open).
 #
 # A dump that fails after its first message cannot be produced: both dumps
 # (dev-get, stats-get) fetch each function through a reference taken under
@@ -72,6 +74,12 @@ refused "an edu transfer past its 4095-byte buffer" 1 \
   "the transfer leaves the first 4095 bytes of edu's buffer" edu dma "$edu" write 4096 00
 refused "a mailbox message over 248 bytes" 1 "a mailbox message is at most 248 bytes" \
   shm send "$shm" "$(printf '%0249d' 0)"
+refused "shm close of a mailbox never opened" 1 "the mailbox is not open" shm close "$shm"
+expect_eq "shm close of a mailbox never opened: the whole message" "$(cat "$err")" \
+  "Error: the mailbox is not open."
+refused "shm close of edu" 1 "the operation needs an ivshmem function" shm close "$edu"
+refused "shm close without a device is a usage error" 2 "missing DEV" shm close
+expect_eq "the refused closes opened nothing: ioview holds edu's BAR0 only" "$(grep -c -F ioview /proc/iomem)" 1
 
 # Refused writes leave the register and the configuration byte as they were.
 "$IOVM_CTL" reg write "$edu" liveness 0x1234 > /dev/null 2>&1
@@ -99,6 +107,9 @@ expect_eq "nobody: reg write exits 1" $? 1 &&
 as_nobody "$IOVM_CTL" config write "$edu" 0x3c 8 0x05
 expect_eq "nobody: config write exits 1" $? 1 &&
   expect_eq "nobody: config write is EPERM" "$(cat "$err")" "Error: Operation not permitted."
+as_nobody "$IOVM_CTL" shm close "$shm"
+expect_eq "nobody: shm close exits 1" $? 1 &&
+  expect_eq "nobody: shm close is EPERM" "$(cat "$err")" "Error: Operation not permitted."
 value "liveness after nobody's write" 0xffffedcb reg read "$edu" liveness
 value "interrupt line after nobody's write" "$irq_line" config read "$edu" 0x3c 8
 as_nobody "$IOVM_CTL" config read "$shm" 0x40 8

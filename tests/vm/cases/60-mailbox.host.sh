@@ -18,12 +18,12 @@
 # hosts' (it sent the one lost message too).
 #
 # The peers are waited for (bounded) and killed if they still run: the
-# guest never came, or stopped early. The mailbox's header stays in the
-# file as the guest's last open (unbind_wakes_a_waiting_receive, the third
-# of the session after send_without_peer's, both after the last peer left)
-# and the close of the unbind left it: magic "IVMB" at 0x20000, the guest
-# closed (state 2) at generation 3, the host's state absent (0), wiped by
-# that init().
+# guest never came, or stopped early. The file's header is not this case's
+# to judge beyond its magic: 65-shm-ctl opens the mailbox again later in
+# the same boot, so 65-shm-ctl.host.sh checks the header the run's last
+# open left, and that this case's three opens (echo_round_trip's, then
+# send_without_peer's and unbind_wakes_a_waiting_receive's, both after the
+# last peer left) had taken the guest's generation to 3.
 
 out=$IOVM_TMP/mailbox-peer
 for _ in $(seq 50); do
@@ -114,5 +114,3 @@ expect_num "the guest was told of each reset once" "$(guest session resets)" 2
 expect_num "the guest resynced twice" "$(guest session resyncs)" 2
 
 expect_eq "mailbox magic \"IVMB\" at 0x20000" "$(shm_bytes 0x20000 4)" "49 56 4d 42"
-expect_eq "guest side closed at 0x20040, generation 3" "$(shm_bytes 0x20040 8)" "02 00 00 00 03 00 00 00"
-expect_eq "host side absent at 0x20080" "$(shm_bytes 0x20080 4)" "00 00 00 00"

@@ -3,9 +3,9 @@
 # write is still zero. The known ranges, and the cases that check them:
 #
 #   0x01000-0x01007, 0x02000-0x02007, 0xfffe0-0xfffe3   10-witness
-#   0x20000-0x281ff                                     60-mailbox (the
-#                                                       mailbox, guest and
-#                                                       host peer)
+#   0x20000-0x281ff                                     60-mailbox, 65-shm-ctl
+#                                                       (the mailbox, guest
+#                                                       and host peers)
 #   0x40000-0x4ffff                                     50-bench (bench=1)
 #   0x80000-0x80fff, 0xc0000-0xcffff                    40-ivshmem-witness
 #                                                       (written by the
