@@ -60,6 +60,10 @@ expect_run "insmod" insmod "$IOVM_MODULE" || return 0
 
 refused "an unknown device is refused, naming the bound ones" 1 \
   "no bound device matches \"00:01.0\" (bound: $edu, $shm)" config read 00:01.0 0 32
+# A complete address goes to the kernel as given (no listing first), so the
+# refusal is the family's own extended ACK.
+refused "an unknown complete address is refused by the kernel" 1 \
+  "no function of that name is bound to ioview" config read 0000:00:01.0 0 32
 refused "config read at 256 of a 256-byte space" 1 \
   "offset is past the end of the configuration space" config read "$edu" 256 8
 refused "config read past 4 KiB is a usage error" 2 "is too large" config read "$edu" 4096 8
