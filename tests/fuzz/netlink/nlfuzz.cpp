@@ -9,6 +9,8 @@
 //                                              module (the VM's machine as root, assumed)
 //   nlfuzz --send HEX [--repeat N]             one datagram as a FAIL line prints it, sent N
 //                                              times, and how often each answer came back
+//   nlfuzz --stale-irq N                       the regression probe of edu's stale completion
+//                                              interrupts (see stale_irq())
 //
 // The count is of datagrams; a batch holds several messages, so more messages
 // than datagrams are sent (both are printed).
@@ -2670,6 +2672,98 @@ int send_raw(int fd, const std::string &text, u64 repeat)
 	return 0;
 }
 
+// --stale-irq: the regression probe of a bug the fuzzer found.  A completion interrupt that
+// is not the running operation's (a software-raised factorial bit, or the interrupt of a
+// computation started by a raw write of the factorial register while status.irq_on_completion
+// is still set) may be handled late, after the driver started its next factorial and reset its
+// event; the driver used to take that wake for the completion, see the unit busy and give up at
+// once with ETIMEDOUT (about 1 round in 50 here).  Each round is one datagram: edu-irq-raise
+// 0x1, a factorial of 7 by interrupt, reg-write factorial 20, another factorial of 7 by
+// interrupt.  Each factorial must answer 5040, or EBUSY (the second may find edu still
+// computing 20!), nothing else.
+int stale_irq(int fd, const env &en, u64 rounds)
+{
+	const device *edu = en.of_kind(IOVIEW_DEV_KIND_EDU);
+	if (!edu || !en.sys_admin) {
+		std::printf("nlfuzz: stale-irq needs edu and CAP_SYS_ADMIN\n");
+		return 2;
+	}
+	u64 results = 0, busy = 0, other = 0;
+	std::map<std::string, u64> odd;
+	bytes buf(64 * 1024);
+	for (u64 n = 0; n < rounds; n++) {
+		u32 seq0 = 0x60000000u + static_cast<u32>(n) * 4;
+		auto request = [&](u32 seq, u8 cmd) {
+			gmsg g;
+			g.nl_type = en.family;
+			g.seq = seq;
+			g.cmd = cmd;
+			g.attrs.push_back({ IOVIEW_A_DEV_NAME, str_bytes(edu->name), {} });
+			return g;
+		};
+		gmsg raise = request(seq0, IOVIEW_CMD_EDU_IRQ_RAISE), write = request(seq0 + 2, IOVIEW_CMD_REG_WRITE);
+		raise.attrs.push_back({ IOVIEW_A_VALUE, le<u64>(1), {} });
+		write.attrs.push_back({ IOVIEW_A_REGISTER, str_bytes("factorial"), {} });
+		write.attrs.push_back({ IOVIEW_A_VALUE, le<u64>(20), {} });
+		bytes dg;
+		for (gmsg g : { raise, request(seq0 + 1, IOVIEW_CMD_EDU_FACTORIAL), write,
+				request(seq0 + 3, IOVIEW_CMD_EDU_FACTORIAL) }) {
+			if (g.cmd == IOVIEW_CMD_EDU_FACTORIAL) {
+				g.attrs.push_back({ IOVIEW_A_VALUE, le<u64>(7), {} });
+				g.attrs.push_back({ IOVIEW_A_COMPLETION, le<u32>(IOVIEW_COMPLETION_INTERRUPT), {} });
+			}
+			bytes b = serialize(g);
+			dg.insert(dg.end(), b.begin(), b.end());
+		}
+		sockaddr_nl to{};
+		to.nl_family = AF_NETLINK;
+		if (sendto(fd, dg.data(), dg.size(), 0, reinterpret_cast<sockaddr *>(&to), sizeof(to)) < 0) {
+			std::printf("nlfuzz: stale-irq: send: %s\n", std::strerror(errno));
+			return 2;
+		}
+		// Four final answers; the factorials' replies come before theirs.
+		for (int finals = 0; finals < 4;) {
+			pollfd p{ fd, POLLIN, 0 };
+			if (poll(&p, 1, 5000) <= 0) {
+				std::printf("nlfuzz: stale-irq: round %" PRIu64 ": no answer within 5 s\n", n);
+				return 1;
+			}
+			ssize_t got = recv(fd, buf.data(), buf.size(), 0);
+			for (size_t at = 0; got > 0 && static_cast<size_t>(got) - at >= nl_hdr;) {
+				const u8 *m = buf.data() + at;
+				u32 len = get32(m), seq = get32(m + 8);
+				bool factorial = seq == seq0 + 1 || seq == seq0 + 3;
+				if (get16(m + 4) == NLMSG_ERROR) {
+					finals++;
+					int code = -static_cast<int>(get32(m + nl_hdr));
+					if (factorial && code == EBUSY)
+						busy++;
+					else if (code)
+						odd[errname(code) + (factorial ? " from a factorial" : " from a raise or write")]++;
+				} else if (factorial) {
+					std::vector<rattr> r;
+					parse_set(m + nl_hdr + genl_hdr, len - nl_hdr - genl_hdr, sets().top, &r);
+					const rattr *v = find_attr(r, IOVIEW_A_VALUE);
+					if (v && v->as_u64() == 5040)
+						results++;
+					else
+						odd["a wrong result"]++;
+				}
+				if (len < nl_hdr)
+					break;
+				at += align4(len);
+			}
+		}
+	}
+	for (const auto &[what, times] : odd)
+		other += times;
+	std::printf("nlfuzz: stale-irq: %" PRIu64 " rounds: %" PRIu64 " results of 7!, %" PRIu64 " EBUSY, %" PRIu64 " other\n",
+		    rounds, results, busy, other);
+	for (const auto &[what, times] : odd)
+		std::printf("nlfuzz: stale-irq: %" PRIu64 " times %s\n", times, what.c_str());
+	return other ? 1 : 0;
+}
+
 u64 number(const char *opt, const char *s)
 {
 	char *end = nullptr;
@@ -2687,6 +2781,7 @@ int usage()
 	std::fprintf(stderr, "usage: nlfuzz [--seed S] [--count N] [--start I] [--timeout-ms T] [--dry-run] [--verbose]\n"
 			     "              [--max-report K] [--slow-one-in N]\n"
 			     "       nlfuzz --send HEX [--repeat N]\n"
+			     "       nlfuzz --stale-irq N\n"
 			     "       nlfuzz --offline [--seed S] [--count N]   (generate only, no kernel)\n");
 	return 2;
 }
@@ -2700,7 +2795,7 @@ int main(int argc, char **argv)
 	unsigned timeout_ms = 5000, max_report = 20;
 	bool dry = false, verbose = false, offline = false;
 	std::string raw;
-	u64 repeat = 1;
+	u64 repeat = 1, stale_rounds = 0;
 	for (int i = 1; i < argc; i++) {
 		std::string_view a = argv[i];
 		auto value = [&]() -> const char * {
@@ -2724,6 +2819,8 @@ int main(int argc, char **argv)
 			slow_one_in = number("--slow-one-in", value());
 		else if (a == "--send")
 			raw = value();
+		else if (a == "--stale-irq")
+			stale_rounds = number("--stale-irq", value());
 		else if (a == "--repeat")
 			repeat = number("--repeat", value());
 		else if (a == "--dry-run")
@@ -2763,6 +2860,8 @@ int main(int argc, char **argv)
 		std::printf("nlfuzz: %s\n", why.c_str());
 		return 2;
 	}
+	if (stale_rounds)
+		return stale_irq(fd, en, stale_rounds);
 	std::printf("nlfuzz: seed %" PRIu64 " start %" PRIu64 " count %" PRIu64 " as uid %u (%s)%s\n", seed, start, count,
 		    static_cast<unsigned>(geteuid()), en.net_admin ? "CAP_NET_ADMIN" : "unprivileged",
 		    dry ? ", dry run" : "");
