@@ -4,7 +4,7 @@
 // each one checked against what the kernel must answer.
 //
 //   nlfuzz [--seed S] [--count N] [--start I] [--timeout-ms T] [--dry-run] [--verbose]
-//          [--max-report K] [--slow-one-in N]
+//          [--max-report K] [--slow-one-in N] [--seconds T]
 //   nlfuzz --offline [--seed S] [--count N]    generate only, on a machine without the
 //                                              module (the VM's machine as root, assumed)
 //   nlfuzz --send HEX [--repeat N]             one datagram as a FAIL line prints it, sent N
@@ -13,7 +13,10 @@
 //                                              interrupts (see stale_irq())
 //
 // The count is of datagrams; a batch holds several messages, so more messages
-// than datagrams are sent (both are printed).
+// than datagrams are sent (both are printed).  A progress line comes after each
+// tenth of the count; with --seconds the run stops sending after T seconds
+// (the prefix of the same sequence: a budget for slow kernels, not a failure),
+// says so, and its figures are those of what it sent.
 //
 // Message i of a run is generated from (S, i) alone, so the same seed gives the
 // same sequence and `--start I --count 1 --verbose` replays message I by itself.
@@ -2779,7 +2782,7 @@ u64 number(const char *opt, const char *s)
 int usage()
 {
 	std::fprintf(stderr, "usage: nlfuzz [--seed S] [--count N] [--start I] [--timeout-ms T] [--dry-run] [--verbose]\n"
-			     "              [--max-report K] [--slow-one-in N]\n"
+			     "              [--max-report K] [--slow-one-in N] [--seconds T]\n"
 			     "       nlfuzz --send HEX [--repeat N]\n"
 			     "       nlfuzz --stale-irq N\n"
 			     "       nlfuzz --offline [--seed S] [--count N]   (generate only, no kernel)\n");
@@ -2791,7 +2794,7 @@ int usage()
 int main(int argc, char **argv)
 {
 	u64 seed = static_cast<u64>(std::chrono::steady_clock::now().time_since_epoch().count()) ^ static_cast<u64>(getpid());
-	u64 count = 100000, start = 0, slow_one_in = 3000;
+	u64 count = 100000, start = 0, slow_one_in = 3000, budget_s = 0;
 	unsigned timeout_ms = 5000, max_report = 20;
 	bool dry = false, verbose = false, offline = false;
 	std::string raw;
@@ -2815,6 +2818,8 @@ int main(int argc, char **argv)
 			timeout_ms = static_cast<unsigned>(number("--timeout-ms", value()));
 		else if (a == "--max-report")
 			max_report = static_cast<unsigned>(number("--max-report", value()));
+		else if (a == "--seconds")
+			budget_s = number("--seconds", value());
 		else if (a == "--slow-one-in")
 			slow_one_in = number("--slow-one-in", value());
 		else if (a == "--send")
@@ -2881,8 +2886,16 @@ int main(int argc, char **argv)
 	constexpr u64 prefix = 1000;
 	std::optional<u64> prefix_digest;
 	auto t0 = std::chrono::steady_clock::now();
-	u64 slow_sent = 0, messages = 0;
-	for (u64 i = start; i < start + count; i++) {
+	u64 slow_sent = 0, messages = 0, done = 0;
+	bool stopped = false;
+	for (u64 i = start; i < start + count; i++, done++) {
+		double so_far = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+		if (!dry && budget_s && so_far >= static_cast<double>(budget_s)) {
+			stopped = true;
+			break;
+		}
+		if (count >= 10 && done && done % (count / 10) == 0)
+			std::printf("nlfuzz: progress %" PRIu64 " of %" PRIu64 " after %.1f s\n", done, count, so_far);
 		unsigned attempts = 0;
 		datagram dg = gen.generate(i, &attempts);
 		for (u8 c : dg.data)
@@ -2918,8 +2931,11 @@ int main(int argc, char **argv)
 			out += " " + k + " " + std::to_string(v);
 		return out;
 	};
+	if (stopped)
+		std::printf("nlfuzz: stopped after the %" PRIu64 " s budget: %" PRIu64 " of %" PRIu64 " datagrams\n", budget_s,
+			    done, count);
 	std::printf("nlfuzz: %s %" PRIu64 " datagrams, %" PRIu64 " messages in %.1f s (%.0f datagrams/s)\n",
-		    dry ? "generated" : "sent", count, messages, secs, secs > 0 ? static_cast<double>(count) / secs : 0.0);
+		    dry ? "generated" : "sent", done, messages, secs, secs > 0 ? static_cast<double>(done) / secs : 0.0);
 	std::printf("nlfuzz: kinds:%s; regenerated %" PRIu64 " (%" PRIu64 " candidates), edu transfers %" PRIu64 "\n",
 		    joined(s.kinds).c_str(), s.regenerated, s.attempts, slow_sent);
 	std::printf("nlfuzz: operations:%s\n", joined(s.by_op).c_str());
