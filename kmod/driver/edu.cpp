@@ -107,6 +107,17 @@ struct revocable_poller {
 // time the operation returns, and done() (a non-relaxed read) orders the caller's later reads
 // of what the device wrote.  remove() signals the event too, after raising the revoked flag:
 // then this gives up, and the operation reports -ENODEV.
+//
+// A signal is not always this operation's completion.  irq_raise sets any status bit
+// (edu-irq-raise of 0x1 or 0x100), and a computation started by a raw write of the factorial
+// register, with status.irq_on_completion left set by the last factorial, raises one of its
+// own; its interrupt may be handled late, on another CPU, after this operation has reset the
+// event and started.  Woken with the unit still busy, the wait used to give up at once
+// (-ETIMEDOUT long before the bound, the unit fine).  It forgets that signal and waits on for
+// what is left of the bound: reset, then test done() and the revoked flag, so that neither
+// the real completion (edu raises it only once the unit looks done) nor remove()'s signal is
+// lost.  After such a wake the handler of the real completion may still be to come when this
+// returns.
 struct interrupt_wait {
 	const device *dev;
 	ioview_event *event;
@@ -114,9 +125,24 @@ struct interrupt_wait {
 
 	template <typename Done> bool operator()(Done &&done) const
 	{
-		if (ioview_shim_event_wait(event, timeout_ms) || is_revoked(*dev))
-			return false;
-		return done();
+		const u64 deadline = ioview_shim_ktime_ns() + u64(timeout_ms) * 1000000;
+		unsigned int left = timeout_ms;
+
+		for (;;) {
+			if (ioview_shim_event_wait(event, left) || is_revoked(*dev))
+				return false;
+			if (done())
+				return true;
+			ioview_shim_event_reset(event);
+			if (is_revoked(*dev))
+				return false;
+			if (done())
+				return true;
+			u64 now = ioview_shim_ktime_ns();
+			if (now >= deadline)
+				return false;
+			left = static_cast<unsigned int>((deadline - now + 999999) / 1000000);
+		}
 	}
 };
 

@@ -7,10 +7,11 @@
 #   tests/vm/run.sh RELEASE demo    load the module, show what it bound, unload, power off
 #   tests/vm/run.sh RELEASE shell   interactive console with the module loaded (Ctrl-A x quits)
 #
-# Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
+# Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 360; 900 on the debug kernel),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
-# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH (host paths
-# of ioview.ko / ioviewctl / lspci / the netlink benchmark), IOVM_YNL (the
+# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH / IOVM_NLFUZZ
+# (host paths of ioview.ko / ioviewctl / lspci / the netlink benchmark / the
+# netlink fuzzer), IOVM_YNL (the
 # kernel's tools/net/ynl for 29-ynl),
 # IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more
 # QEMU options, split on spaces), IOVM_LOCK_WAIT, IOVM_BUSYBOX.
@@ -44,6 +45,7 @@ faults=${IOVM_FAULTS_MODULE:-$top/build/vmplants/$rel/tests/vm/plants/ioview_fau
 ctl=${IOVM_CTL:-$top/build/user/ioviewctl}
 lspci=${IOVM_LSPCI:-/usr/bin/lspci}
 nlbench=${IOVM_NLBENCH:-$top/build/user/nlbench}
+nlfuzz=${IOVM_NLFUZZ:-$top/build/user/nlfuzz}
 python=/usr/bin/python3
 ynl_dir=${IOVM_YNL:-$top/build/kernels/6.12.117-ioview-debug/build/tools/net/ynl}
 cases_dir=${IOVM_CASES:-$here/cases}
@@ -63,14 +65,19 @@ kernel_has() {
 # INTx without ACPI (acpi=noirq): its checkers make the AML interpreter take
 # 22-25 s per _PRT evaluation, i.e. per pci_enable_device() of edu, and past
 # ACPI's 30 s loop limit the routing fails (tests/vm/README.md).
+# 85-fuzz's netlink fuzzing adds about 90 s to a run on Debian's kernels and
+# 170 s on the debug kernel, and this machine has measured whole runs of 220 s
+# (6.1) and 540 s (debug) with it while other VMs ran: the VM's bounds are 360 s
+# and 900 s. A case's own bound is the release's (60 s, 180 s) unless it names
+# a longer one ("# iovm-case-timeout: SECONDS", guest/init).
 cpu_default=max
 if kernel_has CONFIG_KASAN; then
-  vm_timeout=${IOVM_TIMEOUT:-480}
+  vm_timeout=${IOVM_TIMEOUT:-900}
   case_timeout=${IOVM_CASE_TIMEOUT:-180}
   kernel_args="kasan_multi_shot acpi=noirq"
   cpu_default=max,la57=off
 else
-  vm_timeout=${IOVM_TIMEOUT:-120}
+  vm_timeout=${IOVM_TIMEOUT:-360}
   case_timeout=${IOVM_CASE_TIMEOUT:-60}
   kernel_args=
 fi
@@ -266,6 +273,12 @@ build_initramfs() {
     copy_with_libs "$nlbench" "$root" /usr/bin/nlbench
   else
     note "nlbench not built: $nlbench is missing"
+  fi
+  # The netlink fuzzer (85-fuzz).
+  if [ -x "$nlfuzz" ]; then
+    copy_with_libs "$nlfuzz" "$root" /usr/bin/nlfuzz
+  else
+    note "nlfuzz not built: $nlfuzz is missing"
   fi
   install_ynl "$root"
   # Debian's lspci, the reference 27-lspci holds ioviewctl's hex dumps to. No

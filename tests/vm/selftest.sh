@@ -232,6 +232,8 @@ harness_selftest() {
   expect_out "a hanging case is killed and fails" "^not ok [0-9]+ - $r: hangs: case ran to completion$"
   expect_out "a hanging case's timeout is shown" "^# 50-hangs.guest.sh killed after 5s"
   expect_out "the guest still finishes after a hang" "^ok [0-9]+ - $r: guest ran all cases and powered off$"
+  expect_out "a case naming a longer bound runs to it" "^ok [0-9]+ - $r: own-timeout: outlived the default bound within its own$"
+  expect_no_out "a case naming a longer bound is not killed" "own-timeout: case ran to completion"
   expect_out "a kernel WARNING fails the log scan" "^not ok [0-9]+ - $r: kernel log clean$"
   expect_out "the scan names the case of a WARNING" "^#   WARNING \[60-splat\] WARNING: CPU: 0 PID: 1"
   expect_out "the scan flags a ? frame in ioview" "^#   unreliable frame in ioview \[60-splat\]"
