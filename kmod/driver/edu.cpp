@@ -50,6 +50,9 @@ struct device {
 	// A transfer outlived its quiesce and bus mastering was shut off: the
 	// engine cannot be trusted any more, every operation is -EIO.
 	bool dead;
+	// inject_dma_stall()'s request for the next transfer; set and consumed with the lock held.
+	dma_stall stall;
+	unsigned int stall_wait_ms;
 	// Written by the handler while process context reads them: atomics.
 	ioview_counter interrupts;
 	ioview_counter foreign_interrupts;
@@ -345,10 +348,20 @@ int run_transfer(device &dev, const logic::dma_transfer &t)
 	ioview_shim_event_reset(dev.dma_done);
 	if (is_revoked(dev))
 		return -enodev;
-	status started = logic::dma_start(bar, t);
-	if (!started)
-		return started.error();
-	status done = logic::dma_wait(bar, interrupt_wait{ &dev, dev.dma_done, dma_irq_timeout_ms });
+	// An injected stall (inject_dma_stall()), consumed by this transfer.
+	dma_stall stall = dev.stall;
+	unsigned int wait_ms = stall == dma_stall::none ? dma_irq_timeout_ms : dev.stall_wait_ms;
+	dev.stall = dma_stall::none;
+	if (stall != dma_stall::none)
+		edu_info(dev, "DMA stall injected: %s, waited for %u ms",
+			 stall == dma_stall::never_started ? "the transfer is not started" : "the engine outlives the wait",
+			 wait_ms);
+	if (stall != dma_stall::never_started) {
+		status started = logic::dma_start(bar, t);
+		if (!started)
+			return started.error();
+	}
+	status done = logic::dma_wait(bar, interrupt_wait{ &dev, dev.dma_done, wait_ms });
 	if (!done) {
 		quiesce(dev);
 		return done.error();
@@ -419,6 +432,16 @@ void inject_probe_failure(probe_stage after, int err) noexcept
 {
 	injected_after = err ? after : probe_stage::none;
 	injected_err = after == probe_stage::none ? 0 : err;
+}
+
+int inject_dma_stall(device *dev, dma_stall how, unsigned int wait_ms) noexcept
+{
+	op_lock lock(*dev);
+	if (int err = lock.error())
+		return err;
+	dev->stall = how;
+	dev->stall_wait_ms = wait_ms;
+	return 0;
 }
 
 int probe(pci_dev *pdev, device **out) noexcept
