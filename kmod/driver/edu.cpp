@@ -32,6 +32,7 @@ constexpr unsigned int factorial_irq_timeout_ms = 2000;
 // A transfer ends about 100 ms of virtual time after it starts; TCG can stretch that.
 constexpr unsigned int dma_irq_timeout_ms = 5000;
 constexpr unsigned int quiesce_step_ms = 10;
+constexpr u64 ns_per_ms = 1000000;
 constexpr u32 quiesce_steps = 500;
 // The whole of edu's buffer: every window dma_validate() accepts fits at the start of it.
 constexpr usize dma_buffer_bytes = hw::buffer_bytes;
@@ -110,6 +111,12 @@ struct revocable_poller {
 // time the operation returns, and done() (a non-relaxed read) orders the caller's later reads
 // of what the device wrote.  remove() signals the event too, after raising the revoked flag:
 // then this gives up, and the operation reports -ENODEV.
+//
+// A signal with the device still busy is not this operation's completion, and the wait goes on
+// to its deadline: edu's completion bits can be raised on request (irq_raise(), a register
+// write), and the late interrupt of a transfer that outlived its wait (quiesce() waited for the
+// engine, not for the handler) can come after the next operation reset the event.  Giving up
+// on such a signal made a transfer fail with -ETIMEDOUT while the engine still ran.
 struct interrupt_wait {
 	const device *dev;
 	ioview_event *event;
@@ -117,9 +124,17 @@ struct interrupt_wait {
 
 	template <typename Done> bool operator()(Done &&done) const
 	{
-		if (ioview_shim_event_wait(event, timeout_ms) || is_revoked(*dev))
-			return false;
-		return done();
+		u64 deadline = ioview_shim_ktime_ns() + u64{ timeout_ms } * ns_per_ms;
+		for (;;) {
+			u64 now = ioview_shim_ktime_ns();
+			if (now >= deadline)
+				return false;
+			u64 left_ms = (deadline - now + ns_per_ms - 1) / ns_per_ms;
+			if (ioview_shim_event_wait(event, static_cast<unsigned int>(left_ms)) || is_revoked(*dev))
+				return false;
+			if (done())
+				return true;
+		}
 	}
 };
 

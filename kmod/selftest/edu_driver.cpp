@@ -13,6 +13,7 @@
 #include "driver/edu.h"
 #include "driver/edu_logic.h"
 #include "kernel/coherent_buffer.h"
+#include "kernel/thread.h"
 #include "selftest/device.h"
 #include "selftest/suites.h"
 
@@ -414,6 +415,58 @@ verdict dma_stall_times_out(context &t)
 	});
 }
 
+// A transfer in a kernel thread of its own, for a case to act while it waits.
+struct transfer_job : thread_job {
+	edu::device *dev;
+	int result = 1;
+	static u8 bytes[48];
+
+	explicit transfer_job(edu::device *d) noexcept : thread_job{ run_transfer }, dev(d) {}
+
+	static void run_transfer(thread_job *self)
+	{
+		auto *j = static_cast<transfer_job *>(self);
+		j->result = edu::dma_write(j->dev, 0x500, bytes, sizeof(bytes));
+	}
+};
+u8 transfer_job::bytes[48];
+
+// edu's completion bits can also be raised on request (irq_raise, netlink's edu-irq-raise, a
+// register write): the DMA bit raised while a transfer runs wakes the operation's wait before
+// the engine is done.  That wake-up is not the completion: the operation must go on waiting for
+// the engine, not give up with -ETIMEDOUT.  The bit is raised through the driver's view of BAR0
+// (edu::irq_raise() would wait for the operation lock the transfer holds).
+verdict raised_completion_bit_ends_no_wait(context &t)
+{
+	return on_driver(t, [&](pci_dev *, edu::device *dev) {
+		auto bar = edu::bar(dev);
+		edu::counter_set before = edu::counters(dev);
+		transfer_job job(dev);
+		thread worker;
+		if (int err = worker.start(&job, "ioview-st-dma"))
+			return t.fail("starting the transfer's thread gave %d", err);
+		// The engine runs ~100 ms: raise the bit once it started.
+		bool started = false;
+		for (unsigned int waited = 0; waited < 2000 && !started; ++waited) {
+			started = logic::dma_busy(bar);
+			if (!started)
+				ioview_shim_msleep(1);
+		}
+		if (started)
+			logic::raise_irq(bar, hw::irq_dma);
+		worker.join();
+		edu::counter_set after = edu::counters(dev);
+		if (!started)
+			return t.fail("the transfer did not start within 2 s (it gave %d)", job.result);
+		if (job.result)
+			return t.fail("a transfer whose DMA bit was raised while it ran gave %d, want 0", job.result);
+		if (after.dma_transfers != before.dma_transfers + 1 || after.timeouts != before.timeouts)
+			return t.fail("counted %llu transfers and %llu timeouts, want 1 and 0",
+				      ull(after.dma_transfers - before.dma_transfers), ull(after.timeouts - before.timeouts));
+		return t.pass();
+	});
+}
+
 constinit const test_case edu_driver_cases[] = {
 	{ "factorial_by_polling", factorial_by_polling },
 	{ "factorial_by_interrupt", factorial_by_interrupt },
@@ -425,6 +478,7 @@ constinit const test_case edu_driver_cases[] = {
 	{ "dma_bad_windows_are_refused", dma_bad_windows_are_refused },
 	{ "dma_refused_while_the_engine_runs", dma_refused_while_the_engine_runs },
 	{ "dma_stall_times_out", dma_stall_times_out },
+	{ "raised_completion_bit_ends_no_wait", raised_completion_bit_ends_no_wait },
 };
 
 } // namespace
