@@ -9,8 +9,9 @@
 #
 # Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 120),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
-# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH (host paths
-# of ioview.ko / ioviewctl / lspci / the netlink benchmark), IOVM_YNL (the
+# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH / IOVM_NLSTRESS
+# (host paths of ioview.ko / ioviewctl / lspci / the netlink benchmark / the
+# concurrency test), IOVM_YNL (the
 # kernel's tools/net/ynl for 29-ynl),
 # IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more
 # QEMU options, split on spaces), IOVM_LOCK_WAIT, IOVM_BUSYBOX.
@@ -44,6 +45,7 @@ faults=${IOVM_FAULTS_MODULE:-$top/build/vmplants/$rel/tests/vm/plants/ioview_fau
 ctl=${IOVM_CTL:-$top/build/user/ioviewctl}
 lspci=${IOVM_LSPCI:-/usr/bin/lspci}
 nlbench=${IOVM_NLBENCH:-$top/build/user/nlbench}
+nlstress=${IOVM_NLSTRESS:-$top/build/user/nlstress}
 python=/usr/bin/python3
 ynl_dir=${IOVM_YNL:-$top/build/kernels/6.12.117-ioview-debug/build/tools/net/ynl}
 cases_dir=${IOVM_CASES:-$here/cases}
@@ -266,6 +268,12 @@ build_initramfs() {
     copy_with_libs "$nlbench" "$root" /usr/bin/nlbench
   else
     note "nlbench not built: $nlbench is missing"
+  fi
+  # The concurrency test (75-concurrency).
+  if [ -x "$nlstress" ]; then
+    copy_with_libs "$nlstress" "$root" /usr/bin/nlstress
+  else
+    note "nlstress not built: $nlstress is missing"
   fi
   install_ynl "$root"
   # Debian's lspci, the reference 27-lspci holds ioviewctl's hex dumps to. No
