@@ -71,7 +71,7 @@ USER_CXXFLAGS := -std=gnu++20 -O2 -g -Wall -Wextra -Werror -Iinclude \
 	-DIOVIEW_VERSION='"$(IOVIEW_VERSION)"' $(shell pkg-config --cflags libnl-genl-3.0)
 USER_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 libpci)
 
-user: $(B)/user/ioviewctl $(B)/user/mailbox-peer $(B)/user/nlbench $(B)/user/nlfuzz
+user: $(B)/user/ioviewctl $(B)/user/mailbox-peer $(B)/user/nlbench $(B)/user/nlfuzz $(B)/user/nlstress
 
 # ioviewctl: main in user/ioviewctl.cpp, the parts in user/ctl/ (also linked by tests/user/ctl).
 CTL_SOURCES := $(sort $(wildcard user/ctl/*.cpp))
@@ -106,6 +106,16 @@ $(B)/user/nlfuzz: tests/fuzz/netlink/nlfuzz.cpp Makefile
 	g++ $(USER_CXXFLAGS) -MMD -MP -o $@ $< $(USER_LDLIBS)
 
 -include $(B)/user/nlfuzz.d
+
+# The concurrency test (run in the VM by 75-concurrency): clients on their own sessions, over the same parts.
+$(B)/user/nlstress.o: tests/stress/netlink/nlstress.cpp Makefile
+	@mkdir -p $(@D)
+	g++ $(USER_CXXFLAGS) -Iuser -MMD -MP -c -o $@ $<
+
+$(B)/user/nlstress: $(B)/user/nlstress.o $(CTL_OBJECTS)
+	g++ -o $@ $^ $(USER_LDLIBS) -pthread
+
+-include $(B)/user/nlstress.d
 
 # The host side of the ivshmem mailbox, built from the guest driver's own kmod/ headers.
 $(B)/user/mailbox-peer: user/mailbox-peer.cpp Makefile

@@ -21,6 +21,7 @@
 //     mailbox-peer FILE --script echo:200,pause:3500,echo:20,idle:500   # a stall
 //     mailbox-peer FILE --script echo:20,crash                    # dies, state left ready
 //     mailbox-peer FILE --script echo:10,init,echo:20             # re-initialises under the guest
+//     mailbox-peer FILE --script echo:10,garbage --numbered 0       # writes garbage the guest must refuse
 //
 // --numbered FIRST checks that what the guest sends is the numbered
 // messages of the kernel's mailbox self-test (kmod/selftest/mailbox.cpp),
@@ -87,6 +88,9 @@ constexpr const char usage[] =
 	"                                  for it to take our replies, leave, wait for two heartbeats,\n"
 	"                                  count what its ring holds, then init (all of it discarded)\n"
 	"                         crash    exit at once without leaving, as if killed\n"
+	"                         garbage  write garbage where the peer reads, item by item, each after\n"
+	"                                  one of its messages (runner::garbage() has the protocol;\n"
+	"                                  the guest's half is the ioview_mailbox self-test peer_garbage)\n"
 	"  --numbered FIRST     check each message received is the self-test's message number FIRST,\n"
 	"                       FIRST + 1, ... ((k * 5) %% 249 bytes, byte j = k * 31 + j * 7 + 0x5a),\n"
 	"                       or a later one after lost messages (a gap); with --ping, send those\n"
@@ -108,7 +112,7 @@ enum class mode { echo, reverse, upper };
 
 // One step of --script.
 struct step {
-	enum kind_t { echo, idle, pause, init, crash } kind;
+	enum kind_t { echo, idle, pause, init, crash, garbage } kind;
 	u64 n;	// echo: messages to answer; idle, pause: milliseconds
 };
 constexpr usize max_steps = 16;
@@ -151,6 +155,8 @@ struct stats {
 	u64 discarded_unread = 0;	// init steps: the peer's messages in the ring we wiped
 	u64 discarded_unconsumed = 0;	// init steps: our replies the peer had not taken
 	u64 quiet_timeouts = 0;		// init steps whose wait for the peer (replies taken, heartbeat) ran out
+	u64 garbage_items = 0;		// garbage steps: items written and repaired
+	u64 garbage_slots = 0;		// ... of which bad slots published (not counted as sent)
 	bool crashed = false;
 };
 
@@ -303,6 +309,8 @@ bool parse_script(const char *text, options &o)
 			st = { step::init, 0 };
 		else if (!std::strcmp(word, "crash") && !colon)
 			st = { step::crash, 0 };
+		else if (!std::strcmp(word, "garbage") && !colon)
+			st = { step::garbage, 0 };
 		else
 			return false;
 		o.script[o.steps++] = st;
@@ -397,7 +405,7 @@ int parse(int argc, char **argv, options &o)
 			break;
 		case opt_script:
 			if (scripted || !parse_script(optarg, o)) {
-				std::fprintf(stderr, "mailbox-peer: --script wants STEP[,STEP...] of echo:N, idle:MS, pause:MS, init, crash "
+				std::fprintf(stderr, "mailbox-peer: --script wants STEP[,STEP...] of echo:N, idle:MS, pause:MS, init, crash, garbage "
 					     "(at most %zu), once, without --count, not '%s'\n", max_steps, optarg);
 				return 2;
 			}
@@ -650,6 +658,9 @@ private:
 				break;
 			case step::crash:
 				crash();
+			case step::garbage:
+				done = garbage();
+				break;
 			}
 			if (!done)
 				break;
@@ -842,6 +853,219 @@ private:
 		return true;
 	}
 
+	// ---- the garbage step ----
+	//
+	// A host that writes garbage where the peer reads: indices past the ring or behind it,
+	// slots whose length or sequence is wrong, a tail past the peer's head, a state that is
+	// no side_status.  Each item starts when the peer's next message comes (message k), is
+	// written, and is repaired when the peer has shown it saw it, so every refusal the peer
+	// gets is deterministic:
+	//
+	//   item              we                                        the peer (self-test peer_garbage)
+	//   head_past_ring    take k; our head = H + slot_count + 1;    send k; receive: -EPROTO;
+	//                     take k+1; head = H; echo k, k+1           send k+1; echoes of k, k+1
+	//   head_behind       the same with head = H - 1                the same
+	//   length_past_slot  take k; slot H: length max_payload + 1,   send k; receive: -EBADMSG
+	//                     sequence H; head H + 1; echo k            (slot skipped); echo of k
+	//   length_huge       the same, length 0xffffffff               the same
+	//   bad_sequence      the same, a right length, sequence        the same
+	//                     H + slot_count
+	//   tail_past_head    take k; its ring's tail = its head + 1;   send k; echo of k; send k+1:
+	//                     echo k twice; when both are taken,        -EPROTO; the two echoes of k;
+	//                     tail restored; echo k again; take k+1,    send k+1; its echo
+	//                     echo it
+	//   bad_state         take k; echo k twice; our state =         send k; echo of k; sees us
+	//                     0x5a5a5a5a; when both are taken,          not ready (a departure); send
+	//                     ready again; take k+1, echo it            k+1: -ENOTCONN; the second
+	//                                                               echo; sees us ready (an
+	//                                                               arrival); send k+1; its echo
+	//
+	// H is our head (we never re-read it: a scribbled copy in shared memory moves nothing of
+	// ours).  Bad slots are published by hand and our producer takes the new head over
+	// (resync()), so the echo that follows lands in the next slot.  While our state is
+	// garbage the housekeeping is not run (it would take the wiped state for a peer's init and
+	// resync at once): only the heartbeat goes on.  Each item has a few seconds (item_s).
+	static constexpr double item_s = 5;
+
+	bool garbage()
+	{
+		return garbage_head(wire::slot_count + 1) && garbage_head(static_cast<u32>(-1)) &&
+		       garbage_slot(static_cast<u32>(wire::max_payload + 1), false) && garbage_slot(0xffffffffu, false) &&
+		       garbage_slot(0, true) && garbage_tail() && garbage_state();
+	}
+
+	// The views of what we write: our ring, the peer's ring, our state.
+	ioview::view<ioview::sysmem, wire::ring> own_ring() const
+	{
+		return IOVIEW_PROJECT(mem_, rings).try_at(static_cast<usize>(o_.self)).value();
+	}
+	ioview::view<ioview::sysmem, wire::ring> peer_ring() const
+	{
+		return IOVIEW_PROJECT(mem_, rings).try_at(static_cast<usize>(wire::peer_of(o_.self))).value();
+	}
+	ioview::view<ioview::sysmem, ioview::le32> own_state() const
+	{
+		return IOVIEW_PROJECT(IOVIEW_PROJECT(mem_, hdr.sides).try_at(static_cast<usize>(o_.self)).value(), state);
+	}
+	static void poke(ioview::view<ioview::sysmem, ioview::le32> at, u32 v) { at.write_val(ioview::le32::from_cpu(v)); }
+
+	// Polls @p ready, keeping house (@p housekeeping) or only beating, for at most item_s.
+	template <typename F> bool within_item(bool housekeeping_on, F ready)
+	{
+		double give_up = now() + item_s;
+		while (!ready()) {
+			if (now() >= give_up || now() >= deadline_ || stop_requested)
+				return false;
+			if (housekeeping_on) {
+				if (!housekeeping())
+					return false;
+			} else {
+				ep_.heartbeat();
+			}
+			pause_briefly();
+		}
+		return true;
+	}
+
+	// The peer's next message, checked (--numbered), into msg_.
+	bool take()
+	{
+		return within_item(true, [&] {
+			if (broken_)
+				return false;
+			auto n = ep_.receive(msg_, sizeof(msg_));
+			if (!n) {
+				if (n.error() == -mbx::econnreset)
+					on_reset();
+				else if (count_error(s_, n.error(), peer_seen_))
+					note_proto();
+				return false;
+			}
+			s_.rx_messages++;
+			s_.rx_bytes += n.value();
+			msg_len_ = n.value();
+			if (o_.numbered)
+				check_numbered(msg_, msg_len_);
+			return true;
+		});
+	}
+
+	// Sends the message taken last back (the echo; markers are the same bytes again).
+	bool echo()
+	{
+		return within_item(true, [&] {
+			ioview::status r = ep_.send(msg_, msg_len_);
+			if (r) {
+				s_.tx_messages++;
+				s_.tx_bytes += msg_len_;
+				answered_++;
+				return true;
+			}
+			if (r.error() != -mbx::eagain && count_error(s_, r.error(), peer_seen_))
+				note_proto();
+			return false;
+		});
+	}
+
+	bool item_done(const char *what)
+	{
+		s_.garbage_items++;
+		say("garbage: %s written, refused and repaired", what);
+		return true;
+	}
+
+	bool item_failed(const char *what)
+	{
+		say("garbage: %s: the peer did not go through it within %.0f s", what, item_s);
+		return false;
+	}
+
+	// head_past_ring, head_behind: our head moved by @p by, then put back.
+	bool garbage_head(u32 by)
+	{
+		const char *what = by == static_cast<u32>(-1) ? "a head behind the peer's tail" : "a head past the ring";
+		if (!take())
+			return item_failed(what);
+		u32 head = ep_.tx().head();
+		poke(IOVIEW_PROJECT(own_ring(), indices.head), head + by);
+		u8 first[wire::max_payload];
+		usize first_len = msg_len_;
+		std::memcpy(first, msg_, msg_len_);
+		bool seen = take();	// the peer's signal: it got -EPROTO
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		poke(IOVIEW_PROJECT(own_ring(), indices.head), head);
+		if (!seen)
+			return item_failed(what);
+		u8 second[wire::max_payload];
+		usize second_len = msg_len_;
+		std::memcpy(second, msg_, msg_len_);
+		std::memcpy(msg_, first, first_len);
+		msg_len_ = first_len;
+		if (!echo())
+			return item_failed(what);
+		std::memcpy(msg_, second, second_len);
+		msg_len_ = second_len;
+		return echo() ? item_done(what) : item_failed(what);
+	}
+
+	// length_past_slot, length_huge (@p length), bad_sequence (@p bad_sequence): one bad slot
+	// published by hand, then the echo in the next one.
+	bool garbage_slot(u32 length, bool bad_sequence)
+	{
+		const char *what = bad_sequence ? "a slot of another sequence"
+				   : length == 0xffffffffu ? "a slot of length 0xffffffff"
+							   : "a slot longer than its payload";
+		if (!take())
+			return item_failed(what);
+		u32 head = ep_.tx().head();
+		auto slot = IOVIEW_PROJECT(own_ring(), slots).try_at(head % wire::slot_count).value();
+		poke(IOVIEW_PROJECT(slot, length), bad_sequence ? static_cast<u32>(msg_len_) : length);
+		poke(IOVIEW_PROJECT(slot, sequence), bad_sequence ? head + wire::slot_count : head);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		poke(IOVIEW_PROJECT(own_ring(), indices.head), head + 1);
+		// Our producer takes the head over from shared memory: the echo goes into slot H + 1.
+		if (!ep_.resync()) {
+			say("garbage: %s: taking our own head over failed", what);
+			return false;
+		}
+		s_.garbage_slots++;
+		return echo() ? item_done(what) : item_failed(what);
+	}
+
+	// tail_past_head: the tail we keep in the peer's ring one past its head, until it took two
+	// echoes after trying a send; restored before a third.
+	bool garbage_tail()
+	{
+		const char *what = "a tail past the peer's head";
+		if (!take())
+			return item_failed(what);
+		u32 tail = ep_.rx().tail();
+		poke(IOVIEW_PROJECT(peer_ring(), indices.tail), tail + 1);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		bool ok = echo() && echo() &&
+			  within_item(true, [&] { return ep_.tx().free_slots().value_or(0) == wire::slot_count; });
+		poke(IOVIEW_PROJECT(peer_ring(), indices.tail), tail);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		if (!ok || !echo() || !take() || !echo())
+			return item_failed(what);
+		return item_done(what);
+	}
+
+	// bad_state: our state garbage until the peer took both echoes, then ready again.
+	bool garbage_state()
+	{
+		const char *what = "a state that is no side_status";
+		if (!take() || !echo() || !echo())
+			return item_failed(what);
+		poke(own_state(), 0x5a5a5a5a);
+		bool taken = within_item(false, [&] { return ep_.tx().free_slots().value_or(0) == wire::slot_count; });
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		poke(own_state(), static_cast<u32>(wire::side_status::ready));
+		if (!taken || !take() || !echo())
+			return item_failed(what);
+		return item_done(what);
+	}
+
 	// The crash step: gone without a word, our state left ready, as a killed process
 	// (the exit status still says whether what came before was right).
 	[[noreturn]] void crash()
@@ -964,9 +1188,10 @@ private:
 			    ull(s_.ev[1]), ull(s_.ev[2]), ull(s_.ev[3]), ull(s_.ev[4]), ull(s_.ev[5]), ull(s_.ev[6]));
 		if (o_.steps)
 			std::printf("mailbox-peer: script steps=%zu done=%llu pauses=%llu inits=%llu discarded_unread=%llu "
-				    "discarded_unconsumed=%llu quiet_timeouts=%llu crashed=%d\n",
+				    "discarded_unconsumed=%llu quiet_timeouts=%llu crashed=%d garbage_items=%llu garbage_slots=%llu\n",
 				    o_.steps, ull(s_.steps_done), ull(s_.pauses), ull(s_.inits), ull(s_.discarded_unread),
-				    ull(s_.discarded_unconsumed), ull(s_.quiet_timeouts), s_.crashed ? 1 : 0);
+				    ull(s_.discarded_unconsumed), ull(s_.quiet_timeouts), s_.crashed ? 1 : 0,
+				    ull(s_.garbage_items), ull(s_.garbage_slots));
 		if (o_.numbered && !o_.ping)
 			std::printf("mailbox-peer: numbered first=%llu next=%llu\n", ull(o_.numbered_first), ull(next_numbered_));
 		const char *what = o_.ping ? "replies checked" : "messages answered";
@@ -989,6 +1214,8 @@ private:
 	u64 next_numbered_ = o_.numbered_first;
 	bool peer_seen_ = false;
 	bool broken_ = false;
+	u8 msg_[wire::max_payload] = {};	// the garbage step's message taken last
+	usize msg_len_ = 0;
 	bool reinit_reported_ = false;
 };
 

@@ -32,6 +32,7 @@ constexpr unsigned int factorial_irq_timeout_ms = 2000;
 // A transfer ends about 100 ms of virtual time after it starts; TCG can stretch that.
 constexpr unsigned int dma_irq_timeout_ms = 5000;
 constexpr unsigned int quiesce_step_ms = 10;
+constexpr u64 ns_per_ms = 1000000;
 constexpr u32 quiesce_steps = 500;
 // The whole of edu's buffer: every window dma_validate() accepts fits at the start of it.
 constexpr usize dma_buffer_bytes = hw::buffer_bytes;
@@ -50,6 +51,9 @@ struct device {
 	// A transfer outlived its quiesce and bus mastering was shut off: the
 	// engine cannot be trusted any more, every operation is -EIO.
 	bool dead;
+	// inject_dma_stall()'s request for the next transfer; set and consumed with the lock held.
+	dma_stall stall;
+	unsigned int stall_wait_ms;
 	// Written by the handler while process context reads them: atomics.
 	ioview_counter interrupts;
 	ioview_counter foreign_interrupts;
@@ -108,16 +112,11 @@ struct revocable_poller {
 // of what the device wrote.  remove() signals the event too, after raising the revoked flag:
 // then this gives up, and the operation reports -ENODEV.
 //
-// A signal is not always this operation's completion.  irq_raise sets any status bit
-// (edu-irq-raise of 0x1 or 0x100), and a computation started by a raw write of the factorial
-// register, with status.irq_on_completion left set by the last factorial, raises one of its
-// own; its interrupt may be handled late, on another CPU, after this operation has reset the
-// event and started.  Woken with the unit still busy, the wait used to give up at once
-// (-ETIMEDOUT long before the bound, the unit fine).  It forgets that signal and waits on for
-// what is left of the bound: reset, then test done() and the revoked flag, so that neither
-// the real completion (edu raises it only once the unit looks done) nor remove()'s signal is
-// lost.  After such a wake the handler of the real completion may still be to come when this
-// returns.
+// A signal with the device still busy is not this operation's completion, and the wait goes on
+// to its deadline: edu's completion bits can be raised on request (irq_raise(), a register
+// write), and the late interrupt of a transfer that outlived its wait (quiesce() waited for the
+// engine, not for the handler) can come after the next operation reset the event.  Giving up
+// on such a signal made a transfer fail with -ETIMEDOUT while the engine still ran.
 struct interrupt_wait {
 	const device *dev;
 	ioview_event *event;
@@ -125,23 +124,16 @@ struct interrupt_wait {
 
 	template <typename Done> bool operator()(Done &&done) const
 	{
-		const u64 deadline = ioview_shim_ktime_ns() + u64(timeout_ms) * 1000000;
-		unsigned int left = timeout_ms;
-
+		u64 deadline = ioview_shim_ktime_ns() + u64{ timeout_ms } * ns_per_ms;
 		for (;;) {
-			if (ioview_shim_event_wait(event, left) || is_revoked(*dev))
-				return false;
-			if (done())
-				return true;
-			ioview_shim_event_reset(event);
-			if (is_revoked(*dev))
-				return false;
-			if (done())
-				return true;
 			u64 now = ioview_shim_ktime_ns();
 			if (now >= deadline)
 				return false;
-			left = static_cast<unsigned int>((deadline - now + 999999) / 1000000);
+			u64 left_ms = (deadline - now + ns_per_ms - 1) / ns_per_ms;
+			if (ioview_shim_event_wait(event, static_cast<unsigned int>(left_ms)) || is_revoked(*dev))
+				return false;
+			if (done())
+				return true;
 		}
 	}
 };
@@ -371,10 +363,20 @@ int run_transfer(device &dev, const logic::dma_transfer &t)
 	ioview_shim_event_reset(dev.dma_done);
 	if (is_revoked(dev))
 		return -enodev;
-	status started = logic::dma_start(bar, t);
-	if (!started)
-		return started.error();
-	status done = logic::dma_wait(bar, interrupt_wait{ &dev, dev.dma_done, dma_irq_timeout_ms });
+	// An injected stall (inject_dma_stall()), consumed by this transfer.
+	dma_stall stall = dev.stall;
+	unsigned int wait_ms = stall == dma_stall::none ? dma_irq_timeout_ms : dev.stall_wait_ms;
+	dev.stall = dma_stall::none;
+	if (stall != dma_stall::none)
+		edu_info(dev, "DMA stall injected: %s, waited for %u ms",
+			 stall == dma_stall::never_started ? "the transfer is not started" : "the engine outlives the wait",
+			 wait_ms);
+	if (stall != dma_stall::never_started) {
+		status started = logic::dma_start(bar, t);
+		if (!started)
+			return started.error();
+	}
+	status done = logic::dma_wait(bar, interrupt_wait{ &dev, dev.dma_done, wait_ms });
 	if (!done) {
 		quiesce(dev);
 		return done.error();
@@ -445,6 +447,16 @@ void inject_probe_failure(probe_stage after, int err) noexcept
 {
 	injected_after = err ? after : probe_stage::none;
 	injected_err = after == probe_stage::none ? 0 : err;
+}
+
+int inject_dma_stall(device *dev, dma_stall how, unsigned int wait_ms) noexcept
+{
+	op_lock lock(*dev);
+	if (int err = lock.error())
+		return err;
+	dev->stall = how;
+	dev->stall_wait_ms = wait_ms;
+	return 0;
 }
 
 int probe(pci_dev *pdev, device **out) noexcept

@@ -112,6 +112,31 @@ enum class probe_stage : u8 {
 void inject_probe_failure(probe_stage after, int err) noexcept;
 
 /**
+ * enum dma_stall - what inject_dma_stall() makes of the next transfer
+ */
+enum class dma_stall : u8 {
+	none,		///< nothing: cancels an injection not yet consumed
+	never_started,	///< the engine is not touched: no interrupt can come, the wait runs out
+	outlives_wait,	///< started as usual, but waited for less time than the engine takes
+};
+
+/**
+ * inject_dma_stall() - make @dev's next transfer stall as @how says, with a wait of @wait_ms
+ *
+ * For the self-tests of the timeout path, which edu's emulation never takes by itself (every
+ * transfer it starts ends about 100 ms later): the next transfer of a dma_write(),
+ * dma_read() or dma_round_trip() is not started (never_started), or is waited for only
+ * @wait_ms (outlives_wait: the engine is still running when the wait gives up).  Either
+ * way the operation goes down the path of a transfer that does not complete in time:
+ * -ETIMEDOUT, counted in timeouts, the engine waited for (bounded) before the call
+ * returns.  @wait_ms replaces the driver's 5 s bound for that one transfer, so that the
+ * self-test does not spend it.  One-shot, consumed under the operation lock by the next
+ * transfer that gets past validation.  Process context.
+ * Return: 0; -EINTR, -ENODEV or -EIO as factorial() (nothing injected).
+ */
+int inject_dma_stall(device *dev, dma_stall how, unsigned int wait_ms) noexcept;
+
+/**
  * probe() - set up edu function @pdev, already enabled, and return its device
  *
  * Maps BAR0, identifies the function (-ENODEV for anything that is not a

@@ -13,6 +13,7 @@
 #include "driver/edu.h"
 #include "driver/edu_logic.h"
 #include "kernel/coherent_buffer.h"
+#include "kernel/thread.h"
 #include "selftest/device.h"
 #include "selftest/suites.h"
 
@@ -351,6 +352,121 @@ verdict dma_refused_while_the_engine_runs(context &t)
 	});
 }
 
+// Waits, bounded (2 s), until edu's handler has counted @want interrupts in all.
+u64 wait_interrupts(edu::device *dev, u64 want)
+{
+	u64 seen = edu::counters(dev).interrupts;
+	for (unsigned int waited = 0; waited < 2000 && seen < want; ++waited) {
+		ioview_shim_msleep(1);
+		seen = edu::counters(dev).interrupts;
+	}
+	return seen;
+}
+
+// A transfer that does not complete in time, which edu's emulation never does by itself (every
+// transfer it starts ends ~100 ms later), injected with edu::inject_dma_stall(): once never
+// started, so the wait runs out with the engine idle, and once started but waited for 1 ms, so
+// the wait runs out with the engine running.  Each time the operation returns -ETIMEDOUT,
+// counts one timeout and no transfer, and the engine is idle when it returns (the driver waited
+// for it, so the buffer is never reused or freed under a running transfer); the device is not
+// given up: the next round trip moves the right bytes with exactly its own two interrupts, once
+// the late interrupt of the transfer that outlived its wait has been taken.
+verdict dma_stall_times_out(context &t)
+{
+	return on_driver(t, [&](pci_dev *, edu::device *dev) {
+		static const struct { edu::dma_stall how; unsigned int wait_ms; const char *what; } stalls[] = {
+			{ edu::dma_stall::never_started, 100, "a transfer never started" },
+			{ edu::dma_stall::outlives_wait, 1, "a transfer outliving its 1 ms wait" },
+		};
+		static u8 bytes[32];
+		auto bar = edu::bar(dev);
+		u8 seed = 0x4b;
+
+		for (const auto &s : stalls) {
+			for (usize i = 0; i < sizeof(bytes); ++i)
+				bytes[i] = pattern_byte(i, seed);
+			edu::counter_set before = edu::counters(dev);
+			int injected = edu::inject_dma_stall(dev, s.how, s.wait_ms);
+			if (injected)
+				return t.fail("%s: inject_dma_stall gave %d", s.what, injected);
+			int err = edu::dma_write(dev, 0x300, bytes, sizeof(bytes));
+			bool running = logic::dma_busy(bar);
+			edu::counter_set after = edu::counters(dev);
+			if (err != etimedout)
+				return t.fail("%s: dma_write gave %d, want %d", s.what, err, etimedout);
+			if (running)
+				return t.fail("%s: the engine still ran when dma_write returned", s.what);
+			if (after.timeouts != before.timeouts + 1 || after.dma_transfers != before.dma_transfers ||
+			    after.dma_bytes != before.dma_bytes || after.busy != before.busy)
+				return t.fail("%s: counted %llu timeouts, %llu transfers, %llu busy; want 1, 0, 0", s.what,
+					      ull(after.timeouts - before.timeouts), ull(after.dma_transfers - before.dma_transfers),
+					      ull(after.busy - before.busy));
+			// A transfer that ran raises its interrupt when it ends, after the wait gave up.
+			u64 want = before.interrupts + (s.how == edu::dma_stall::outlives_wait ? 1 : 0);
+			u64 seen = wait_interrupts(dev, want);
+			if (seen != want)
+				return t.fail("%s: %llu interrupts after it, want %llu", s.what, ull(seen - before.interrupts),
+					      ull(want - before.interrupts));
+			u64 ns;
+			if (round_trip(t, dev, 0x300, 64, ++seed, &ns) == verdict::fail)
+				return verdict::fail;
+		}
+		return t.pass();
+	});
+}
+
+// A transfer in a kernel thread of its own, for a case to act while it waits.
+struct transfer_job : thread_job {
+	edu::device *dev;
+	int result = 1;
+	static u8 bytes[48];
+
+	explicit transfer_job(edu::device *d) noexcept : thread_job{ run_transfer }, dev(d) {}
+
+	static void run_transfer(thread_job *self)
+	{
+		auto *j = static_cast<transfer_job *>(self);
+		j->result = edu::dma_write(j->dev, 0x500, bytes, sizeof(bytes));
+	}
+};
+u8 transfer_job::bytes[48];
+
+// edu's completion bits can also be raised on request (irq_raise, netlink's edu-irq-raise, a
+// register write): the DMA bit raised while a transfer runs wakes the operation's wait before
+// the engine is done.  That wake-up is not the completion: the operation must go on waiting for
+// the engine, not give up with -ETIMEDOUT.  The bit is raised through the driver's view of BAR0
+// (edu::irq_raise() would wait for the operation lock the transfer holds).
+verdict raised_completion_bit_ends_no_wait(context &t)
+{
+	return on_driver(t, [&](pci_dev *, edu::device *dev) {
+		auto bar = edu::bar(dev);
+		edu::counter_set before = edu::counters(dev);
+		transfer_job job(dev);
+		thread worker;
+		if (int err = worker.start(&job, "ioview-st-dma"))
+			return t.fail("starting the transfer's thread gave %d", err);
+		// The engine runs ~100 ms: raise the bit once it started.
+		bool started = false;
+		for (unsigned int waited = 0; waited < 2000 && !started; ++waited) {
+			started = logic::dma_busy(bar);
+			if (!started)
+				ioview_shim_msleep(1);
+		}
+		if (started)
+			logic::raise_irq(bar, hw::irq_dma);
+		worker.join();
+		edu::counter_set after = edu::counters(dev);
+		if (!started)
+			return t.fail("the transfer did not start within 2 s (it gave %d)", job.result);
+		if (job.result)
+			return t.fail("a transfer whose DMA bit was raised while it ran gave %d, want 0", job.result);
+		if (after.dma_transfers != before.dma_transfers + 1 || after.timeouts != before.timeouts)
+			return t.fail("counted %llu transfers and %llu timeouts, want 1 and 0",
+				      ull(after.dma_transfers - before.dma_transfers), ull(after.timeouts - before.timeouts));
+		return t.pass();
+	});
+}
+
 constinit const test_case edu_driver_cases[] = {
 	{ "factorial_by_polling", factorial_by_polling },
 	{ "factorial_by_interrupt", factorial_by_interrupt },
@@ -361,6 +477,8 @@ constinit const test_case edu_driver_cases[] = {
 	{ "dma_round_trip_largest_window", dma_round_trip_largest_window },
 	{ "dma_bad_windows_are_refused", dma_bad_windows_are_refused },
 	{ "dma_refused_while_the_engine_runs", dma_refused_while_the_engine_runs },
+	{ "dma_stall_times_out", dma_stall_times_out },
+	{ "raised_completion_bit_ends_no_wait", raised_completion_bit_ends_no_wait },
 };
 
 } // namespace

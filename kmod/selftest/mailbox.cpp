@@ -22,6 +22,9 @@
 //                               under us, echoes; a receive() waits
 //   peer_reinit_idle            #3 does it again, no call of ours      10 more
 //                               under way
+//   peer_garbage                #3 writes garbage where we read, item  11 more, 3 of them
+//                               by item (mailbox-peer's garbage step)  echoed twice or
+//                                                                      three times
 //   peer_leaves                 #3 leaves                              none: -ENOTCONN
 //
 // Each case waits, bounded, for the transition through the driver's
@@ -30,7 +33,13 @@
 // events counted since the session began must then be exactly those of the
 // steps so far, give or take those of the next step (which the host may
 // already have begun: host #1 leaves microseconds after its last echo),
-// and no others.  Message 250 is
+// and no others.  peer_garbage is the host writing what no peer may: a
+// head past the ring or behind our tail, a slot longer than its payload
+// (by one, and 0xffffffff), a slot of another sequence, a tail past our
+// head, a state that is no side_status; each one must be refused (-EPROTO,
+// -EBADMSG, -ENOTCONN), counted, and leave the ring where it was, so that
+// the echoes after the host repaired it arrive in order (the debug
+// kernel's KASAN would see a copy outside the buffers).  Message 250 is
 // sent right as the host re-initialises: either it went into the old rings
 // (then the host discards it unread and counts it, and we never get its
 // echo) or it is refused and sent again; both sides log which, and the
@@ -99,6 +108,7 @@ enum step : u32 {
 	step_restart,
 	step_reinit,
 	step_reinit_idle,
+	step_garbage,
 	step_leaves,
 	step_count,
 };
@@ -110,7 +120,8 @@ constexpr events after_step[step_count] = {
 	{ 2, 1, 1, 1, 1, 0, 0 },	// #2 died, #3 took its place
 	{ 3, 1, 2, 1, 1, 1, 1 },	// #3 left, re-initialised the mailbox under us, is back
 	{ 4, 1, 3, 1, 1, 2, 2 },	// and again
-	{ 4, 1, 4, 1, 1, 2, 2 },	// #3 left for good
+	{ 5, 1, 4, 1, 1, 2, 2 },	// its garbage state looked like a departure, ready again an arrival
+	{ 5, 1, 5, 1, 1, 2, 2 },	// #3 left for good
 };
 
 // The session: the mailbox open from echo_round_trip to peer_leaves, the host in its script.
@@ -119,6 +130,8 @@ struct session_state {
 	bool broken;	// a session case failed: the host's script and ours no longer line up
 	u32 next;	// the number of the next message to send
 	u32 lost;	// messages the host's re-initialisation wiped before it reached them
+	u32 extra;	// echoes beyond one per message (peer_garbage's repeats)
+	u64 errors;	// refusals of the host's data the session's cases provoked (peer_garbage)
 	mailbox::counter_set base;	// the counters before the session's open()
 };
 session_state session;
@@ -172,8 +185,10 @@ verdict closed_mailbox_refuses(context &t)
 	});
 }
 
-// Sends message @i.
-int send_one(mailbox::device *dev, u32 i)
+// Sends message @i.  Not inlined, like receive_echo() and refused_receive(): each holds a
+// payload buffer, and a case calling them all (peer_garbage) would add their frames, with the
+// debug kernel's KASAN redzones, past the module check's 1024-byte budget.
+[[gnu::noinline]] int send_one(mailbox::device *dev, u32 i)
 {
 	u8 buf[wire::max_payload];
 	usize len = length(i);
@@ -184,11 +199,20 @@ int send_one(mailbox::device *dev, u32 i)
 }
 
 // Receives the echo of message @i within @timeout_ms and checks it byte for byte.
-verdict receive_echo(context &t, mailbox::device *dev, u32 i, unsigned int timeout_ms)
+[[gnu::noinline]] verdict receive_echo(context &t, mailbox::device *dev, u32 i, unsigned int timeout_ms,
+				       u64 *refusals = nullptr)
 {
 	u8 buf[wire::max_payload];
 	usize len = 0;
+	u64 give_up = ioview_shim_ktime_ns() + u64{ timeout_ms } * 1000000;
 	int err = mailbox::receive(dev, buf, sizeof(buf), timeout_ms, &len);
+	// With @refusals: the host may not have put its head back yet (peer_garbage); -EPROTO
+	// reads nothing but the head, so try again, counting each refusal.
+	while (refusals && err == -mbx::eproto && ioview_shim_ktime_ns() < give_up) {
+		++*refusals;
+		ioview_shim_msleep(1);
+		err = mailbox::receive(dev, buf, sizeof(buf), timeout_ms, &len);
+	}
 	if (err)
 		return t.fail("the echo of message %u: receive gave %d", i, err);
 	if (len != length(i))
@@ -288,8 +312,9 @@ verdict expect_events(context &t, mailbox::device *dev, step k)
 			      ull(got.arrivals), ull(got.restarts), ull(got.departures), ull(got.stalls), ull(got.resumes),
 			      ull(got.resyncs), ull(got.resets), ull(lo.arrivals), ull(lo.restarts), ull(lo.departures),
 			      ull(lo.stalls), ull(lo.resumes), ull(lo.resyncs), ull(lo.resets));
-	if (d.errors || d.full)
-		return t.fail("counted %llu errors and %llu full rings in the session, want 0", ull(d.errors), ull(d.full));
+	if (d.errors != session.errors || d.full)
+		return t.fail("counted %llu errors and %llu full rings in the session, want %llu and 0", ull(d.errors),
+			      ull(d.full), ull(session.errors));
 	return t.pass();
 }
 
@@ -365,7 +390,7 @@ verdict echo_round_trip(context &t)
 		return t.skip("%s", no_peer);
 	return on_mailbox(t, [&](mailbox::device *dev) {
 		// Before open(): closed, no worker runs, so nothing of the session is counted yet.
-		session = session_state{ false, false, messages_each_way, 0, mailbox::counters(dev) };
+		session = session_state{ false, false, messages_each_way, 0, 0, 0, mailbox::counters(dev) };
 		int err = mailbox::open(dev);
 		if (err)
 			return t.fail("open gave %d", err);
@@ -577,6 +602,113 @@ verdict peer_reinit_idle(context &t)
 	});
 }
 
+// A receive that must be refused with @want (and is counted as an error of the host's data).
+[[gnu::noinline]] verdict refused_receive(context &t, mailbox::device *dev, int want, const char *what)
+{
+	u8 buf[wire::max_payload];
+	usize len = 0;
+	int err = mailbox::receive(dev, buf, sizeof(buf), echo_timeout_ms, &len);
+	if (err != want)
+		return t.fail("%s: receive gave %d (%zu bytes), want %d", what, err, len, want);
+	return t.pass();
+}
+
+// Host #3 writes garbage where we read, one item after each of our messages (mailbox-peer's
+// garbage step, runner::garbage(), has both halves of the protocol): each item is refused,
+// counted in errors (-EPROTO, -EBADMSG) or not_connected (-ENOTCONN), and leaves the ring where
+// it was: the echoes after the repair come in order and intact.
+verdict peer_garbage(context &t)
+{
+	return in_session(t, [&](mailbox::device *dev) {
+		mailbox::counter_set before = mailbox::counters(dev);
+		u32 k = session.next;
+		u64 refusals = 0, received_bytes = 0;
+		u32 received = 0;
+		auto send = [&](u32 i, int want, const char *what) {
+			int err = send_one(dev, i);
+			if (err != want)
+				return t.fail("%s: the send of message %u gave %d, want %d", what, i, err, want);
+			return t.pass();
+		};
+		auto echo = [&](u32 i, u64 *tolerate = nullptr) {
+			verdict v = receive_echo(t, dev, i, echo_timeout_ms, tolerate);
+			received += v == verdict::pass;
+			received_bytes += v == verdict::pass ? length(i) : 0;
+			return v;
+		};
+		constexpr verdict bad = verdict::fail;
+
+		// A head past the ring, then one behind our tail: -EPROTO, nothing read but the head;
+		// our next message tells the host, which puts its head back and echoes both.
+		static const char *const heads[] = { "a head past the ring", "a head behind our tail" };
+		for (const char *what : heads) {
+			if (send(k, 0, what) == bad || refused_receive(t, dev, -mbx::eproto, what) == bad)
+				return bad;
+			++refusals;
+			if (send(k + 1, 0, what) == bad || echo(k, &refusals) == bad || echo(k + 1) == bad)
+				return bad;
+			k += 2;
+		}
+		// Three bad slots (longer than a payload by one, 0xffffffff, another sequence): each
+		// -EBADMSG and skipped, the echo in the slot after it.
+		static const char *const slots[] = { "a slot longer than its payload", "a slot of length 0xffffffff",
+						     "a slot of another sequence" };
+		for (const char *what : slots) {
+			if (send(k, 0, what) == bad || refused_receive(t, dev, -mbx::ebadmsg, what) == bad)
+				return bad;
+			++refusals;
+			if (echo(k) == bad)
+				return bad;
+			k += 1;
+		}
+		// A tail past our head: the send after the echo is -EPROTO, nothing written; the host
+		// puts the tail back once we took a second echo, and says so with a third.
+		const char *tail = "a tail past our head";
+		if (send(k, 0, tail) == bad || echo(k) == bad || send(k + 1, -mbx::eproto, tail) == bad)
+			return bad;
+		++refusals;
+		if (echo(k) == bad || echo(k) == bad || send(k + 1, 0, tail) == bad || echo(k + 1) == bad)
+			return bad;
+		k += 2;
+		// A state that is no side_status: not ready, a departure, a send refused; ready again
+		// (the same generation) once we took the second echo: an arrival, and sends work.
+		const char *state = "a state that is no side_status";
+		if (send(k, 0, state) == bad || echo(k) == bad)
+			return bad;
+		if (int gone = mailbox::wait_peer(dev, false, next_host_ms))
+			return t.fail("%s: the host did not look gone within %u ms: %d", state, next_host_ms, gone);
+		if (!wait_event(dev, worker_notice_ms, step_garbage, departures))
+			return t.fail("%s: the worker did not count a departure within %u ms", state, worker_notice_ms);
+		if (send(k + 1, enotconn, state) == bad || echo(k) == bad)
+			return bad;
+		if (int back = mailbox::wait_peer(dev, true, next_host_ms))
+			return t.fail("%s: the host was not ready again within %u ms: %d", state, next_host_ms, back);
+		if (!wait_event(dev, worker_notice_ms, step_garbage, arrivals))
+			return t.fail("%s: the worker did not count an arrival within %u ms", state, worker_notice_ms);
+		if (send(k + 1, 0, state) == bad || echo(k + 1) == bad)
+			return bad;
+		k += 2;
+		if (nothing_more(t, dev, "the garbage") == bad)
+			return bad;
+
+		mailbox::counter_set d = delta(mailbox::counters(dev), before);
+		u32 sent = k - session.next;
+		if (d.errors != refusals || d.not_connected != 1 || d.sent != sent || d.sent_bytes != bytes_of(session.next, sent) ||
+		    d.received != received || d.received_bytes != received_bytes)
+			return t.fail("counted %llu errors, %llu refused, %llu sent (%llu bytes), %llu received (%llu bytes); "
+				      "want %llu, 1, %u (%llu), %u (%llu)",
+				      ull(d.errors), ull(d.not_connected), ull(d.sent), ull(d.sent_bytes), ull(d.received),
+				      ull(d.received_bytes), ull(refusals), sent, ull(bytes_of(session.next, sent)), received,
+				      ull(received_bytes));
+		ioview_shim_log(IOVIEW_LOG_INFO, "  # mailbox: garbage: items=7 messages=%u echoes=%u errors=%llu refused=1\n",
+				sent, received, ull(refusals));
+		session.extra += received - sent;
+		session.errors += refusals;
+		session.next = k;
+		return expect_events(t, dev, step_garbage);
+	});
+}
+
 // Host #3 leaves after its 10 echoes, the last of the session: wait_peer() sees it go, a
 // send is refused; the session's totals are logged for the host case; close, after
 // which no worker runs.
@@ -608,15 +740,17 @@ verdict peer_leaves(context &t)
 			events e = session_events(dev);
 			ioview_shim_log(IOVIEW_LOG_INFO,
 					"  # mailbox: session: sent=%llu received=%llu lost=%u refused=%llu resets=%llu "
-					"arrivals=%llu restarts=%llu departures=%llu stalls=%llu resumes=%llu resyncs=%llu\n",
+					"arrivals=%llu restarts=%llu departures=%llu stalls=%llu resumes=%llu resyncs=%llu "
+					"errors=%llu\n",
 					ull(d.sent), ull(d.received), session.lost, ull(d.not_connected), ull(e.resets),
 					ull(e.arrivals), ull(e.restarts), ull(e.departures), ull(e.stalls), ull(e.resumes),
-					ull(e.resyncs));
-			// Every message numbered so far was echoed once, but the one lost.
+					ull(e.resyncs), ull(d.errors));
+			// Every message numbered so far was echoed once, but the one lost, and the
+			// garbage step's repeats.
 			u32 want = session.next - session.lost;
-			if (d.received != want || d.sent != want + session.lost)
+			if (d.received != want + session.extra || d.sent != want + session.lost)
 				return t.fail("the session counted %llu sent and %llu received, want %u and %u", ull(d.sent),
-					      ull(d.received), want + session.lost, want);
+					      ull(d.received), want + session.lost, want + session.extra);
 			return t.pass();
 		}();
 		session.open = false;
@@ -723,6 +857,7 @@ constinit const test_case mailbox_cases[] = {
 	{ "peer_restart", peer_restart },
 	{ "peer_reinit", peer_reinit },
 	{ "peer_reinit_idle", peer_reinit_idle },
+	{ "peer_garbage", peer_garbage },
 	{ "peer_leaves", peer_leaves },
 	{ "send_without_peer", send_without_peer },
 	{ "unbind_wakes_a_waiting_receive", unbind_wakes_a_waiting_receive },

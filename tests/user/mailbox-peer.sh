@@ -31,7 +31,7 @@ export IOVM_TAP_OUT=$tmp/tap IOVM_SHM=$tmp/ivshmem.bin IOVM_SHM_SIZE=1048576
 
 # The offsets the layout documents (kmod/devices/ivshmem_mailbox.h), in the file.
 base=0x20000
-g2h_head=$((base + 0x100)) g2h_slot0=$((base + 0x180)) host_state=$((base + 0x80))
+g2h_head=$((base + 0x100)) g2h_slot0=$((base + 0x180)) host_state=$((base + 0x80)) h2g_head=$((base + 0x4180))
 
 # poke32 OFFSET VALUE: a little-endian u32 into the file, as a scribbling guest would.
 poke32() {
@@ -167,7 +167,7 @@ else
   # Usage: --count and --script are one or the other, --ping does not take a script, steps are checked.
   for bad in "--count 5 --script echo:1" "--script echo:1 --count 5" "--ping 5 --script echo:1" \
     "--script echo:0" "--script pause" "--script idle:x" "--script init:3" "--script echo:1," "--script nap:5" \
-    "--numbered x"; do
+    "--script garbage:3" "--numbered x"; do
     # shellcheck disable=SC2086 # the options are split on purpose
     "$peer" "$IOVM_SHM" $bad > /dev/null 2> "$tmp/h.err"
     expect_status "usage: '$bad' is refused" $? 2 "$tmp/h.err"
@@ -246,6 +246,23 @@ else
   expect_num "init: no message out of order or corrupt" "$(stat "$tmp/h.out" errors mismatch)" 0
   expect_num "init: the guest sent 200 plus the lost" "$(stat "$tmp/g.out" sent messages)" $((200 + discarded))
   expect_num "init: the guest resynced once" "$(stat "$tmp/g.out" peer reinitialised)" 1
+
+  # garbage: after the guest's first message the host writes its head past the ring and
+  # waits for the guest's second, which a --ping 1 guest never sends (the VM's self-test
+  # peer_garbage plays the whole protocol): the guest refuses the head (EPROTO) and gets no
+  # reply, the step gives up after its 5 s with the head put back, and the host fails.
+  fresh
+  "$peer" "$IOVM_SHM" --init --script garbage --numbered 0 --timeout 20 > "$tmp/h.out" 2> "$tmp/h.err" &
+  hp=$!
+  "$peer" "$IOVM_SHM" --side guest --ping 1 --numbered 0 --timeout 3 > "$tmp/g.out" 2> "$tmp/g.err"
+  gs=$?
+  wait $hp
+  expect_status "garbage: a guest that does not follow fails the step" $? 1 "$tmp/h.out" "$tmp/h.err"
+  expect_run "garbage: the host says which item" grep -q 'a head past the ring: the peer did not go through it' "$tmp/h.err"
+  expect_status "garbage: the guest got no reply" $gs 1 "$tmp/g.out" "$tmp/g.err"
+  expect_num "garbage: the guest refused the head as inconsistent" "$(stat "$tmp/g.out" errors proto)" 1
+  expect_num "garbage: the guest received nothing" "$(stat "$tmp/g.out" received messages)" 0
+  expect_eq "garbage: the host's head is put back" "$(shm_bytes $h2g_head 4)" "00 00 00 00"
 
   # SIGTERM: a clean stop, the summary, the state closed.
   fresh

@@ -9,9 +9,9 @@
 #
 # Knobs (environment): IOVM_TIMEOUT (whole VM run, s, default 360; 900 on the debug kernel),
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
-# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH / IOVM_NLFUZZ
-# (host paths of ioview.ko / ioviewctl / lspci / the netlink benchmark / the
-# netlink fuzzer), IOVM_YNL (the
+# directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH / IOVM_NLFUZZ /
+# IOVM_NLSTRESS (host paths of ioview.ko / ioviewctl / lspci / the netlink
+# benchmark / the netlink fuzzer / the concurrency test), IOVM_YNL (the
 # kernel's tools/net/ynl for 29-ynl),
 # IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more
 # QEMU options, split on spaces), IOVM_LOCK_WAIT, IOVM_BUSYBOX.
@@ -46,6 +46,7 @@ ctl=${IOVM_CTL:-$top/build/user/ioviewctl}
 lspci=${IOVM_LSPCI:-/usr/bin/lspci}
 nlbench=${IOVM_NLBENCH:-$top/build/user/nlbench}
 nlfuzz=${IOVM_NLFUZZ:-$top/build/user/nlfuzz}
+nlstress=${IOVM_NLSTRESS:-$top/build/user/nlstress}
 python=/usr/bin/python3
 ynl_dir=${IOVM_YNL:-$top/build/kernels/6.12.117-ioview-debug/build/tools/net/ynl}
 cases_dir=${IOVM_CASES:-$here/cases}
@@ -279,6 +280,12 @@ build_initramfs() {
     copy_with_libs "$nlfuzz" "$root" /usr/bin/nlfuzz
   else
     note "nlfuzz not built: $nlfuzz is missing"
+  fi
+  # The concurrency test (75-concurrency).
+  if [ -x "$nlstress" ]; then
+    copy_with_libs "$nlstress" "$root" /usr/bin/nlstress
+  else
+    note "nlstress not built: $nlstress is missing"
   fi
   install_ynl "$root"
   # Debian's lspci, the reference 27-lspci holds ioviewctl's hex dumps to. No

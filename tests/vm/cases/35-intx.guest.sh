@@ -35,7 +35,7 @@ while IFS='	' read -r name verdict why; do
     *) tap_fail "INTx: ioview_edu_driver.$name" "${why:-no diagnostic}" ;;
   esac
 done < "$IOVM_TMP/intx.cases"
-expect_eq "ioview_edu_driver reported its 9 cases on INTx" "$n" 9
+expect_eq "ioview_edu_driver reported its 11 cases on INTx" "$n" 11
 expect_eq "ioview_edu_driver suite verdict on INTx" "$(grep -c '^ok 1 ioview_edu_driver$' "$log")" 1
 for what in "interrupt raise to handler (INTx)" "factorial by interrupt (INTx)" "storm of"; do
   line=$(grep -F "ioview edu: $what" "$log")

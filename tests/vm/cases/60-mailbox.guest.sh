@@ -7,7 +7,9 @@
 # 0..248 bytes and checks every echo, then goes through the host's life
 # with it (a stall, a departure and a new host, a host that dies and one
 # that takes its place, a host that re-initialises the mailbox under it,
-# twice, the last host leaving; kmod/selftest/mailbox.cpp has the table), then
+# twice, a host writing garbage indices, sizes, a sequence and a state where
+# the guest reads, which it must refuse, the last host leaving;
+# kmod/selftest/mailbox.cpp has the table), then
 # opens again with nobody to attach and is refused with -ENOTCONN. Each
 # KTAP case is one result (a skip is a failure here: the peer is
 # provided); the rate and the session's counts are passed on as
@@ -40,7 +42,7 @@ while IFS='	' read -r name verdict why; do
     *) tap_fail "ioview_mailbox.$name" "${why:-no diagnostic}" ;;
   esac
 done < "$IOVM_TMP/mailbox.cases"
-expect_eq "ioview_mailbox reported its 10 cases" "$n" 10
+expect_eq "ioview_mailbox reported its 11 cases" "$n" 11
 expect_eq "ioview_mailbox suite verdict" "$(grep -c '^ok 1 ioview_mailbox$' "$ktap")" 1
 rate=$(grep '^  # mailbox: [0-9]* messages' "$ktap" | sed 's/^  # //')
 if [ -n "$rate" ]; then
@@ -48,9 +50,9 @@ if [ -n "$rate" ]; then
 else
   tap_fail "ioview_mailbox logged its rate" "KTAP as logged:" "$(cat "$ktap")"
 fi
-# What happened to the message sent across the re-initialisation, and the session's
-# counts: 60-mailbox.host.sh compares them with the host's (from the console log).
-tap_diag "$(grep -E '^  # mailbox: (reinit|session):' "$ktap" | sed 's/^  # //')"
+# What happened to the message sent across the re-initialisation, the garbage refused, and
+# the session's counts: 60-mailbox.host.sh compares them with the host's (from the console log).
+tap_diag "$(grep -E '^  # mailbox: (reinit|garbage|session):' "$ktap" | sed 's/^  # //')"
 
 # The mailbox is closed again: nothing of BAR2 is left requested, only edu's BAR0.
 expect_eq "I/O memory requested by ioview is one range (edu's BAR0)" "$(grep -c -F ioview /proc/iomem)" 1

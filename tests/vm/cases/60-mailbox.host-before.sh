@@ -16,7 +16,9 @@
 #   #3  at once, attaches (the guest sees a restart), echoes 10,
 #       re-initialises the mailbox under the guest (the guest resyncs),
 #       echoes 20, does it again (the guest idle this time), echoes 10,
-#       leaves.
+#       writes garbage where the guest reads, seven items, each after one
+#       of the guest's messages and repaired once the guest showed it
+#       refused it (the peer's garbage step), leaves.
 #
 # --timeout bounds each even if the guest never comes: #1 the whole VM run
 # plus a margin, #2 and #3 a minute (they start while the guest runs). Each
@@ -48,7 +50,7 @@ else
     # Long enough for the guest to see #1 gone and a send refused, as the self-test expects.
     sleep 1.5
     instance 2 --script echo:20,crash --numbered 220 --timeout 60
-    instance 3 --script echo:10,init,echo:20,init,echo:10 --numbered 240 --timeout 60
+    instance 3 --script echo:10,init,echo:20,init,echo:10,garbage --numbered 240 --timeout 60
   ) 3>&- > /dev/null 2>&1 < /dev/null &
   echo $! > "$out".chain.pid
 fi

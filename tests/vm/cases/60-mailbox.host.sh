@@ -7,7 +7,10 @@
 #
 #   1  220 messages (0..219), one pause;
 #   2  20 (220..239), then its crash;
-#   3  10 (240..249), its re-initialisation, 20 more, another, 10 more.
+#   3  10 (240..249), its re-initialisation, 20 more, another, 10 more,
+#      then its 7 garbage items (3 bad slots among them) with 11 more
+#      messages, whose echoes it repeats as the step says (the first of
+#      the tail item's message twice more, the state item's once more).
 #
 # Message 250 was sent across host 3's first re-initialisation: either it
 # found it in the ring it wiped (discarded unread: 1) and the guest never
@@ -85,7 +88,7 @@ expect_num "host peer 2 checked messages 220 to 239, none missing" "$(line 2 num
 expect_num "host peer 2 missed none" "$(line 2 errors gaps)" 0
 expect_num "host peer 2 crashed on purpose" "$(line 2 script crashed)" 1
 
-instance 3 5
+instance 3 6
 lost=$(line 3 script discarded_unread)
 case $lost in
   0 | 1) tap_ok "host peer 3 discarded 0 or 1 unread message at its re-initialisations ($lost)" ;;
@@ -96,20 +99,33 @@ expect_num "host peer 3 re-initialised twice" "$(line 3 script inits)" 2
 expect_num "host peer 3 discarded none of its echoes" "$(line 3 script discarded_unconsumed)" 0
 expect_num "host peer 3 saw the guest take its echoes and beat before each re-initialisation" \
   "$(line 3 script quiet_timeouts)" 0
-b3=$(($(bytes 240 250) + $(bytes $((250 + lost)) $((280 + lost)))))
-expect_num "host peer 3 received 40 messages" "$(line 3 received messages)" 40
-expect_num "host peer 3 sent 40 messages" "$(line 3 sent messages)" 40
+# The garbage step's 11 messages start at g; message g + 7 is echoed three times, g + 9 twice.
+g=$((280 + lost))
+b3=$(($(bytes 240 250) + $(bytes $((250 + lost)) "$g") + $(bytes "$g" $((g + 11)))))
+b3_sent=$((b3 + 2 * $(bytes $((g + 7)) $((g + 8))) + $(bytes $((g + 9)) $((g + 10)))))
+expect_num "host peer 3 received 51 messages" "$(line 3 received messages)" 51
+expect_num "host peer 3 sent 54 messages" "$(line 3 sent messages)" 54
 expect_num "host peer 3 received $b3 bytes" "$(line 3 received bytes)" "$b3"
-expect_num "host peer 3 sent $b3 bytes" "$(line 3 sent bytes)" "$b3"
+expect_num "host peer 3 sent $b3_sent bytes" "$(line 3 sent bytes)" "$b3_sent"
 expect_num "host peer 3 missed exactly what it discarded" "$(line 3 errors gaps)" "$lost"
-expect_num "host peer 3 checked messages up to $((279 + lost))" "$(line 3 numbered next)" $((280 + lost))
+expect_num "host peer 3 checked messages up to $((g + 10))" "$(line 3 numbered next)" $((g + 11))
+expect_num "host peer 3 wrote and repaired 7 garbage items" "$(line 3 script garbage_items)" 7
+expect_num "host peer 3 published 3 bad slots" "$(line 3 script garbage_slots)" 3
 expect_num "host peer 3 saw the guest arrive at its attach and after each re-initialisation" \
   "$(line 3 peer arrived)" 3
 
 # The guest's side of the same story, from its KTAP diagnostics in the kernel log.
 expect_num "the guest says message 250 was lost exactly when host 3 discarded it" "$(guest reinit lost)" "$lost"
-expect_num "the guest published what the hosts received, and the lost one" "$(guest session sent)" $((280 + lost))
-expect_num "the guest received what the hosts sent" "$(guest session received)" 280
+expect_num "the guest published what the hosts received, and the lost one" "$(guest session sent)" $((291 + lost))
+expect_num "the guest received what the hosts sent" "$(guest session received)" 294
+# The garbage: 2 heads (at least one -EPROTO each), 3 slots (-EBADMSG each), a tail (-EPROTO).
+garbage_errors=$(guest garbage errors)
+if [ -n "$garbage_errors" ] && [ "$garbage_errors" -ge 6 ]; then
+  tap_ok "the guest refused every garbage item ($garbage_errors refusals)"
+else
+  tap_fail "the guest refused every garbage item" "errors='$garbage_errors', want at least 6"
+fi
+expect_num "the guest's session errors are its garbage refusals" "$(guest session errors)" "${garbage_errors:-0}"
 expect_num "the guest was told of each reset once" "$(guest session resets)" 2
 expect_num "the guest resynced twice" "$(guest session resyncs)" 2
 
