@@ -72,6 +72,8 @@ kernel_has() {
 # (6.1) and 894 s (debug, every case about three times as slow as unloaded; the
 # cases before 84 alone took 650 s): the VM's bounds are 480 s and 1200 s. A case's own bound is the release's (60 s, 180 s) unless it names
 # a longer one ("# iovm-case-timeout: SECONDS", guest/init).
+# 75-concurrency adds about 20 s more on Debian's kernels (a whole 6.12 run took
+# 172 s with it, the machine shared).
 cpu_default=max
 if kernel_has CONFIG_KASAN; then
   vm_timeout=${IOVM_TIMEOUT:-1200}

@@ -24,9 +24,11 @@ fi
 module_can_load "concurrency: insmod" || return 0
 expect_run "insmod" insmod "$IOVM_MODULE" || return 0
 
+# Bounded in seconds, so the case takes about normal_s + storm_s plus a few seconds of
+# markers and the shell loop, whatever the machine's speed.
 case $IOVM_RELEASE in
-  *-ioview-debug) normal_s=15 storm_s=8 watchdog=60 loop_facts=10 ;;
-  *) normal_s=12 storm_s=6 watchdog=20 loop_facts=30 ;;
+  *-ioview-debug) normal_s=12 storm_s=6 watchdog=60 loop_facts=10 ;;
+  *) normal_s=6 storm_s=4 watchdog=20 loop_facts=20 ;;
 esac
 # A new seed each run, printed with the figures so that a failure can be replayed.
 seed=$(($(date +%s) % 100000))
