@@ -114,6 +114,15 @@ scan_selftest() {
   expect_flag lockdep '[    5.000000] INFO: trying to register non-static key.'
   expect_flag might_sleep '[    5.000000] BUG: sleeping function called from invalid context at kernel/locking/mutex.c:585'
   expect_flag might_sleep '[    5.000000] BUG: scheduling while atomic: insmod/70/0x00000002'
+  expect_flag might_sleep '[    5.000000] sleeping function called from invalid context at kernel/locking/mutex.c:585'
+  expect_flag refcount '[    5.000000] refcount_t: underflow; use-after-free.'
+  expect_flag refcount '[    5.000000] refcount_t: addition on 0; use-after-free.'
+  expect_flag refcount '[    5.000000] refcount_t: saturated; leaking memory.'
+  expect_flag refcount '[    5.000000] refcount_t: decrement hit 0; leaking memory.'
+  expect_flag 'hung task' '[  245.000000] INFO: task ioviewctl:312 blocked for more than 120 seconds.'
+  expect_flag 'RCU stall' '[    5.000000] rcu: INFO: rcu_preempt self-detected stall on CPU'
+  expect_flag 'RCU stall' '[    5.000000] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:'
+  expect_flag UBSAN '[    5.000000] UBSAN: signed-integer-overflow in kmod/driver/edu.cpp:10:5'
   expect_flag kmemleak '[    5.000000] unreferenced object 0xffff888004a1c2c0 (size 32):'
   expect_flag kmemleak '[    5.000000] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'
   expect_flag ODEBUG '[    5.000000] ODEBUG: free active (active state 0) object: 00000000a1b2c3d4 object type: timer_list hint: f+0x0/0x10'
@@ -137,6 +146,9 @@ scan_selftest() {
 [    0.300000] kmemleak: Kernel memory leak detector initialized (mem pool available: 14684)
 [    0.300000] kmemleak: Automatic memory scanning thread started
 [    0.400000] Disabling lock debugging due to kernel taint
+[    0.000000] rcu: RCU calculated value of scheduler-enlistment delay is 25 jiffies.
+[    0.000000] rcu: 	RCU restricting CPUs from NR_CPUS=8192 to nr_cpu_ids=2.
+[    0.000000] Running RCU synchronous self tests
 EOF2
 
   # A case may declare the reports it provokes: inside the window they are

@@ -16,10 +16,17 @@
 # never the line a checker prints when it starts ("kasan: KernelAddressSanitizer
 # initialized", "kmemleak: Kernel memory leak detector initialized", lockdep's
 # "Lock dependency validator" banner, "ODEBUG: 26 of 26 active objects replaced").
+# A refcount_t warning ("refcount_t: underflow; use-after-free.", before its
+# WARNING), a hung task and an RCU stall get names of their own too, rather
+# than only the generic WARNING or Call Trace that follows them; "sleeping
+# function called from invalid context" is matched with or without its "BUG: ".
 KLOG_PATTERNS='unreliable frame in ioview	^ *\? [^ ]+ \[ioview[] ]
 KASAN	BUG: KASAN: |^KASAN: (null-ptr-deref|maybe wild-memory-access|probably user-memory-access)
 lockdep	possible circular locking dependency detected|possible recursive locking detected|inconsistent lock state|suspicious RCU usage|bad unlock balance detected|held lock freed|possible irq lock inversion dependency|INFO: trying to register non-static key
-might_sleep	BUG: sleeping function called from invalid context|BUG: scheduling while atomic
+might_sleep	sleeping function called from invalid context|BUG: scheduling while atomic
+refcount	refcount_t: 
+hung task	INFO: task .+ blocked for more than [0-9]+ seconds
+RCU stall	INFO: rcu_[a-z]+ (self-detected stall|detected stalls|detected expedited stalls)
 kmemleak	unreferenced object 0x|kmemleak: [0-9]+ new suspected memory leaks
 ODEBUG	ODEBUG: .*object type:|ODEBUG: object |ODEBUG: Out of memory
 list corruption	list_(add|del) corruption|list_add double add
