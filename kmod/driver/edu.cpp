@@ -34,6 +34,9 @@ constexpr unsigned int dma_irq_timeout_ms = 5000;
 constexpr unsigned int quiesce_step_ms = 10;
 constexpr u64 ns_per_ms = 1000000;
 constexpr u32 quiesce_steps = 500;
+// A factorial a caller gave up on (the unbind cut its wait) goes on computing: edu's longest,
+// 2^32 - 1 steps, took 4 to 7 s here, so remove() waits up to 10 s for the unit to be idle.
+constexpr u32 factorial_quiesce_steps = 1000;
 // The whole of edu's buffer: every window dma_validate() accepts fits at the start of it.
 constexpr usize dma_buffer_bytes = hw::buffer_bytes;
 
@@ -228,8 +231,23 @@ void quiesce(device &dev)
 	dev.dead = true;
 }
 
+// Waits, bounded, for a factorial nobody waits for any more.  Without this the next binding
+// found the unit still computing the one an unbind had cut short and refused its first
+// factorial with -EBUSY ("the unit is still busy with an earlier request").
+void quiesce_factorial(device &dev)
+{
+	auto bar = dev.bar0.view();
+
+	if (sleeping_poller(quiesce_step_ms, factorial_quiesce_steps)([bar] { return !logic::factorial_busy(bar); }))
+		return;
+	edu_err(dev, "the factorial unit still computes after %u ms: the next binding may find it busy",
+		quiesce_step_ms * factorial_quiesce_steps);
+}
+
 // Stops edu from interrupting again: no completion interrupt requested, no transfer running,
-// nothing pending.  Before free_irq() (a pending INTx bit would keep the shared line asserted).
+// nothing pending; and leaves it idle for the next binding.  Before free_irq() (a pending INTx
+// bit would keep the shared line asserted).  With irq_on_completion cleared first, a factorial
+// that ends during the wait raises nothing.
 void silence(device &dev)
 {
 	auto bar = dev.bar0.view();
@@ -237,6 +255,7 @@ void silence(device &dev)
 	hw::status::write(bar, hw::status::zero());
 	if (dev.reached >= probe_stage::master && !dev.dead)
 		quiesce(dev);
+	quiesce_factorial(dev);
 	logic::ack_irq(bar, logic::pending_irqs(bar).raw);
 }
 

@@ -9,6 +9,8 @@
 //    does every later operation through the references they hold, without
 //    touching the device; the references stay valid (KASAN on the debug
 //    kernel would report a use after free);
+//  - a factorial cut by the unbind while edu still computes it leaves the
+//    unit idle for the next binding, whose first factorial is computed;
 //  - a probe that fails at any of its stages leaves nothing behind: the
 //    next probe gets the same BAR, interrupt vector and DMA memory again
 //    (a leak would also be reported by kmemleak, VM case 95-kmemleak);
@@ -186,6 +188,81 @@ verdict unbind_ends_operations_in_flight(context &t)
 	return v == verdict::pass ? again : v;
 }
 
+// A factorial that keeps edu's unit computing for well over a second (about 1e9 steps a
+// second here), by interrupt, in a thread of its own; records how it ended.
+constexpr u32 long_factorial_n = 1500000000;
+
+struct long_factorial : thread_job {
+	edu::device *dev;
+	int error = 1;			// read after the join
+	ioview_flag stopped{};		// raised when the call has returned
+
+	explicit long_factorial(edu::device *d) noexcept : thread_job{ run_once }, dev(d) {}
+
+	static void run_once(thread_job *self)
+	{
+		auto *f = static_cast<long_factorial *>(self);
+		u32 v = 0;
+
+		f->error = edu::factorial(f->dev, long_factorial_n, completion::interrupt, &v);
+		ioview_shim_flag_raise(&f->stopped);
+	}
+};
+
+// Waits, bounded, until edu's factorial unit computes (or @f returned without it).
+bool wait_computing(const edu::device *dev, const long_factorial &f)
+{
+	for (unsigned int waited = 0; waited < start_wait_ms; ++waited) {
+		if (hw::status::read(edu::bar(dev)).get(hw::status::computing))
+			return true;
+		if (ioview_shim_flag_test(&f.stopped))
+			return false;
+		ioview_shim_msleep(1);
+	}
+	return false;
+}
+
+// An unbind cuts the wait of a factorial edu is still computing (-ENODEV at once), and hands
+// the unit over idle: the next binding's first factorial is computed, not refused as busy.
+verdict unbind_leaves_the_factorial_unit_idle(context &t)
+{
+	pci_dev *pdev = nullptr;
+	long_factorial job(nullptr);
+	thread runner;
+	verdict v = verdict::pass;
+	{
+		counted_ref<edu::device> ref = edu::acquire(nullptr);
+		if (!ref)
+			return t.skip("%s", no_edu);
+		pdev = edu::pci_device(ref.get());
+		ioview_shim_pci_dev_get(pdev);
+		job.dev = ref.get();
+		int err = runner.start(&job, "ioview-st-longf");
+		if (err)
+			v = t.fail("starting the factorial thread gave %d", err);
+		else if (!wait_computing(ref.get(), job))
+			v = t.fail("the factorial of %u never showed the unit computing (it ended with %d)",
+				   long_factorial_n, ioview_shim_flag_test(&job.stopped) ? job.error : 0);
+		// The unbind runs whatever happened above: the thread only ends through it (or its timeout).
+		ioview_shim_pci_unbind(pdev);
+		runner.join();
+		if (v == verdict::pass && job.error != -enodev)
+			v = t.fail("the factorial cut by the unbind ended with %d, want %d", job.error, -enodev);
+	}
+	int bound = ioview_shim_pci_rebind(pdev);
+	counted_ref<edu::device> fresh = edu::acquire(ioview_shim_pci_name(pdev));
+	ioview_shim_pci_dev_put(pdev);
+	if (bound != 1 || !fresh)
+		return t.fail("binding edu again gave %d", bound);
+	if (v != verdict::pass)
+		return v;
+	u32 value = 0;
+	int err = edu::factorial(fresh.get(), 5, completion::interrupt, &value);
+	if (err || value != 120)
+		return t.fail("the first factorial of the new binding gave %d (%u), want 0 (120)", err, value);
+	return t.pass();
+}
+
 verdict failed_probe_unwinds_every_stage(context &t)
 {
 	pci_dev *pdev = nullptr;
@@ -264,6 +341,7 @@ verdict mailbox_reference_outlives_unbind(context &t)
 
 constinit const test_case lifetime_cases[] = {
 	{ "unbind_ends_operations_in_flight", unbind_ends_operations_in_flight },
+	{ "unbind_leaves_the_factorial_unit_idle", unbind_leaves_the_factorial_unit_idle },
 	{ "failed_probe_unwinds_every_stage", failed_probe_unwinds_every_stage },
 	{ "mailbox_reference_outlives_unbind", mailbox_reference_outlives_unbind },
 };
