@@ -100,7 +100,8 @@ nap() {
   read -r -t "$1" _ <&7
 }
 
-# slab_bytes: bytes of active objects in the kmalloc caches, from /proc/slabinfo.
+# slab_bytes FILE: bytes of active objects in the kmalloc caches, from /proc/slabinfo;
+# each cache's bytes go to FILE (written after the read), for the diagnostics.
 # SLUB counts every object of a slab a CPU holds as active, so the raw figure
 # moves by whole slabs (4 KiB to 32 KiB each) with no leak at all. Writing a
 # cache's "shrink" hands the CPUs' slabs back to the node lists, where the free
@@ -121,11 +122,17 @@ slab_bytes() {
   for _sb_f in /sys/kernel/slab/*/shrink; do
     echo 1 > "$_sb_f"
   done 2> /dev/null
-  _sb_bytes=0
+  _sb_bytes=0 _sb_each=
   while read -r _sb_name _sb_active _sb_total _sb_size _sb_rest; do
-    case $_sb_name in kmalloc-*) _sb_bytes=$((_sb_bytes + _sb_active * _sb_size)) ;; esac
+    case $_sb_name in
+      kmalloc-*)
+        _sb_bytes=$((_sb_bytes + _sb_active * _sb_size))
+        _sb_each="$_sb_each$_sb_name $((_sb_active * _sb_size))
+" ;;
+    esac
   done <&8
   exec 8<&-
+  printf '%s' "$_sb_each" > "$1"
   echo "$_sb_bytes"
 }
 
@@ -275,7 +282,7 @@ both_bound() {
   [ -e "$IOVM_DRIVER_DIR/$edu" ] && [ -e "$IOVM_DRIVER_DIR/$shm" ]
 }
 
-slab_start=$(slab_bytes)
+slab_start=$(slab_bytes "$IOVM_TMP/cy-slab.start")
 t0=$(cut -d' ' -f1 /proc/uptime)
 expect_run "insmod" insmod "$IOVM_MODULE" || return 0
 # The clients pace themselves to about half the guest: TCG runs both vCPUs in
@@ -363,7 +370,7 @@ while [ "$i" -lt "$unload_cycles" ]; do
       break
     fi
     rmmod_busy=$((rmmod_busy + 1))
-    sleep 0.05
+    nap 0.05
   done
   ours_end unload "$kind" "$seen"
   [ ! -e /sys/module/ioview ] || { tap_fail "unload: cycle $i removes the module" "$(grep '^ioview ' /proc/modules)"; break; }
@@ -421,11 +428,30 @@ expect_eq "after the last rmmod: /proc/iomem names no ioview" "$(grep -c -F iovi
 expect_eq "after the last rmmod: /proc/interrupts names no ioview" "$(grep -c -E ' ioview$' /proc/interrupts)" 0
 
 rm -rf "$dir"
-slab_end=$(slab_bytes)
-tap_diag "slab: kmalloc caches $slab_start bytes active before the first insmod, $slab_end after the last rmmod ($((slab_end - slab_start)) bytes), Slab: $(awk '/^Slab:/ { print $2 }' /proc/meminfo) kB"
+# A leak stays; what is only on its way out (objects freed after an RCU grace
+# period, an exiting process) goes: one 6.1 run measured 50 KiB more at the
+# end, the next one 1 KiB less. So the end is measured up to five times, 3 s
+# apart, until it is within the tolerance; the diagnostics say by how much
+# each cache was over the first time.
+slab_diff() {
+  awk 'FNR == 1 { f++ } f == 1 { a[$1] = $2 } f == 2 && $2 != a[$1] { printf "%s %+d; ", $1, $2 - a[$1] }' \
+    "$IOVM_TMP/cy-slab.start" "$IOVM_TMP/cy-slab.end"
+}
+tries=0 slab_ends=
+while [ "$tries" -lt 5 ]; do
+  tries=$((tries + 1))
+  [ "$tries" = 1 ] || nap 3
+  slab_end=$(slab_bytes "$IOVM_TMP/cy-slab.end")
+  slab_ends="$slab_ends $slab_end"
+  [ $((slab_end - slab_start)) -gt "$slab_tolerance" ] || break
+  [ "$tries" != 1 ] || tap_diag "slab: the first measure after the last rmmod was over by cache: $(slab_diff)"
+done
+tap_diag "slab: kmalloc caches $slab_start bytes active before the first insmod, after the last rmmod$slab_ends ($((slab_end - slab_start)) bytes more at the last), Slab: $(awk '/^Slab:/ { print $2 }' /proc/meminfo) kB"
 if [ $((slab_end - slab_start)) -le "$slab_tolerance" ]; then
   tap_ok "slab usage back to its starting level (kmalloc caches, within $slab_tolerance bytes)"
 else
   tap_fail "slab usage back to its starting level (kmalloc caches, within $slab_tolerance bytes)" \
-    "grew by $((slab_end - slab_start)) bytes over $unbind_cycles unbind and $unload_cycles unload cycles"
+    "grew by $((slab_end - slab_start)) bytes over $unbind_cycles unbind and $unload_cycles unload cycles," \
+    "measured $tries times; by cache: $(slab_diff)"
 fi
+rm -f "$IOVM_TMP/cy-slab.start" "$IOVM_TMP/cy-slab.end"
