@@ -59,9 +59,9 @@
 # diagnostics. The monitor is only required to run until it is stopped.
 #
 # The clients keep the guest about half busy (see pace). Measured here, the
-# case took 135 to 290 s on Debian's kernels (each edu unbind and bind
-# evaluates ACPI's _PRT, about half a second under TCG) and 230 s on the
-# debug kernel (acpi=noirq): hence its own limit, 600 and 1200 s.
+# case took 140 to 290 s on Debian's kernels (each edu unbind and bind
+# evaluates ACPI's _PRT, about half a second under TCG) and 230 to 380 s on
+# the debug kernel (acpi=noirq): hence its own limit, 600 and 1200 s.
 
 edu=$(pci_find_one "edu present" 0x1234 0x11e8) || return 0
 shm=$(pci_find_one "ivshmem present" 0x1af4 0x1110) || return 0
@@ -333,10 +333,10 @@ clients_stop
 t1=$(cut -d' ' -f1 /proc/uptime)
 tap_diag "unbind: $i cycles of edu and ivshmem in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 expect_num "unbind: cycles run" "$i" "$unbind_cycles"
-expect_num "unbind: unbind writes refused" "$unbinds_failed" 0
-expect_num "unbind: bind writes refused" "$binds_failed" 0
-expect_num "unbind: edu's status unreadable after an unbind" "$fact_unit_unreadable" 0
-expect_num "unbind: edu's factorial unit still computing after an unbind that cut a factorial" "$fact_unit_busy" 0
+expect_num "unbind: no unbind write refused" "$unbinds_failed" 0
+expect_num "unbind: no bind write refused" "$binds_failed" 0
+expect_num "unbind: edu's status readable through /dev/mem after every unbind" "$fact_unit_unreadable" 0
+expect_num "unbind: edu's factorial unit idle after every unbind that cut a factorial" "$fact_unit_busy" 0
 outcomes unbind ok enodev
 kill "$mon" 2> /dev/null
 wait "$mon"
@@ -383,9 +383,9 @@ clients_stop
 t2=$(cut -d' ' -f1 /proc/uptime)
 tap_diag "unload: $i cycles in $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }') s"
 expect_num "unload: cycles run" "$i" "$unload_cycles"
-expect_num "unload: rmmod refused other than busy" "$rmmod_failed" 0
+expect_num "unload: no rmmod refused but for EAGAIN" "$rmmod_failed" 0
 tap_diag "unload: rmmod refused with EAGAIN (a dump in progress) $rmmod_busy times, and retried"
-expect_num "unload: insmod refused" "$inserts_failed" 0
+expect_num "unload: no insmod refused" "$inserts_failed" 0
 outcomes unload ok nofamily enoent
 
 # ours_check PHASE IN_FLIGHT NOT_SEEN: how each of our requests in PHASE ended,
