@@ -246,6 +246,10 @@ harness_selftest() {
   expect_out "the guest still finishes after a hang" "^ok [0-9]+ - $r: guest ran all cases and powered off$"
   expect_out "a case naming a longer bound runs to it" "^ok [0-9]+ - $r: own-timeout: outlived the default bound within its own$"
   expect_no_out "a case naming a longer bound is not killed" "own-timeout: case ran to completion"
+  local bound=7
+  ! grep -qx CONFIG_KASAN=y "$top/build/kernels/$rel/build/.config" 2> /dev/null || bound=9
+  expect_out "a case naming two bounds gets this kernel's (${bound} s)" "^# 56-two-bounds.guest.sh killed after ${bound}s"
+  expect_out "a case outliving its own bound fails" "^not ok [0-9]+ - $r: two-bounds: case ran to completion$"
   expect_out "a kernel WARNING fails the log scan" "^not ok [0-9]+ - $r: kernel log clean$"
   expect_out "the scan names the case of a WARNING" "^#   WARNING \[60-splat\] WARNING: CPU: 0 PID: 1"
   expect_out "the scan flags a ? frame in ioview" "^#   unreliable frame in ioview \[60-splat\]"

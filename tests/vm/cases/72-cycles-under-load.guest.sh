@@ -60,8 +60,8 @@
 #
 # The clients keep the guest about half busy (see pace). Measured here, the
 # case took 140 to 290 s on Debian's kernels (each edu unbind and bind
-# evaluates ACPI's _PRT, about half a second under TCG) and 230 to 380 s on
-# the debug kernel (acpi=noirq): hence its own limit, 600 and 1200 s.
+# evaluates ACPI's _PRT, about half a second under TCG) and 230 to 410 s on
+# the debug kernel (acpi=noirq): hence its own bounds, 600 and 1200 s.
 
 edu=$(pci_find_one "edu present" 0x1234 0x11e8) || return 0
 shm=$(pci_find_one "ivshmem present" 0x1af4 0x1110) || return 0
