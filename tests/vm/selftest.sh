@@ -243,6 +243,7 @@ harness_selftest() {
   expect_out "expect_num fails on an error message" "^not ok [0-9]+ - $r: wrong: expect_num catches an error message$"
   expect_out "a hanging case is killed and fails" "^not ok [0-9]+ - $r: hangs: case ran to completion$"
   expect_out "a hanging case's timeout is shown" "^# 50-hangs.guest.sh killed after 5s"
+  expect_out "a hanging case's background child dies with it" "^ok [0-9]+ - $r: reaped: a hung case's background child was killed with it$"
   expect_out "the guest still finishes after a hang" "^ok [0-9]+ - $r: guest ran all cases and powered off$"
   expect_out "a case naming a longer bound runs to it" "^ok [0-9]+ - $r: own-timeout: outlived the default bound within its own$"
   expect_no_out "a case naming a longer bound is not killed" "own-timeout: case ran to completion"

@@ -104,19 +104,36 @@ tap_run_case() {
   shift 3
   _rc_log=$IOVM_TMP/${_rc_file##*/}.log
   : > "$IOVM_TAP_COUNT"
+  # The case leads a session of its own, so that a timeout ends everything it
+  # started (clients, peers, pipelines), not just its shell: `timeout` would
+  # signal only the one process it ran (busybox) or its own process group.
   # shellcheck disable=SC2016 # expanded by the child shell
-  IOVM_CASE_LABEL=$_rc_label timeout "$_rc_timeout" "${IOVM_CASE_SHELL:-sh}" -c '
+  IOVM_CASE_LABEL=$_rc_label setsid "${IOVM_CASE_SHELL:-sh}" -c '
       f=$1; shift
       for lib; do . "$lib"; done
       . "$f"
-      exit 0' case "$_rc_file" "$@" > "$_rc_log" 2>&1
+      exit 0' case "$_rc_file" "$@" > "$_rc_log" 2>&1 &
+  _rc_pid=$!
+  _rc_flag=$IOVM_TMP/${_rc_file##*/}.killed
+  rm -f "$_rc_flag"
+  setsid sh -c 'sleep "$1"; : > "$2"; kill -TERM -- "-$3"; sleep 2; kill -KILL -- "-$3"' \
+    watchdog "$_rc_timeout" "$_rc_flag" "$_rc_pid" > /dev/null 2>&1 &
+  _rc_dog=$!
+  wait "$_rc_pid"
   _rc_status=$?
+  kill -KILL -- "-$_rc_dog" 2> /dev/null
+  wait "$_rc_dog" 2> /dev/null
+  if [ -e "$_rc_flag" ]; then
+    _rc_status=124
+    # Whatever ignored the TERM and was not yet reached by the KILL.
+    kill -KILL -- "-$_rc_pid" 2> /dev/null
+  fi
   _rc_results=$(wc -c < "$IOVM_TAP_COUNT")
   _rc_results=$((_rc_results + 0))
   if [ "$_rc_status" -ne 0 ]; then
     _rc_why="exited with status $_rc_status"
-    [ "$_rc_status" -ne 124 ] && [ "$_rc_status" -ne 143 ] ||
-      _rc_why="killed after ${_rc_timeout}s (status $_rc_status)"
+    [ "$_rc_status" -ne 124 ] ||
+      _rc_why="killed after ${_rc_timeout}s with everything it started"
     _tap_case_fail "$_rc_label" "case ran to completion" \
       "${_rc_file##*/} $_rc_why after $_rc_results result(s)" \
       "$(tail -n 20 "$_rc_log")"
