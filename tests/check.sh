@@ -50,6 +50,40 @@ suite_dir() {
 	fi
 }
 
+# The last kernel's VM run (the debug kernel's, by far the longest) starts
+# first, in the background, when there are two CPUs and more than one kernel:
+# TCG runs a guest on one host thread, so it takes the second CPU while the
+# other suites and VM runs (each release in its own build/vm/RELEASE/) share
+# the first. Its output is shown, and counted, once it is over.
+# IOVM_SEQUENTIAL=1 runs every VM after the other instead.
+sequential=("$@") background=
+if [ $# -gt 1 ] && [ "$(nproc)" -ge 2 ] && [ -z "${IOVM_SEQUENTIAL:-}" ] && [ -e tests/vm/run.sh ]; then
+	background=${*: -1}
+	sequential=("${@:1:$#-1}")
+	bg_log=$results/vm-$background.out bg_start=$SECONDS
+	setsid tests/vm/run.sh "$background" check > "$bg_log" 2>&1 &
+	bg_pid=$!
+	# An interrupted check takes the run (and its QEMU) with it.
+	trap 'kill -- "-$bg_pid" 2> /dev/null' EXIT
+	echo "=== vm-$background started in the background"
+fi
+
+# Waits for the background VM run and counts it like any other suite.
+finish_background() {
+	wait "$bg_pid"
+	local status=$?
+	run_suite "vm-$background" replay_background "$status"
+	# The suite's time is the run's own, from its start.
+	summary[-1]=$(sed -E "s/ +[0-9]+s\$/ $(printf '%5d' $((SECONDS - bg_start)))s/" <<< "${summary[-1]}")
+}
+
+# Prints the background run's output (kept aside, as run_suite rewrites its
+# TAP file) and exits with its status.
+replay_background() {
+	cat "$bg_log"
+	return "$1"
+}
+
 suite_dir unit tests/unit/Makefile make --no-print-directory -C tests/unit check
 suite_dir compile-fail tests/compile-fail/Makefile make --no-print-directory -C tests/compile-fail check
 # The netlink family's YNL spec and the files generated from it.
@@ -62,9 +96,10 @@ suite_dir user-ctl tests/user/ctl/Makefile make --no-print-directory -C tests/us
 # The harness proves on one kernel that it catches failures (a silent case,
 # a hang, a real WARNING...) before it is trusted with the real cases.
 suite_dir vm-selftest tests/vm/selftest.sh tests/vm/selftest.sh "$1"
-for rel in "$@"; do
+for rel in "${sequential[@]}"; do
 	suite_dir "vm-$rel" tests/vm/run.sh tests/vm/run.sh "$rel" check
 done
+[ -z "$background" ] || finish_background
 
 echo
 echo "=== summary (TAP in $results/)"
