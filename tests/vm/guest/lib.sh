@@ -103,3 +103,14 @@ ktap_cases() {
       printf "%s\t%s\t%s\n", name, verdict, why; diag = ""
     }' "$1"
 }
+
+# device_state DEV...: what root sees of ioview and the given functions (the
+# counters, each function's whole configuration space and its registers), for
+# a before/after comparison around requests that must change nothing.
+device_state() {
+  "$IOVM_CTL" stats 2>&1
+  for _ds_dev; do
+    "$IOVM_CTL" config show -xxx "$_ds_dev" 2>&1
+    "$IOVM_CTL" reg show "$_ds_dev" 2>&1
+  done
+}
