@@ -1,5 +1,5 @@
 # shellcheck shell=dash
-# iovm-case-timeout: 300
+# iovm-case-timeout: 660 1800
 # The netlink fuzzer (tests/fuzz/netlink/nlfuzz.cpp; its top comment says what
 # it sends, how every answer is judged and which requests it lets change the
 # devices) against ioview.ko: fixed seeds, as root then as nobody, every
@@ -12,13 +12,13 @@
 # KASAN or lockdep report the messages provoke.
 #
 # Counts: 100000 datagrams (some 123000 messages) as root and 20000 as nobody
-# on Debian's kernels, all of them required: about 60 s and 5 s on 6.1, 50 s
-# and 4 s on 6.12 here, the budgets (--seconds 180 and 45) a bound for a loaded
-# machine, hence the case's own timeout of 300 s (the default is 60). The debug
-# kernel answers 200-320 a second under TCG, and half that while the machine
-# is busy: 100000 would take 5 to 15 minutes of this case alone, so it sends
-# the same seeds' sequences for 120 s and 30 s, what fits (12000 to 38000 as
-# root), at least 5000 and 2000. The fuzzer prints the seeds and the counts.
+# on every kernel, all of them required. They took about 60 s and 5 s on 6.1
+# and 50 s and 4 s on 6.12 here, 152 s as root on 6.12 at load 9; the debug kernel answers 270-320 a second
+# under TCG (KASAN, lockdep and kmemleak on every message) and half that while
+# the machine is busy, so 6 to 12 minutes as root there. The budgets
+# (--seconds) only bound a run on a stalled kernel: a run they cut short sends
+# fewer datagrams than required and fails. Hence the case's own timeouts of
+# 660 s and, on a KASAN kernel, 1800 s (the default is 60 and 180).
 
 edu=$(pci_find_one "edu present" 0x1234 0x11e8) || return 0
 shm=$(pci_find_one "ivshmem present" 0x1af4 0x1110) || return 0
@@ -35,10 +35,11 @@ expect_run "insmod" insmod "$IOVM_MODULE" || return 0
 # --count 1 --verbose` replays that message alone.
 root_seed=20251201 nobody_seed=20251202
 root_count=100000 nobody_count=20000
-case $IOVM_RELEASE in
-  *-ioview-debug) root_seconds=120 nobody_seconds=30 root_least=5000 nobody_least=2000 ;;
-  *) root_seconds=180 nobody_seconds=45 root_least='' nobody_least='' ;;
-esac
+if [ "${IOVM_KASAN:-n}" = y ]; then
+  root_seconds=1200 nobody_seconds=240
+else
+  root_seconds=480 nobody_seconds=120
+fi
 out=$IOVM_TMP/nlfuzz.out
 grep -q '^nobody:' /etc/passwd 2> /dev/null || echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
 
@@ -51,20 +52,11 @@ summary() {
 sent() {
   sed -n 's/^nlfuzz: sent \([0-9]*\) datagrams.*/\1/p' "$1"
 }
-# fuzzed NAME COUNT FILE RC [LEAST]: the run exited 0, sent COUNT datagrams (with
-# LEAST, on the debug kernel: its budget's worth, at least LEAST) and counted no failure.
+# fuzzed NAME COUNT FILE RC: the run exited 0, sent COUNT datagrams and
+# counted no failure.
 fuzzed() {
   expect_eq "$1: nlfuzz exit status" "$4" 0
-  if [ -n "${5:-}" ]; then
-    _fz_n=$(sent "$3")
-    if [ "${_fz_n:-0}" -ge "$5" ]; then
-      tap_ok "$1: at least $5 datagrams sent (the budget's worth: $_fz_n)"
-    else
-      tap_fail "$1: at least $5 datagrams sent" "sent ${_fz_n:-none}"
-    fi
-  else
-    expect_eq "$1: datagrams sent" "$(sent "$3")" "$2"
-  fi
+  expect_eq "$1: datagrams sent" "$(sent "$3")" "$2"
   expect_eq "$1: failures" "$(sed -n 's/^nlfuzz: failures //p' "$3")" 0
 }
 # value OF ARGS...: the last word of ioviewctl ARGS (a register's or config byte's value).
@@ -78,7 +70,7 @@ irq_line_shm=$(value config read "$shm" 0x3c 8)
 /usr/bin/nlfuzz --seed "$root_seed" --count "$root_count" --seconds "$root_seconds" > "$out" 2>&1
 rc=$?
 summary "$out"
-fuzzed "as root" "$root_count" "$out" "$rc" "$root_least"
+fuzzed "as root" "$root_count" "$out" "$rc"
 expect_eq "as root: the fuzzer ran with CAP_NET_ADMIN" \
   "$(grep -c "^nlfuzz: seed $root_seed start 0 count $root_count as uid 0 (CAP_NET_ADMIN)$" "$out")" 1
 # The same seed generates the same bytes: the first 1000 datagrams again, without sending.
@@ -92,22 +84,15 @@ expect_eq "interrupt line of ivshmem restored after the run" "$(value config rea
 # As nobody, with what root sees before and after: no counter, configuration
 # byte or register may move (every admin operation is EPERM before its
 # handler runs; the fuzzer checks each answer, this the state).
-state() {
-  "$IOVM_CTL" stats 2>&1
-  for d in "$edu" "$shm"; do
-    "$IOVM_CTL" config show -xxx "$d" 2>&1
-    "$IOVM_CTL" reg show "$d" 2>&1
-  done
-}
-state > "$IOVM_TMP/nlfuzz.before"
+device_state "$edu" "$shm" > "$IOVM_TMP/nlfuzz.before"
 su -s /bin/sh nobody -c "/usr/bin/nlfuzz --seed $nobody_seed --count $nobody_count --seconds $nobody_seconds" \
   > "$out" 2>&1
 rc=$?
 summary "$out"
-fuzzed "as nobody" "$nobody_count" "$out" "$rc" "$nobody_least"
+fuzzed "as nobody" "$nobody_count" "$out" "$rc"
 expect_eq "as nobody: the fuzzer ran without CAP_NET_ADMIN" \
   "$(grep -c "^nlfuzz: seed $nobody_seed start 0 count $nobody_count as uid 65534 (unprivileged)$" "$out")" 1
-state > "$IOVM_TMP/nlfuzz.after"
+device_state "$edu" "$shm" > "$IOVM_TMP/nlfuzz.after"
 if cmp -s "$IOVM_TMP/nlfuzz.before" "$IOVM_TMP/nlfuzz.after"; then
   tap_ok "as nobody: counters, configuration spaces and registers unchanged"
 else
