@@ -125,7 +125,9 @@ cmp -s build/user/ioviewctl "$dest/usr/bin/ioviewctl" || differs+=" build/user/i
 check $? "the installed files are the built and source files" "differ: $differs"
 
 export PKG_CONFIG_PATH=$dest/usr/share/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$tmp/none
-got="$(pkg-config --modversion ioview 2>&1) $(pkg-config --variable=prefix ioview 2>&1) $(pkg-config --libs ioview 2>&1)"
+# (The prefix as written: with a sysroot, pkg-config prepends it to variables too.)
+got="$(pkg-config --modversion ioview 2>&1) $(PKG_CONFIG_SYSROOT_DIR='' pkg-config --variable=prefix ioview 2>&1)"
+got+=" $(pkg-config --libs ioview 2>&1)"
 [ "$got" = "$version /usr " ]
 check $? "ioview.pc: version $version, prefix /usr, nothing to link" "got: $got"
 
@@ -140,8 +142,8 @@ log=$(cd "$tmp/prog" && gcc -std=c11 -Wall -Wextra -Werror $cflags -o uapi "$top
 	./uapi 2>&1)
 check $? "<linux/ioview.h> builds as C from the installed headers" "$log"
 # Without those flags it must not build: nothing else on the machine stands in.
-log=$(cd "$tmp/prog" && g++ -std=c++20 -fsyntax-only "$top/tests/install/installed-headers.cpp" 2>&1)
-[ $? != 0 ] && grep -q 'ioview/ioview.h: No such file' <<<"$log"
+! log=$(cd "$tmp/prog" && g++ -std=c++20 -fsyntax-only "$top/tests/install/installed-headers.cpp" 2>&1) &&
+	grep -q 'ioview/ioview.h: No such file' <<<"$log"
 check $? "the program does not build without ioview.pc's flags" "$log"
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
 
@@ -183,9 +185,9 @@ missing_from_page() {
 			grep -qF -- "$line" <<<"$page" || echo "$line"
 		done
 	done
-	# -j[son]: the page has "-j, --json".
+	# -j[son]: the page has "-j, --json"; -V[ersion]: "-V, --version".
 	for o in $options; do
-		line="$(sed -E 's/^-(.)\[(.*)\]$/-\1, --\1\2/' <<<"$o")"
+		line="$(sed -E 's/^-(.)\[(.*)\]$/-\1, --\L\1\2/' <<<"$o")"
 		grep -qF -- "$line" <<<"$page" || echo "$line"
 	done
 }
@@ -242,6 +244,14 @@ check $? "modules_install writes the modules only and runs no depmod" "$(diff <(
 hint=$(grep -c "^modules_install: now run: depmod -b $mods " <<<"$log")
 [ "$hint" = $# ]
 check $? "modules_install names the depmod command to run for each release" "$(grep depmod <<<"$log")"
+
+# DESTDIR stands in for INSTALL_MOD_PATH (a dry run: the kernel's make lines only).
+got=$(make --no-print-directory -n modules_install DESTDIR="$tmp/staged" 2>&1 |
+	sed -e ':a' -e '/\\$/N; s/[[:space:]]*\\\n[[:space:]]*/ /; ta' |
+	grep -c " modules_install INSTALL_MOD_PATH=$tmp/staged INSTALL_MOD_DIR=updates DEPMOD=true$")
+[ "$got" = $# ]
+check $? "modules_install DESTDIR=... installs into DESTDIR, with DEPMOD=true, for each release" \
+	"$got kernel make lines of $#"
 
 # missing_aliases FILE MODULE: the aliases the module must have that FILE (a
 # modules.alias) lacks: QEMU's edu and ivshmem-plain, the netlink family.
