@@ -15,7 +15,7 @@
 #   make install    ioviewctl, ioviewctl(8), the headers and ioview.pc under
 #                   DESTDIR + PREFIX (/usr/local); make uninstall removes them
 #   make modules_install   the kernel's modules_install, once per release:
-#                   INSTALL_MOD_PATH (else DESTDIR)/lib/modules/<release>/updates/;
+#                   INSTALL_MOD_PATH (else DESTDIR)/lib/modules/<release>/updates/kmod/;
 #                   depmod is left to the caller
 #
 # The raw Kbuild way works too: make -C <kernel build dir> M=$PWD
@@ -208,7 +208,7 @@ deps:
 # Removes what install put there, then the library's folders if nothing else is in them.
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
-	-find $(DESTDIR)$(INCLUDEDIR)/ioview -depth -type d -empty -delete 2>/dev/null
+	[ ! -d $(DESTDIR)$(INCLUDEDIR)/ioview ] || find $(DESTDIR)$(INCLUDEDIR)/ioview -depth -type d -empty -delete
 
 # Keeps the downloaded kernels; distclean drops them too.
 clean:

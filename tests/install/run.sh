@@ -18,6 +18,10 @@
 # RELEASE... are those of build/kernels/releases, whose modules make built.
 set -uo pipefail
 
+if [ $# = 0 ]; then
+	echo "usage: $0 RELEASE..." >&2
+	exit 2
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 # A parent make's variables (make check KDIR=...) must not reach these makes.
