@@ -10,6 +10,13 @@
 #   make deps       install what the above need (Debian packages, kernels under build/)
 #
 #   make KDIR=/lib/modules/$(uname -r)/build    build against one other kernel tree
+#                   (build/kmod/<its release>/kmod/ioview.ko)
+#
+#   make install    ioviewctl, ioviewctl(8), the headers and ioview.pc under
+#                   DESTDIR + PREFIX (/usr/local); make uninstall removes them
+#   make modules_install   the kernel's modules_install, once per release:
+#                   INSTALL_MOD_PATH (else DESTDIR)/lib/modules/<release>/updates/kmod/;
+#                   depmod is left to the caller
 #
 # The raw Kbuild way works too: make -C <kernel build dir> M=$PWD
 
@@ -18,7 +25,11 @@ B := build
 RELEASES_FILE := $(B)/kernels/releases
 
 ifdef KDIR
-RELEASES := $(notdir $(patsubst %/,%,$(dir $(realpath $(KDIR)))))
+# Named by the tree's own release, never by its path: /lib/modules/<release>/build
+# is a link to /usr/src/linux-headers-<release> on Debian, a kernel source tree
+# anywhere at all.
+RELEASES := $(shell kmod/scripts/kernel-release.sh $(KDIR))
+$(if $(RELEASES),,$(error KDIR=$(KDIR): no kernel release to build for))
 kdir_of = $(KDIR)
 else
 RELEASES := $(shell cat $(RELEASES_FILE) 2>/dev/null)
@@ -27,14 +38,29 @@ endif
 # The kernel `make run` and `make shell` boot; the first is bookworm's own.
 KERNEL ?= $(firstword $(RELEASES))
 
+# ---- installing (DESTDIR stages, PREFIX is where the files will live)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+# The library is header-only, the same on every architecture: share/, not lib/.
+PKGCONFIGDIR ?= $(PREFIX)/share/pkgconfig
+
+# The library with its doc/ (the headers point there), and the UAPI header where
+# headers_install puts a family's header: <linux/ioview.h>, as its guard says.
+LIBRARY_FILES := $(shell find include/ioview -type f | sort)
+INSTALLED_FILES := $(BINDIR)/ioviewctl $(MANDIR)/man8/ioviewctl.8 \
+	$(LIBRARY_FILES:include/%=$(INCLUDEDIR)/%) $(INCLUDEDIR)/linux/ioview.h $(PKGCONFIGDIR)/ioview.pc
+
 deps_ready := $(shell tests/deps.sh --check >/dev/null 2>&1 && echo y)
 
 .PHONY: all modules modcheck vmplants user check run shell bench deps clean distclean
+.PHONY: install install-ioviewctl install-headers install-pkgconfig install-man uninstall modules_install
 
 ifeq ($(KDIR)$(deps_ready),)
 # A fresh machine: install first, then do what was asked (without make's
 # "Leaving directory" after check's closing "N passed, N failed" line).
-all modules modcheck vmplants user check run shell bench:
+all modules modcheck vmplants user check run shell bench install install-ioviewctl modules_install:
 	$(MAKE) --no-print-directory deps
 	$(MAKE) --no-print-directory $@
 else
@@ -124,6 +150,43 @@ $(B)/user/mailbox-peer: user/mailbox-peer.cpp Makefile
 
 -include $(B)/user/mailbox-peer.d
 
+# More parts join with a line of their own: "install: install-PART".
+install: install-ioviewctl install-headers install-pkgconfig install-man
+
+install-ioviewctl: $(B)/user/ioviewctl
+	install -D -m 0755 $< $(DESTDIR)$(BINDIR)/ioviewctl
+
+install-man: user/ioviewctl.8
+	install -D -m 0644 $< $(DESTDIR)$(MANDIR)/man8/ioviewctl.8
+
+install-headers: $(LIBRARY_FILES) include/uapi/ioview.h
+	@set -e; for f in $(LIBRARY_FILES); do \
+		echo "install -D -m 0644 $$f $(DESTDIR)$(INCLUDEDIR)/$${f#include/}"; \
+		install -D -m 0644 $$f $(DESTDIR)$(INCLUDEDIR)/$${f#include/}; \
+	done
+	install -D -m 0644 include/uapi/ioview.h $(DESTDIR)$(INCLUDEDIR)/linux/ioview.h
+
+# Generated here, as the prefix is only known now.
+install-pkgconfig: user/ioview.pc.in
+	@mkdir -p $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+		-e 's|@VERSION@|$(IOVIEW_VERSION)|' user/ioview.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/ioview.pc
+
+# ---- the module, installed by each kernel's own modules_install (signing,
+# stripping, compression as that kernel does them) under updates/, which depmod
+# searches before the kernel's own modules.  Never depmod: DEPMOD=true
+# (6.1 takes it as a make variable, 6.12 from the environment); the caller runs
+# depmod for the tree it installed into.
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= updates
+
+modules_install: $(addprefix modules_install-,$(RELEASES))
+	@$(foreach r,$(RELEASES),echo "modules_install: now run: depmod$(if $(INSTALL_MOD_PATH), -b $(abspath $(INSTALL_MOD_PATH))) $(r)";)
+
+modules_install-%: modcheck-%
+	$(MAKE) -C $(call kdir_of,$*) M=$(abspath $(B)/kmod/$*) modules_install \
+		INSTALL_MOD_PATH=$(abspath $(INSTALL_MOD_PATH)) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) DEPMOD=true
+
 # ---- tests and demos
 check: all
 	tests/check.sh $(RELEASES)
@@ -141,6 +204,11 @@ endif
 
 deps:
 	tests/deps.sh
+
+# Removes what install put there, then the library's folders if nothing else is in them.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	[ ! -d $(DESTDIR)$(INCLUDEDIR)/ioview ] || find $(DESTDIR)$(INCLUDEDIR)/ioview -depth -type d -empty -delete
 
 # Keeps the downloaded kernels; distclean drops them too.
 clean:

@@ -93,6 +93,8 @@ suite_dir modcheck tests/modcheck/run.sh tests/modcheck/run.sh "$@"
 suite_dir user tests/user/mailbox-peer.sh tests/user/mailbox-peer.sh
 # ioviewctl without a kernel: grammar, requests, replies, the netlink exchange, outputs, lspci and KTAP views.
 suite_dir user-ctl tests/user/ctl/Makefile make --no-print-directory -C tests/user/ctl check
+# make install and modules_install into temporary roots; KDIR builds named by the tree's release.
+suite_dir install tests/install/run.sh tests/install/run.sh "$@"
 # The harness proves on one kernel that it catches failures (a silent case,
 # a hang, a real WARNING...) before it is trusted with the real cases.
 suite_dir vm-selftest tests/vm/selftest.sh tests/vm/selftest.sh "$1"

@@ -21,6 +21,7 @@ packages=(
   nlohmann-json3-dev libpci-dev pciutils
   bc bison flex libelf-dev libssl-dev xz-utils python3 kmod
   python3-yaml python3-jsonschema
+  groff-base man-db
 )
 debug_kernel=$top/tests/vm/debug-kernel/build.sh
 # The exact source of Debian's 6.12 image; build.sh refuses any other.
