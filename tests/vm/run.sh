@@ -251,6 +251,19 @@ PY
   )
 }
 
+# The module also where a distribution installs one, /lib/modules/RELEASE/updates/,
+# indexed by the host's depmod (kmod), so the guest's busybox modprobe finds it
+# by name and by alias (21-autoload, the demo). The tree holds ioview alone:
+# the headers packages carry no modules.builtin, so the built-in lists are empty.
+install_module_tree() {
+  local root=$1 dir=$1/lib/modules/$rel out
+  install -D -m 0644 "$module" "$dir/updates/ioview.ko"
+  : > "$dir/modules.order"
+  : > "$dir/modules.builtin"
+  : > "$dir/modules.builtin.modinfo"
+  out=$(PATH=$PATH:/usr/sbin:/sbin depmod -b "$root" "$rel" 2>&1) || note "depmod failed: $out"
+}
+
 # Rebuilt on every run: a few megabytes of copying, and never stale.
 build_initramfs() {
   local root=$vmdir/initramfs f
@@ -265,6 +278,7 @@ build_initramfs() {
   done
   if [ -f "$module" ]; then
     install -m 0644 "$module" "$root/lib/modules/ioview.ko"
+    install_module_tree "$root"
   else
     note "module not built: $module is missing"
   fi
