@@ -98,6 +98,8 @@ suite_dir install tests/install/run.sh tests/install/run.sh "$@"
 # The harness proves on one kernel that it catches failures (a silent case,
 # a hang, a real WARNING...) before it is trusted with the real cases.
 suite_dir vm-selftest tests/vm/selftest.sh tests/vm/selftest.sh "$1"
+# `make run`'s demo on the same kernel, held to its verdict (a boot of its own).
+suite_dir vm-demo tests/vm/demo-check.sh tests/vm/demo-check.sh "$1"
 for rel in "${sequential[@]}"; do
 	suite_dir "vm-$rel" tests/vm/run.sh tests/vm/run.sh "$rel" check
 done

@@ -385,6 +385,7 @@ on_guest_line() {
     '@@ case '*) current_case=${line#@@ case } ;;
     '@@ status '*) demo_status=${line#@@ status } ;;
     '@@ done') guest_done=1 current_case='(after the cases)' ;;
+    '@@ mailbox-peer') start_mailbox_peer ;;
     '@@ '*) note "unexpected control line: $line" ;;
     *)
       if [ "$mode" = check ]; then
@@ -394,6 +395,19 @@ on_guest_line() {
         printf '%s\n' "$line"
       fi ;;
   esac
+}
+
+# The demo's host peer (guest/demo.sh asks for it once its mailbox is open,
+# so it meets no other open): user/mailbox-peer answers one message reversed.
+peer_pid='' peer_log=$vmdir/tmp/demo-peer.log
+start_mailbox_peer() {
+  local peer=${MAILBOX_PEER:-$top/build/user/mailbox-peer}
+  if [ -n "$peer_pid" ] || [ ! -x "$peer" ]; then
+    note "mailbox peer not started: ${peer_pid:+already running}${peer_pid:-$peer is missing}"
+    return
+  fi
+  "$peer" "$shm" --mode reverse --script echo:1 --timeout 60 --attach-timeout 30 > "$peer_log" 2>&1 < /dev/null &
+  peer_pid=$!
 }
 
 # Runs QEMU in the background under a hard timeout and streams ttyS1 as the
@@ -496,7 +510,7 @@ mode_check() {
 }
 
 mode_demo() {
-  local ok=0 out
+  local ok=0 out peer_status
   t_start=$(now_us)
   boot_and_follow
   t_vm_end=$(now_us)
@@ -509,6 +523,12 @@ mode_demo() {
   elif [ "$demo_status" != 0 ]; then
     note "the demo reported a failure (status $demo_status)"
     ok=1
+  fi
+  if [ -n "$peer_pid" ]; then
+    wait "$peer_pid"
+    peer_status=$?
+    [ "$peer_status" = 0 ] || { ok=1; note "the mailbox peer failed (status $peer_status):" "$(tail -n 5 "$peer_log")"; }
+    note "host peer: $(grep -h result "$peer_log")"
   fi
   if ! out=$(klog_scan "$console"); then
     note "kernel log shows trouble:" "$out"
