@@ -1,4 +1,5 @@
 # shellcheck shell=dash
+# shellcheck disable=SC2317 # the steps are functions step() calls by name
 # What `make run` shows: ioview loaded by its PCI id and driven through
 # ioviewctl on both devices, one captioned step at a time. Prints for a
 # person; ends with the verdict line "demo: N of M steps passed" (naming
@@ -41,7 +42,12 @@ indent() {
 # ctl ARGS...: ioviewctl ARGS as a person would type it, output indented
 # (and kept in $out); a non-zero exit fails the step.
 ctl() {
-  printf '  $ ioviewctl %s\n' "$*"
+  _c_shown=
+  for _c_arg; do
+    case $_c_arg in *' '*) _c_arg="\"$_c_arg\"" ;; esac
+    _c_shown="$_c_shown $_c_arg"
+  done
+  printf '  $ ioviewctl%s\n' "$_c_shown"
   "$IOVM_CTL" "$@" > "$out" 2>&1
   _c_rc=$?
   indent < "$out"
@@ -122,6 +128,7 @@ mailbox() {
 
 selftests() {
   # The whole KTAP is long: its suites' verdicts and the totals are shown.
+  sleep 0.5 # the monitor prints the mailbox's event a moment after the exchange
   events_before_selftests=$(wc -l < "$IOVM_TMP/demo-monitor.out")
   printf '  $ ioviewctl selftest run\n'
   "$IOVM_CTL" selftest run > "$out" 2>&1
