@@ -52,8 +52,8 @@ module-%: FORCE
 modcheck-%: module-%
 	@$(MAKE) --no-print-directory $(B)/kmod/$*/modcheck.ok
 
-$(B)/kmod/%/modcheck.ok: $(B)/kmod/%/kmod/ioview.ko kmod/scripts/check-module.sh
-	kmod/scripts/check-module.sh $<
+$(B)/kmod/%/modcheck.ok: $(B)/kmod/%/kmod/ioview.ko kmod/kbuild/check-module.sh
+	kmod/kbuild/check-module.sh $<
 	@touch $@
 
 # ---- the debug kernel's fault plants (tests/vm/plants, loaded by the
@@ -63,7 +63,7 @@ vmplants: $(addprefix vmplants-,$(RELEASES))
 vmplants-%: FORCE
 	@if grep -qx 'CONFIG_KASAN=y' $(call kdir_of,$*)/.config; then \
 		kmod/scripts/build-module.sh $(call kdir_of,$*) $(B)/vmplants/$* tests/vm/plants && \
-		kmod/scripts/check-module.sh $(B)/vmplants/$*/tests/vm/plants/ioview_faults.ko; \
+		kmod/kbuild/check-module.sh $(B)/vmplants/$*/tests/vm/plants/ioview_faults.ko; \
 	fi
 
 # ---- userspace
