@@ -8,6 +8,9 @@
 #   make shell      the same VM, interactive (module loaded)
 #   make bench      print the benchmark figures
 #   make deps       install what the above need (Debian packages, kernels under build/)
+#   make install-kbuild   the Kbuild glue and the view library, for other modules:
+#                   $(DESTDIR)$(PREFIX)/share/ioview/{kbuild,include} (PREFIX=/usr/local)
+#   make install-dkms     ioview.ko's sources for DKMS: $(DESTDIR)/usr/src/ioview-$(IOVIEW_VERSION)
 #
 #   make KDIR=/lib/modules/$(uname -r)/build    build against one other kernel tree
 #
@@ -29,17 +32,18 @@ KERNEL ?= $(firstword $(RELEASES))
 
 deps_ready := $(shell tests/deps.sh --check >/dev/null 2>&1 && echo y)
 
-.PHONY: all modules modcheck vmplants user check run shell bench deps clean distclean
+.PHONY: all modules modcheck vmplants glue examples user check run shell bench deps clean distclean \
+	install-kbuild install-dkms
 
 ifeq ($(KDIR)$(deps_ready),)
 # A fresh machine: install first, then do what was asked (without make's
 # "Leaving directory" after check's closing "N passed, N failed" line).
-all modules modcheck vmplants user check run shell bench:
+all modules modcheck vmplants examples user check run shell bench:
 	$(MAKE) --no-print-directory deps
 	$(MAKE) --no-print-directory $@
 else
 
-all: modules modcheck vmplants user
+all: modules modcheck vmplants examples user
 
 # ---- the module, once per kernel, each in its own tree under build/kmod/
 modules: $(addprefix module-,$(RELEASES))
@@ -65,6 +69,19 @@ vmplants-%: FORCE
 		kmod/scripts/build-module.sh $(call kdir_of,$*) $(B)/vmplants/$* tests/vm/plants && \
 		kmod/kbuild/check-module.sh $(B)/vmplants/$*/tests/vm/plants/ioview_faults.ko; \
 	fi
+
+# ---- the example driver (tests/example-driver, loaded by the VM case
+# 40-example-driver), built out of this tree against the glue as
+# install-kbuild installs it, in build/glue/
+examples: $(addprefix example-,$(RELEASES))
+
+glue: FORCE
+	@rm -rf $(B)/glue && kmod/scripts/install.sh kbuild $(B)/glue
+
+example-%: glue
+	@mkdir -p $(B)/example-driver/$* && cp tests/example-driver/* $(B)/example-driver/$*/
+	$(MAKE) -C $(call kdir_of,$*) M=$(abspath $(B)/example-driver/$*) IOVIEW_DIR=$(abspath $(B)/glue) modules
+	$(B)/glue/kbuild/check-module.sh $(B)/example-driver/$*/edu_example.ko $(call kdir_of,$*)
 
 # ---- userspace
 USER_CXXFLAGS := -std=gnu++20 -O2 -g -Wall -Wextra -Werror -Iinclude \
@@ -142,9 +159,19 @@ endif
 deps:
 	tests/deps.sh
 
+# ---- installing (DESTDIR and PREFIX as usual)
+PREFIX ?= /usr/local
+DKMS_SOURCE_DIR ?= /usr/src
+
+install-kbuild:
+	kmod/scripts/install.sh kbuild $(DESTDIR)$(PREFIX)/share/ioview
+
+install-dkms:
+	kmod/scripts/install.sh dkms $(DESTDIR)$(DKMS_SOURCE_DIR)/ioview-$(IOVIEW_VERSION)
+
 # Keeps the downloaded kernels; distclean drops them too.
 clean:
-	rm -rf $(B)/kmod $(B)/vmplants $(B)/user $(B)/user-ctl $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
+	rm -rf $(B)/kmod $(B)/vmplants $(B)/glue $(B)/example-driver $(B)/user $(B)/user-ctl $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
 
 distclean:
 	rm -rf $(B)
