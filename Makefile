@@ -71,7 +71,7 @@ vmplants-%: FORCE
 	fi
 
 # ---- the example driver (tests/example-driver, loaded by the VM case
-# 40-example-driver), built out of this tree against the glue as
+# 22-example-driver), built out of this tree against the glue as
 # install-kbuild installs it, in build/glue/
 examples: $(addprefix example-,$(RELEASES))
 
