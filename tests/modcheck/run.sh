@@ -217,10 +217,12 @@ includers() {
 		grep -l "\"$1\"" $sources
 		# shellcheck disable=SC2086
 		for h in $via; do grep -l "\"$h\"" $sources; done
-	} | sed -E 's@^kmod/@@; s/\.(c|cpp)$/.o/' | sort -u
+	} | sed -E 's@^kmod/@@; s@^kbuild/runtime/@@; s/\.(c|cpp)$/.o/' | sort -u
 }
-expected=$({ includers kernel/cxxrt.h; echo ioview.o; echo ioview.ko; } | sort | tr '\n' ' ')
-touch kmod/kernel/cxxrt.h
+# The C++ runtime's header: the glue builds its objects from kbuild/runtime/
+# into the module's own directory.
+expected=$({ includers ioview_cxxrt.h; echo ioview.o; echo ioview.ko; } | sort | tr '\n' ' ')
+touch kmod/kbuild/runtime/ioview_cxxrt.h
 log=$(kmod/scripts/build-module.sh "$kdir" "$out" kmod 2>&1)
 rebuilt=$(built_objects "$log")
 if [ "$rebuilt" = "$expected" ]; then
