@@ -22,6 +22,32 @@ not_ok() {
 	[ -z "${2:-}" ] || printf '%s\n' "$2" | tail -n 30 | sed 's/^/# /'
 }
 
+# kmod/kbuild/README.md shows the example's files as they are: the fenced
+# block after each "<!-- example: PATH -->" line must be PATH's content, and
+# every file of the example must be shown.
+readme=kmod/kbuild/README.md
+shown=$(sed -n 's/^<!-- example: \(.*\) -->$/\1/p' "$readme")
+readme_ok=y readme_why=
+for f in tests/example-driver/*; do
+	grep -qxF "$f" <<<"$shown" || { readme_ok=n; readme_why="$readme_why; $f is not shown"; }
+done
+for f in $shown; do
+	block=$(awk -v want="<!-- example: $f -->" '
+		$0 == want { found = 1; next }
+		found == 1 && /^```/ { found = 2; next }
+		found == 2 && /^```$/ { exit }
+		found == 2 { print }' "$readme")
+	if [ ! -f "$f" ] || [ "$block" != "$(cat "$f")" ]; then
+		readme_ok=n
+		readme_why="$readme_why; $f differs: $(diff <(echo "$block") "$f" 2>&1 | head -n 6 | tr '\n' ' ')"
+	fi
+done
+if [ $readme_ok = y ] && [ -n "$shown" ]; then
+	ok "kmod/kbuild/README.md shows every file of tests/example-driver as it is"
+else
+	not_ok "kmod/kbuild/README.md shows every file of tests/example-driver as it is" "${readme_why#; }"
+fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ioview-kbuild.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/dest
