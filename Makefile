@@ -79,7 +79,7 @@ glue: FORCE
 	@rm -rf $(B)/glue && kmod/scripts/install.sh kbuild $(B)/glue
 
 example-%: glue
-	@mkdir -p $(B)/example-driver/$* && cp tests/example-driver/* $(B)/example-driver/$*/
+	@mkdir -p $(B)/example-driver/$* && cp -p tests/example-driver/* $(B)/example-driver/$*/
 	$(MAKE) -C $(call kdir_of,$*) M=$(abspath $(B)/example-driver/$*) IOVIEW_DIR=$(abspath $(B)/glue) modules
 	$(B)/glue/kbuild/check-module.sh $(B)/example-driver/$*/edu_example.ko $(call kdir_of,$*)
 

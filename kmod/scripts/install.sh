@@ -27,23 +27,23 @@ put() {
 	local mode=$1 f
 	shift
 	for f in "$@"; do
-		install -D -m "$mode" "$f" "$dest/$f"
+		install -p -D -m "$mode" "$f" "$dest/$f"
 	done
 }
 
 install_kbuild() {
 	install -d "$dest/kbuild/runtime" "$dest/include"
-	install -m 0644 kmod/kbuild/ioview.mk kmod/kbuild/README.md "$dest/kbuild/"
-	install -m 0755 kmod/kbuild/cxx-flags.sh kmod/kbuild/check-module.sh "$dest/kbuild/"
-	install -m 0644 kmod/kbuild/runtime/* "$dest/kbuild/runtime/"
+	install -p -m 0644 kmod/kbuild/ioview.mk kmod/kbuild/README.md "$dest/kbuild/"
+	install -p -m 0755 kmod/kbuild/cxx-flags.sh kmod/kbuild/check-module.sh "$dest/kbuild/"
+	install -p -m 0644 kmod/kbuild/runtime/* "$dest/kbuild/runtime/"
 	(cd include && find ioview -name '*.h' | sort) | while read -r f; do
-		install -D -m 0644 "include/$f" "$dest/include/$f"
+		install -p -D -m 0644 "include/$f" "$dest/include/$f"
 	done
 }
 
 install_dkms() {
 	install -d "$dest"
-	install -m 0644 kmod/dkms.conf Kbuild "$dest/"
+	install -p -m 0644 kmod/dkms.conf Kbuild "$dest/"
 	# shellcheck disable=SC2046 # file names without spaces, from this tree
 	put 0644 $(find kmod include -type f \( -name '*.c' -o -name '*.h' -o -name '*.cpp' \
 		-o -name '*.mk' -o -name Kbuild -o -name README.md \) -not -path 'include/ioview/doc/*' | sort)
