@@ -43,7 +43,9 @@ constexpr ioview::u32 liveness_pattern = 0x5aa5c33c;
 
 } // namespace
 
-int edu_example_probe(struct pci_dev *pdev, volatile void *base, unsigned long len)
+// extern "C" again, so a definition that drifts from edu_example.h conflicts
+// with it (a compile error) instead of declaring a C++ overload.
+extern "C" int edu_example_probe(struct pci_dev *pdev, volatile void *base, unsigned long len)
 {
 	auto bar = mmio::try_view<bar0>(base, len);	// -EINVAL if BAR0 is smaller
 	if (!bar)

@@ -62,18 +62,21 @@ dkms_private() {
 		dkms --dkmstree "$tree" --sourcetree "$tmp/src" "$@"
 }
 sign=
-if log=$(dkms_private add "ioview/$version" 2>&1) &&
-   dkms_private status 2>&1 | grep -qx "ioview/$version: added"; then
+# Read whole before grep: grep -q stopping early would fail the pipe.
+if log=$(dkms_private add "ioview/$version" 2>&1) && status=$(dkms_private status 2>&1) &&
+   grep -qx "ioview/$version: added" <<<"$status"; then
 	ok "dkms add ioview/$version (private trees)"
 else
 	not_ok "dkms add ioview/$version (private trees)" "$log
-$(dkms_private status 2>&1)"
+${status:-}"
 	echo "1..$n"; exit 1
 fi
 
+built=()
 for rel in "$@"; do
 	kdir=$top/build/kernels/$rel/build
 	grep -qx 'CONFIG_KASAN=y' "$kdir/.config" 2>/dev/null && continue
+	built+=("$rel")
 	sign=$(readlink -f "$kdir/scripts/sign-file")
 	if ! log=$(dkms_private build "ioview/$version" -k "$rel" --kernelsourcedir "$kdir" 2>&1); then
 		not_ok "$rel: dkms build" "$log
@@ -91,10 +94,12 @@ $(cat "$tree/ioview/$version/build/make.log" 2>/dev/null | tail -n 20)"
 	fi
 done
 
-if dkms_private status 2>&1 | grep -q "^ioview/$version, .*: built$"; then
-	ok "dkms status lists the builds"
+status=$(dkms_private status 2>&1)
+want=$(for rel in "${built[@]}"; do echo "ioview/$version, $rel, x86_64: built"; done | sort)
+if [ -n "$want" ] && [ "$(sort <<<"$status")" = "$want" ]; then
+	ok "dkms status lists ioview/$version built for ${built[*]}"
 else
-	not_ok "dkms status lists the builds" "$(dkms_private status 2>&1)"
+	not_ok "dkms status lists ioview/$version built for ${built[*]}" "$status"
 fi
 after=$(system_state)
 if [ "$before" = "$after" ]; then

@@ -7,7 +7,9 @@
 # kernel, and the installed module check run on the result; the module
 # check refusing a planted C++ call to the kernel in that module; the glue's
 # refusals (a single-object C++ module, two modules sharing one runtime, a
-# glue without the view library).
+# glue without the view library); a definition drifting from the example's
+# boundary header failing to compile, on the C and on the C++ side; the
+# README showing the example's files as they are.
 #
 #   tests/kbuild/example-driver.sh RELEASE...
 set -uo pipefail
@@ -169,16 +171,40 @@ else
 	fi
 fi
 
-# expect_refusal NAME DIR PATTERN: building DIR fails, saying PATTERN.
+# expect_refusal NAME DIR TEXT: building DIR fails, saying TEXT, in which
+# ` stands for a quote of the compiler's (ASCII or not, by the locale).
 expect_refusal() {
 	if build "$2" "$kdir"; then
 		not_ok "$1" "the build succeeded"
-	elif grep -qF -- "$3" <<<"$log"; then
+	elif grep -qE -- "$(sed 's/[][\.*^$()+?{}|]/\\&/g; s/`/.{1,3}/g' <<<"$3")" <<<"$log"; then
 		ok "$1"
 	else
 		not_ok "$1" "no '$3' in: $log"
 	fi
 }
+# The shim pattern: a definition that drifts from the shared header is a
+# compile error on whichever side drifted.
+drift=$tmp/drift-cxx
+copy_example "$drift"
+sed -i 's/^extern "C" int edu_example_probe(struct pci_dev \*pdev, volatile void \*base, unsigned long len)$/extern "C" int edu_example_probe(struct pci_dev *pdev, volatile void *base, unsigned int len)/' \
+	"$drift/driver.cpp"
+if cmp -s "$drift/driver.cpp" tests/example-driver/driver.cpp; then
+	not_ok "a C++ definition drifting from edu_example.h is a compile error" "the edit did not apply"
+else
+	expect_refusal "a C++ definition drifting from edu_example.h is a compile error" "$drift" \
+		"conflicting declaration of C function \`int edu_example_probe(pci_dev*, volatile void*, unsigned int)\`"
+fi
+drift=$tmp/drift-c
+copy_example "$drift"
+sed -i 's/^unsigned int edu_example_readl(const volatile void \*addr)$/unsigned long edu_example_readl(const volatile void *addr)/' \
+	"$drift/shim.c"
+if cmp -s "$drift/shim.c" tests/example-driver/shim.c; then
+	not_ok "a C shim definition drifting from edu_example.h is a compile error" "the edit did not apply"
+else
+	expect_refusal "a C shim definition drifting from edu_example.h is a compile error" "$drift" \
+		"conflicting types for \`edu_example_readl\`"
+fi
+
 solo=$tmp/solo
 mkdir -p "$solo"
 printf 'int solo_value;\n' > "$solo/solo.cpp"
