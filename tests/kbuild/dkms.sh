@@ -80,7 +80,7 @@ for rel in "$@"; do
 	sign=$(readlink -f "$kdir/scripts/sign-file")
 	if ! log=$(dkms_private build "ioview/$version" -k "$rel" --kernelsourcedir "$kdir" 2>&1); then
 		not_ok "$rel: dkms build" "$log
-$(cat "$tree/ioview/$version/build/make.log" 2>/dev/null | tail -n 20)"
+$(tail -n 20 "$tree/ioview/$version/build/make.log" 2>/dev/null)"
 		continue
 	fi
 	ko=$tree/ioview/$version/$rel/x86_64/module/ioview.ko

@@ -173,10 +173,14 @@ fi
 
 # expect_refusal NAME DIR TEXT: building DIR fails, saying TEXT, in which
 # ` stands for a quote of the compiler's (ASCII or not, by the locale).
+# shellcheck disable=SC2016 # sed's own $ and backquote
+ere_of() {
+	sed 's/[][\.*^$()+?{}|]/\\&/g; s/`/.{1,3}/g' <<<"$1"
+}
 expect_refusal() {
 	if build "$2" "$kdir"; then
 		not_ok "$1" "the build succeeded"
-	elif grep -qE -- "$(sed 's/[][\.*^$()+?{}|]/\\&/g; s/`/.{1,3}/g' <<<"$3")" <<<"$log"; then
+	elif grep -qE -- "$(ere_of "$3")" <<<"$log"; then
 		ok "$1"
 	else
 		not_ok "$1" "no '$3' in: $log"
@@ -208,6 +212,7 @@ fi
 solo=$tmp/solo
 mkdir -p "$solo"
 printf 'int solo_value;\n' > "$solo/solo.cpp"
+# shellcheck disable=SC2016 # Make's $(IOVIEW_DIR), for the Kbuild file
 printf 'obj-m := solo.o\ninclude $(IOVIEW_DIR)/kbuild/ioview.mk\n' > "$solo/Kbuild"
 expect_refusal "the glue refuses a module that is a single C++ object" "$solo" \
 	"ioview.mk: solo.o is a single C++ object"
@@ -215,6 +220,7 @@ two=$tmp/two
 mkdir -p "$two"
 printf 'int one_value;\n' > "$two/one_main.cpp"
 printf 'int two_value;\n' > "$two/two_main.cpp"
+# shellcheck disable=SC2016 # as above
 printf 'obj-m := one.o two.o\none-y := one_main.o\ntwo-y := two_main.o\ninclude $(IOVIEW_DIR)/kbuild/ioview.mk\n' > "$two/Kbuild"
 expect_refusal "the glue refuses to share its runtime between two modules of a directory" "$two" \
 	"ioview.mk: the C++ runtime goes into one module per directory, not one two"
