@@ -8,6 +8,9 @@
 #   make shell      the same VM, interactive (module loaded)
 #   make bench      print the benchmark figures
 #   make deps       install what the above need (Debian packages, kernels under build/)
+#   make install-kbuild   the Kbuild glue and the view library, for other modules:
+#                   $(DESTDIR)$(PREFIX)/share/ioview/{kbuild,include} (PREFIX=/usr/local)
+#   make install-dkms     ioview.ko's sources for DKMS: $(DESTDIR)/usr/src/ioview-$(IOVIEW_VERSION)
 #
 #   make KDIR=/lib/modules/$(uname -r)/build    build against one other kernel tree
 #                   (build/kmod/<its release>/kmod/ioview.ko)
@@ -54,18 +57,19 @@ INSTALLED_FILES := $(BINDIR)/ioviewctl $(MANDIR)/man8/ioviewctl.8 \
 
 deps_ready := $(shell tests/deps.sh --check >/dev/null 2>&1 && echo y)
 
-.PHONY: all modules modcheck vmplants user check run shell bench deps clean distclean
+.PHONY: all modules modcheck vmplants glue examples user check run shell bench deps clean distclean
 .PHONY: install install-ioviewctl install-headers install-pkgconfig install-man uninstall modules_install
+.PHONY: install-kbuild install-dkms
 
 ifeq ($(KDIR)$(deps_ready),)
 # A fresh machine: install first, then do what was asked (without make's
 # "Leaving directory" after check's closing "N passed, N failed" line).
-all modules modcheck vmplants user check run shell bench install install-ioviewctl modules_install:
+all modules modcheck vmplants examples user check run shell bench install install-ioviewctl modules_install:
 	$(MAKE) --no-print-directory deps
 	$(MAKE) --no-print-directory $@
 else
 
-all: modules modcheck vmplants user
+all: modules modcheck vmplants examples user
 
 # ---- the module, once per kernel, each in its own tree under build/kmod/
 modules: $(addprefix module-,$(RELEASES))
@@ -78,8 +82,8 @@ module-%: FORCE
 modcheck-%: module-%
 	@$(MAKE) --no-print-directory $(B)/kmod/$*/modcheck.ok
 
-$(B)/kmod/%/modcheck.ok: $(B)/kmod/%/kmod/ioview.ko kmod/scripts/check-module.sh
-	kmod/scripts/check-module.sh $<
+$(B)/kmod/%/modcheck.ok: $(B)/kmod/%/kmod/ioview.ko kmod/kbuild/check-module.sh
+	kmod/kbuild/check-module.sh $<
 	@touch $@
 
 # ---- the debug kernel's fault plants (tests/vm/plants, loaded by the
@@ -89,8 +93,21 @@ vmplants: $(addprefix vmplants-,$(RELEASES))
 vmplants-%: FORCE
 	@if grep -qx 'CONFIG_KASAN=y' $(call kdir_of,$*)/.config; then \
 		kmod/scripts/build-module.sh $(call kdir_of,$*) $(B)/vmplants/$* tests/vm/plants && \
-		kmod/scripts/check-module.sh $(B)/vmplants/$*/tests/vm/plants/ioview_faults.ko; \
+		kmod/kbuild/check-module.sh $(B)/vmplants/$*/tests/vm/plants/ioview_faults.ko; \
 	fi
+
+# ---- the example driver (tests/example-driver, loaded by the VM case
+# 22-example-driver), built out of this tree against the glue as
+# install-kbuild installs it, in build/glue/
+examples: $(addprefix example-,$(RELEASES))
+
+glue: FORCE
+	@rm -rf $(B)/glue && kmod/scripts/install.sh kbuild $(B)/glue
+
+example-%: glue
+	@mkdir -p $(B)/example-driver/$* && cp -p tests/example-driver/* $(B)/example-driver/$*/
+	$(MAKE) -C $(call kdir_of,$*) M=$(abspath $(B)/example-driver/$*) IOVIEW_DIR=$(abspath $(B)/glue) modules
+	$(B)/glue/kbuild/check-module.sh $(B)/example-driver/$*/edu_example.ko $(call kdir_of,$*)
 
 # ---- userspace
 USER_CXXFLAGS := -std=gnu++20 -O2 -g -Wall -Wextra -Werror -Iinclude \
@@ -210,9 +227,18 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
 	[ ! -d $(DESTDIR)$(INCLUDEDIR)/ioview ] || find $(DESTDIR)$(INCLUDEDIR)/ioview -depth -type d -empty -delete
 
+DKMS_SOURCE_DIR ?= /usr/src
+
+# The Kbuild glue and the view library, for other modules (kmod/kbuild/README.md).
+install-kbuild:
+	kmod/scripts/install.sh kbuild $(DESTDIR)$(PREFIX)/share/ioview
+
+install-dkms:
+	kmod/scripts/install.sh dkms $(DESTDIR)$(DKMS_SOURCE_DIR)/ioview-$(IOVIEW_VERSION)
+
 # Keeps the downloaded kernels; distclean drops them too.
 clean:
-	rm -rf $(B)/kmod $(B)/vmplants $(B)/user $(B)/user-ctl $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
+	rm -rf $(B)/kmod $(B)/vmplants $(B)/glue $(B)/example-driver $(B)/user $(B)/user-ctl $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
 
 distclean:
 	rm -rf $(B)

@@ -89,6 +89,10 @@ suite_dir compile-fail tests/compile-fail/Makefile make --no-print-directory -C 
 # The netlink family's YNL spec and the files generated from it.
 suite_dir uapi tests/uapi/run.sh tests/uapi/run.sh
 suite_dir modcheck tests/modcheck/run.sh tests/modcheck/run.sh "$@"
+# The Kbuild glue installed and used by a module outside the tree (tests/example-driver).
+suite_dir example-driver tests/kbuild/example-driver.sh tests/kbuild/example-driver.sh "$@"
+# DKMS on ioview's tree, in private trees: dkms add, dkms build for Debian's kernels.
+suite_dir dkms tests/kbuild/dkms.sh tests/kbuild/dkms.sh "$@"
 # The userspace programs: the mailbox's host peer against a copy of itself playing the guest.
 suite_dir user tests/user/mailbox-peer.sh tests/user/mailbox-peer.sh
 # ioviewctl without a kernel: grammar, requests, replies, the netlink exchange, outputs, lspci and KTAP views.

@@ -20,7 +20,7 @@ packages=(
   libnl-3-dev libnl-genl-3-dev catch2
   nlohmann-json3-dev libpci-dev pciutils
   bc bison flex libelf-dev libssl-dev xz-utils python3 kmod
-  python3-yaml python3-jsonschema
+  python3-yaml python3-jsonschema dkms
   groff-base man-db
 )
 debug_kernel=$top/tests/vm/debug-kernel/build.sh

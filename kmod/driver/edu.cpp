@@ -9,7 +9,7 @@
 #include "driver/edu_logic.h"
 #include "kernel/bar_mapping.h"
 #include "kernel/coherent_buffer.h"
-#include "kernel/cxxrt.h"
+#include "ioview_cxxrt.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
 #include "kernel/revocable.h"

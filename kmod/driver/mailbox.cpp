@@ -11,7 +11,7 @@
 #include "driver/mailbox_barriers.h"
 #include "driver/mailbox_ring.h"
 #include "kernel/barrier.h"
-#include "kernel/cxxrt.h"
+#include "ioview_cxxrt.h"
 #include "kernel/errno.h"
 #include "kernel/iomem_mapping.h"
 #include "kernel/mmio.h"

@@ -26,7 +26,7 @@
 #include "driver/control.h"
 #include "driver/edu.h"
 #include "driver/mailbox.h"
-#include "kernel/cxxrt.h"
+#include "ioview_cxxrt.h"
 #include "kernel/errno.h"
 #include "selftest/selftest.h"
 #include "shim/shim.h"

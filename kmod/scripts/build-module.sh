@@ -32,7 +32,7 @@ mirror() {
 	cmp -s "$out/Kbuild.new" "$out/Kbuild" && rm "$out/Kbuild.new" || mv "$out/Kbuild.new" "$out/Kbuild"
 	(cd "$top" && find kmod "$moddir" -type f \
 		\( -name '*.c' -o -name '*.h' -o -name '*.cpp' -o -name '*.mk' \
-		   -o -name Kbuild -o -path 'kmod/scripts/*' \) | sort -u) |
+		   -o -name Kbuild -o -path 'kmod/scripts/*' -o -path 'kmod/kbuild/*' \) | sort -u) |
 	while read -r f; do
 		[ -L "$out/$f" ] && continue
 		mkdir -p "$out/$(dirname "$f")"

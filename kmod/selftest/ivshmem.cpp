@@ -37,7 +37,7 @@
 #include <ioview/ioview.h>
 
 #include "kernel/bar_mapping.h"
-#include "kernel/cxxrt.h"
+#include "ioview_cxxrt.h"
 #include "kernel/iomem_mapping.h"
 #include "selftest/counting.h"
 #include "selftest/device.h"

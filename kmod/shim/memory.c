@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory for the C++ side (kmalloc/kfree with a named context) and the ends of
- * broken C++ contracts (a pure virtual call, a library precondition).
+ * Memory for the C++ side: kmalloc/kfree with a named context, for buffers the
+ * self-tests and the benchmark allocate without a new-expression.
  */
-#include <linux/bug.h>
-#include <linux/printk.h>
 #include <linux/slab.h>
 
 #include "shim.h"
@@ -22,15 +20,4 @@ void *ioview_shim_kmalloc(ioview_size_t size, enum ioview_gfp gfp)
 void ioview_shim_kfree(const void *ptr)
 {
 	kfree(ptr);
-}
-
-void ioview_shim_pure_virtual_called(void)
-{
-	pr_emerg("ioview: pure virtual function called\n");
-	BUG();
-}
-
-void ioview_shim_contract_violation(const char *what, int err)
-{
-	WARN(1, "%s (error %d)\n", what, err);
 }

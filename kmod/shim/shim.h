@@ -58,17 +58,11 @@ struct ioview_pci_ids {
 void *ioview_shim_kmalloc(ioview_size_t size, enum ioview_gfp gfp);
 void ioview_shim_kfree(const void *ptr);
 
-/* Reports a call through a pure virtual slot, then BUG()s. */
-void ioview_shim_pure_virtual_called(void);
-
 /*
- * The library's contract-violation handler (IOVIEW_CONTRACT_HANDLER, see
- * include/ioview/support.h): a broken precondition such as value() of a
- * result that holds an error.  WARNs with @what and @err and returns; the
- * library then hands out an all-zero value (a view of address 0), never
- * the garbage the broken call would have used.
+ * The C++ runtime (operator new and delete, __cxa_pure_virtual, the view
+ * library's contract-violation handler) is the Kbuild glue's:
+ * kbuild/runtime/ioview_cxxrt_abi.h, linked in by kbuild/ioview.mk.
  */
-void ioview_shim_contract_violation(const char *what, int err);
 
 /** enum ioview_log_level - kernel log level of a driver message */
 enum ioview_log_level {

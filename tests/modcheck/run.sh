@@ -27,7 +27,7 @@ not_ok() {
 
 for rel in "$@"; do
 	ko=build/kmod/$rel/kmod/ioview.ko
-	if out=$(kmod/scripts/check-module.sh "$ko" 2>&1); then
+	if out=$(kmod/kbuild/check-module.sh "$ko" 2>&1); then
 		ok "modcheck: ioview.ko for $rel is inside the C++ subset"
 	else
 		not_ok "modcheck: ioview.ko for $rel is inside the C++ subset" "$out"
@@ -87,7 +87,7 @@ plant_report() {
 		not_ok "modcheck: planted module builds for $rel" "$(tail -n 20 <<<"$log")"
 		return 1
 	fi
-	report=$(kmod/scripts/check-module.sh "$plants/tests/modcheck/plants/ioview_plants.ko" 2>&1)
+	report=$(kmod/kbuild/check-module.sh "$plants/tests/modcheck/plants/ioview_plants.ko" 2>&1)
 	status=$?
 	if [ $status = 1 ]; then
 		ok "modcheck: planted module is rejected for $rel (exit status 1)"
@@ -155,7 +155,7 @@ for srel in "${sanitizer_releases[@]}"; do
 		not_ok "modcheck: sanitizer plants build for $srel" "$(tail -n 20 <<<"$log")"
 		continue
 	fi
-	report=$(kmod/scripts/check-module.sh "$out/tests/modcheck/sanitizer/ioview_sanitizer_plants.ko" 2>&1)
+	report=$(kmod/kbuild/check-module.sh "$out/tests/modcheck/sanitizer/ioview_sanitizer_plants.ko" 2>&1)
 	expect "a C++ object without KASAN checks on $srel" ': C\+\+ object not instrumented by KASAN: stripped\.o: '
 	expect "a C++ object without UBSAN checks on $srel" ': C\+\+ object not instrumented by UBSAN: stripped\.o: lacks '
 	expect "an opted-out C++ object with KASAN checks on $srel" ': C\+\+ object opted out of KASAN is instrumented: smuggled\.o$'
@@ -217,10 +217,12 @@ includers() {
 		grep -l "\"$1\"" $sources
 		# shellcheck disable=SC2086
 		for h in $via; do grep -l "\"$h\"" $sources; done
-	} | sed -E 's@^kmod/@@; s/\.(c|cpp)$/.o/' | sort -u
+	} | sed -E 's@^kmod/@@; s@^kbuild/runtime/@@; s/\.(c|cpp)$/.o/' | sort -u
 }
-expected=$({ includers kernel/cxxrt.h; echo ioview.o; echo ioview.ko; } | sort | tr '\n' ' ')
-touch kmod/kernel/cxxrt.h
+# The C++ runtime's header: the glue builds its objects from kbuild/runtime/
+# into the module's own directory.
+expected=$({ includers ioview_cxxrt.h; echo ioview.o; echo ioview.ko; } | sort | tr '\n' ' ')
+touch kmod/kbuild/runtime/ioview_cxxrt.h
 log=$(kmod/scripts/build-module.sh "$kdir" "$out" kmod 2>&1)
 rebuilt=$(built_objects "$log")
 if [ "$rebuilt" = "$expected" ]; then
@@ -233,14 +235,14 @@ fi
 
 flags="-D__KERNEL__ -std=gnu11 -Wstrict-prototypes -mcmodel=kernel -fno-PIE -mno-red-zone -O2"
 # shellcheck disable=SC2086
-out=$(kmod/scripts/cxx-flags.sh g++ $flags)
+out=$(kmod/kbuild/cxx-flags.sh g++ $flags)
 if [ "$out" = "-D__KERNEL__ -mcmodel=kernel -fno-PIE -mno-red-zone -O2" ]; then
 	ok "cxx-flags drops exactly the C-only flags"
 else
 	not_ok "cxx-flags drops exactly the C-only flags" "got: $out"
 fi
 # shellcheck disable=SC2086
-out=$(kmod/scripts/cxx-flags.sh tests/modcheck/fake-cxx.sh $flags)
+out=$(kmod/kbuild/cxx-flags.sh tests/modcheck/fake-cxx.sh $flags)
 if [[ $out == "error: C++ lost code generation flags the kernel requires: -mno-red-zone" ]]; then
 	ok "cxx-flags refuses to lose a must-keep flag"
 else

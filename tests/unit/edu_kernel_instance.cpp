@@ -1,6 +1,6 @@
 // The edu driver logic instantiated on the module's MMIO backend with the module's contract
 // handler, as the kernel glue uses it: compiled by run-checks.sh with the kernel's flags.
-#define IOVIEW_CONTRACT_HANDLER ioview_shim_contract_violation
+#define IOVIEW_CONTRACT_HANDLER ioview_cxxrt_contract_violation
 #include "kernel/mmio.h"
 #include "driver/edu_logic.h"
 namespace edu = ioview::drivers::edu;

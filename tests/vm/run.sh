@@ -11,7 +11,8 @@
 # IOVM_CASE_TIMEOUT (one guest case, s, default 60), IOVM_CASES (case
 # directory), IOVM_MODULE / IOVM_CTL / IOVM_LSPCI / IOVM_NLBENCH / IOVM_NLFUZZ /
 # IOVM_NLSTRESS (host paths of ioview.ko / ioviewctl / lspci / the netlink
-# benchmark / the netlink fuzzer / the concurrency test), IOVM_YNL (the
+# benchmark / the netlink fuzzer / the concurrency test), IOVM_EXAMPLE_MODULE
+# (the example driver, tests/example-driver), IOVM_YNL (the
 # kernel's tools/net/ynl for 29-ynl),
 # IOVM_CPU (default max), IOVM_SMP, IOVM_MEM, IOVM_QEMU, IOVM_QEMU_EXTRA (more
 # QEMU options, split on spaces), IOVM_LOCK_WAIT, IOVM_BUSYBOX.
@@ -42,6 +43,7 @@ kconfig=$top/build/kernels/$rel/build/.config
 vmdir=$top/build/vm/$rel
 module=${IOVM_MODULE:-$top/build/kmod/$rel/kmod/ioview.ko}
 faults=${IOVM_FAULTS_MODULE:-$top/build/vmplants/$rel/tests/vm/plants/ioview_faults.ko}
+example=${IOVM_EXAMPLE_MODULE:-$top/build/example-driver/$rel/edu_example.ko}
 ctl=${IOVM_CTL:-$top/build/user/ioviewctl}
 lspci=${IOVM_LSPCI:-/usr/bin/lspci}
 nlbench=${IOVM_NLBENCH:-$top/build/user/nlbench}
@@ -194,6 +196,7 @@ IOVM_CTL=/usr/bin/ioviewctl
 IOVM_CASE_TIMEOUT=$case_timeout
 IOVM_KASAN=$(kernel_has CONFIG_KASAN && echo y || echo n)
 IOVM_FAULTS_MODULE=/lib/modules/ioview_faults.ko
+IOVM_EXAMPLE_MODULE=/lib/modules/edu_example.ko
 EOF
 }
 
@@ -287,6 +290,12 @@ build_initramfs() {
     install -m 0644 "$faults" "$root/lib/modules/ioview_faults.ko"
   elif kernel_has CONFIG_KASAN; then
     note "fault plants not built: $faults is missing"
+  fi
+  # The example driver on the installed glue (22-example-driver).
+  if [ -f "$example" ]; then
+    install -m 0644 "$example" "$root/lib/modules/edu_example.ko"
+  else
+    note "example driver not built: $example is missing"
   fi
   if [ -x "$ctl" ]; then
     copy_with_libs "$ctl" "$root" /usr/bin/ioviewctl

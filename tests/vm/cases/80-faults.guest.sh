@@ -1,7 +1,7 @@
 # shellcheck shell=dash
 # iovm-requires: CONFIG_KASAN CONFIG_PROVE_LOCKING
 # The debug kernel reports faults committed by C++ code (tests/vm/plants:
-# ioview_faults.ko, built through kmod/cxx.mk like ioview.ko): a lock taken
+# ioview_faults.ko, built through kmod/kbuild/ioview.mk like ioview.ko): a lock taken
 # in both orders, a write one byte past a kmalloc'd buffer, a read after
 # kfree. Each load commits one fault inside an expect window, so the log
 # scan requires exactly that report there and still fails on any other.

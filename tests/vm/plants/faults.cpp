@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // The faults, in C++ with C++ linkage, so that the kernel's reports must name
-// (mangled) C++ functions: KASAN instruments the accesses only if cxx.mk
+// (mangled) C++ functions: KASAN instruments the accesses only if ioview.mk
 // gave this object the kernel's KASAN flags, and the lockdep chain shows the
 // functions only if ORC unwinds through C++ code.
 #include "faults.h"

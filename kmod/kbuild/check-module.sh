@@ -3,10 +3,21 @@
 #
 # Proves a built module stays inside the kernel C++ subset.
 #
-#   check-module.sh MODULE.ko [KERNEL-CONFIG]
+#   check-module.sh MODULE.ko [KERNEL-CONFIG | KERNEL-BUILD-DIR]
 #
-# The objects of the module are read from MODULE.mod (written by Kbuild);
-# an object built from a .cpp file is C++, anything else is the C side.
+# For any module built with ioview.mk (next to this script).  The objects
+# of the module are read from MODULE.mod (written by Kbuild); an object
+# whose .cmd file names a .cpp source (or, without one, that has a .cpp
+# next to it) is C++, anything else is the C side.  The kernel's .config
+# (given, as a file or the build directory holding it, or found as "kdir"
+# above the .ko) says which sanitizers the objects must carry; without one
+# the sanitizer checks are skipped.
+#
+# Kernel functions the C++ side may call directly are declared in the
+# module's boundary header between the lines
+#   /* ioview: direct kernel calls begin */ and /* ioview: direct kernel calls end */
+# read from every .h file under the .ko's directory, or from the files
+# IOVIEW_BOUNDARY_HEADER names (separated by spaces).
 # Every violation is reported (not just the first), one line each:
 #
 #   MODULE.ko: <what>: <where>
@@ -29,10 +40,14 @@ set -euo pipefail
 
 ko=$1
 budget=${IOVIEW_STACK_BUDGET:-1024}
-# The boundary header: the names declared between its "direct kernel calls"
-# markers are kernel functions C++ may call without a wrapper.
-boundary=${IOVIEW_BOUNDARY_HEADER:-$(dirname "$0")/../shim/shim.h}
 dir=$(dirname "$ko")
+# The boundary headers: the names declared between their "direct kernel
+# calls" markers are kernel functions C++ may call without a wrapper.
+if [ -n "${IOVIEW_BOUNDARY_HEADER:-}" ]; then
+	read -r -a boundary <<<"$IOVIEW_BOUNDARY_HEADER"
+else
+	mapfile -t boundary < <(find "$dir" -name '*.h' | sort)
+fi
 mod=${ko%.ko}.mod
 failed=0
 
@@ -40,6 +55,11 @@ failed=0
 # carry: given, or that of the tree build-module.sh recorded as "kdir" in
 # the module's output directory (the .ko sits one or more levels below it).
 kconfig=${2:-}
+[ -z "$kconfig" ] || [ ! -d "$kconfig" ] || kconfig=$kconfig/.config
+if [ -n "$kconfig" ] && [ ! -f "$kconfig" ]; then
+	echo "$ko: no kernel configuration $kconfig" >&2
+	exit 2
+fi
 if [ -z "$kconfig" ]; then
 	d=$dir
 	for _ in 1 2 3 4 5; do
@@ -58,8 +78,11 @@ report() {
 
 # The function names declared between the boundary header's markers.
 direct_calls() {
-	[ -f "$boundary" ] || return 0
-	sed -n '/ioview: direct kernel calls begin/,/ioview: direct kernel calls end/p' "$boundary" |
+	local h
+	for h in "${boundary[@]}"; do
+		[ -f "$h" ] || continue
+		sed -n '/ioview: direct kernel calls begin/,/ioview: direct kernel calls end/p' "$h"
+	done |
 		sed -nE 's/^[^#(]*[ *]([A-Za-z_][A-Za-z0-9_]*)\(.*/\1/p' | sort -u
 }
 
@@ -67,9 +90,20 @@ direct_calls() {
 [ -f "$mod" ] || { echo "$ko: no $mod listing its objects" >&2; exit 2; }
 
 cxx_objs=() c_objs=("${ko%.ko}.mod.o")
+# Kbuild's .cmd file of object O names its source on a "source_O := FILE" line.
+is_cxx() {
+	local cmd src
+	cmd=$(dirname "$1")/.$(basename "$1").cmd
+	src=$(sed -n 's/^source_[^ ]* := //p' "$cmd" 2>/dev/null | head -n 1)
+	if [ -n "$src" ]; then
+		[ "${src%.cpp}" != "$src" ]
+	else
+		[ -f "${1%.o}.cpp" ]
+	fi
+}
 for o in $(cat "$mod"); do
 	[ -f "$o" ] || o=$dir/$(basename "$o")
-	if [ -f "${o%.o}.cpp" ]; then cxx_objs+=("$o"); else c_objs+=("$o"); fi
+	if is_cxx "$o"; then cxx_objs+=("$o"); else c_objs+=("$o"); fi
 done
 
 allowed='^(memcpy|memmove|memset|memcmp|__fentry__|__x86_return_thunk|__x86_indirect_thunk_.*|__x86_indirect_call_thunk_.*|__x86_indirect_jump_thunk_.*|__stack_chk_fail|__stack_chk_guard|__ref_stack_chk_guard|fixed_percpu_data|__cxa_pure_virtual)$'
