@@ -15,8 +15,6 @@
 #include <string_view>
 #include <vector>
 
-#include <getopt.h>
-
 #include "ctl/commands.h"
 #include "ctl/errors.h"
 #include "ctl/grammar.h"
@@ -37,38 +35,27 @@ void usage_hint(const std::string &topic)
 int main(int argc, char **argv)
 {
 	using namespace ioviewctl;
-	static const option long_options[] = {
-		{ "json", no_argument, nullptr, 'j' },
-		{ "pretty", no_argument, nullptr, 'p' },
-		{ "version", no_argument, nullptr, 'V' },
-		{ "help", no_argument, nullptr, 'h' },
-		{ nullptr, 0, nullptr, 0 },
-	};
-	output_format format;
-	opterr = 0;
-	int opt;
-	// "+": options end at the first word, so a command's own options (-xxx, --irq) stay its own.
-	while ((opt = getopt_long(argc, argv, "+jpVh", long_options, nullptr)) != -1) {
-		switch (opt) {
-		case 'j':
-			format.json = true;
-			break;
-		case 'p':
-			format.pretty = true;
-			break;
-		case 'V':
-			std::printf("ioviewctl %s\n", IOVIEW_VERSION);
-			return exit_ok;
-		case 'h':
-			std::fputs(help_text("")->c_str(), stdout);
-			return exit_ok;
-		default:
-			std::fprintf(stderr, "Error: unknown option \"%s\".\n", argv[optind - 1]);
-			usage_hint("");
-			return exit_usage;
-		}
+	std::vector<std::string_view> args(argv + 1, argv + argc);
+	global_options options;
+	try {
+		options = parse_global_options(args);
+	} catch (const usage_error &e) {
+		std::fprintf(stderr, "Error: %s\n", error_text(e.what()).c_str());
+		usage_hint("");
+		return exit_usage;
 	}
-	std::vector<std::string_view> words(argv + optind, argv + argc);
+	if (options.version) {
+		std::printf("ioviewctl %s\n", IOVIEW_VERSION);
+		return exit_ok;
+	}
+	if (options.help) {
+		std::fputs(help_text("")->c_str(), stdout);
+		return exit_ok;
+	}
+	output_format format;
+	format.json = options.json;
+	format.pretty = options.pretty;
+	std::vector<std::string_view> words(args.begin() + static_cast<std::ptrdiff_t>(options.first_word), args.end());
 	if (words.empty()) {
 		std::fputs(help_text("")->c_str(), stderr);
 		return exit_usage;

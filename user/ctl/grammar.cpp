@@ -637,4 +637,71 @@ command parse_command(std::span<const std::string_view> words)
 	return c;
 }
 
+namespace {
+
+// Sets the option a one-letter cluster's letter names; false for any other.
+bool set_short_option(global_options &o, char letter)
+{
+	switch (letter) {
+	case 'j': o.json = true; return true;
+	case 'p': o.pretty = true; return true;
+	case 'V': o.version = true; return true;
+	case 'h': o.help = true; return true;
+	default: return false;
+	}
+}
+
+// Sets the option whose long name `word` is a prefix of; false for none.
+bool set_long_option(global_options &o, std::string_view word)
+{
+	struct long_option {
+		std::string_view name;
+		bool global_options::*flag;
+	};
+	static constexpr long_option longs[] = {
+		{ "json", &global_options::json },
+		{ "pretty", &global_options::pretty },
+		{ "version", &global_options::version },
+		{ "help", &global_options::help },
+	};
+	// The four names start with four different letters: a prefix names one at most.
+	for (const long_option &l : longs) {
+		if (!word.empty() && l.name.starts_with(word)) {
+			o.*l.flag = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+} // namespace
+
+global_options parse_global_options(std::span<const std::string_view> args)
+{
+	global_options o;
+	std::size_t i = 0;
+	for (; i < args.size(); ++i) {
+		std::string_view a = args[i];
+		if (a == "--") {
+			++i;
+			break;
+		}
+		if (a.size() < 2 || a[0] != '-')
+			break;
+		std::string_view body = a.substr(a.starts_with("--") ? 2 : 1);
+		if (set_long_option(o, body))
+			continue;
+		// A cluster of one-letter options (-jp) has one dash and no other letters.
+		bool cluster = !a.starts_with("--") && !body.empty();
+		global_options with = o;
+		for (char c : body)
+			cluster = cluster && set_short_option(with, c);
+		if (!cluster)
+			throw usage_error("unknown option " + quoted(a) + " (-j[son], -p[retty], -V[ersion], -h[elp])", "");
+		o = with;
+	}
+	o.first_word = i;
+	return o;
+}
+
 } // namespace ioviewctl

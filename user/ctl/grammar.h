@@ -111,6 +111,21 @@ std::vector<std::uint8_t> parse_data(std::string_view given, bool hex, const std
 /// The help text of an object ("" for the top level); nullopt for an unknown topic.
 std::optional<std::string> help_text(const std::string &topic);
 
+/// The options before the object, as iproute2 takes them: -j, -p, -V, -h,
+/// clustered (-jp) or as words with one or two dashes, each word any prefix
+/// of json, pretty, version or help (-json, --pretty, -ver).  "--" ends them.
+struct global_options {
+	bool json = false;
+	bool pretty = false;
+	bool version = false;		///< print the version and stop
+	bool help = false;		///< print the top-level help and stop
+	std::size_t first_word = 0;	///< index in argv of the object
+};
+
+/// Reads the options in args (argv without the program's name); throws
+/// usage_error naming the first option it does not know.
+global_options parse_global_options(std::span<const std::string_view> args);
+
 } // namespace ioviewctl
 
 #endif // IOVIEWCTL_GRAMMAR_H

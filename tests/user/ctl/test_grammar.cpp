@@ -302,3 +302,58 @@ TEST_CASE("grammar: selftest run, of every default suite or one")
 	CHECK(usage_message({ "selftest", "run", std::string(70, 's') }) ==
 	      "suite name \"" + std::string(70, 's') + "\" is too long");
 }
+
+namespace {
+
+global_options options(std::initializer_list<std::string_view> args)
+{
+	std::vector<std::string_view> v(args);
+	return parse_global_options(v);
+}
+
+std::string options_error(std::initializer_list<std::string_view> args)
+{
+	try {
+		options(args);
+	} catch (const usage_error &e) {
+		return e.what();
+	}
+	return "(no usage error)";
+}
+
+} // namespace
+
+TEST_CASE("grammar: global options as letters, clusters and prefixes of their names")
+{
+	for (auto spelling : { "-j", "-json", "--json", "-js", "--j" }) {
+		INFO(spelling);
+		global_options o = options({ spelling, "dev", "show" });
+		CHECK(o.json);
+		CHECK_FALSE(o.pretty);
+		CHECK(o.first_word == 1);
+	}
+	global_options jp = options({ "-jp", "stats" });
+	CHECK((jp.json && jp.pretty && !jp.version && !jp.help && jp.first_word == 1));
+	global_options two = options({ "-json", "-pretty", "stats" });
+	CHECK((two.json && two.pretty && two.first_word == 2));
+	CHECK(options({ "-V" }).version);
+	CHECK(options({ "-Version" }).version == false);
+	CHECK(options({ "-version" }).version);
+	CHECK(options({ "--ver" }).version);
+	CHECK(options({ "-help" }).help);
+	CHECK(options({ "-h" }).help);
+	// "--" ends the options; a command's own options after the object stay its own.
+	global_options dashes = options({ "-j", "--", "-x" });
+	CHECK((dashes.json && dashes.first_word == 2));
+	global_options own = options({ "config", "show", "-xxx", "03.0" });
+	CHECK((!own.json && own.first_word == 0));
+	CHECK(options({}).first_word == 0);
+}
+
+TEST_CASE("grammar: an unknown global option is named as given")
+{
+	CHECK(options_error({ "-x", "dev" }) == "unknown option \"-x\" (-j[son], -p[retty], -V[ersion], -h[elp])");
+	CHECK(options_error({ "-jx", "dev" }) == "unknown option \"-jx\" (-j[son], -p[retty], -V[ersion], -h[elp])");
+	CHECK(options_error({ "--jp" }) == "unknown option \"--jp\" (-j[son], -p[retty], -V[ersion], -h[elp])");
+	CHECK(options_error({ "-jsonx" }) == "unknown option \"-jsonx\" (-j[son], -p[retty], -V[ersion], -h[elp])");
+}
