@@ -168,7 +168,7 @@ $(B)/user/mailbox-peer: user/mailbox-peer.cpp Makefile
 -include $(B)/user/mailbox-peer.d
 
 # More parts join with a line of their own: "install: install-PART".
-install: install-ioviewctl install-headers install-pkgconfig install-man
+install: install-ioviewctl install-headers install-pkgconfig install-man install-kbuild
 
 install-ioviewctl: $(B)/user/ioviewctl
 	install -D -m 0755 $< $(DESTDIR)$(BINDIR)/ioviewctl
@@ -226,6 +226,7 @@ deps:
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
 	[ ! -d $(DESTDIR)$(INCLUDEDIR)/ioview ] || find $(DESTDIR)$(INCLUDEDIR)/ioview -depth -type d -empty -delete
+	rm -rf $(DESTDIR)$(PREFIX)/share/ioview
 
 DKMS_SOURCE_DIR ?= /usr/src
 

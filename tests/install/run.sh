@@ -114,6 +114,10 @@ expected=$( {
 	echo "0644 usr/share/pkgconfig/ioview.pc"
 	echo "0644 usr/include/linux/ioview.h"
 	git ls-files include/ioview | sed 's@^include/@0644 usr/include/@'
+	# The Kbuild glue for other modules, with the library's headers beside it.
+	git ls-files kmod/kbuild | sed 's@^kmod/@usr/share/ioview/@' |
+		while read -r f; do case $f in *.sh) echo "0755 $f" ;; *) echo "0644 $f" ;; esac; done
+	git ls-files 'include/ioview/*.h' | sed 's@^include/@0644 usr/share/ioview/include/@'
 } | sort -k2)
 installed=$(cd "$dest" && find . ! -type d -printf '%#m %P\n' | sort -k2)
 [ "$installed" = "$expected" ]
@@ -285,7 +289,7 @@ check $? "the alias check names aliases modules.alias lacks (another module's na
 
 log=$(make --no-print-directory uninstall DESTDIR="$dest" PREFIX=/usr 2>&1)
 left=$(cd "$dest" && find . ! -type d)
-[ -z "$left" ] && [ ! -e "$dest/usr/include/ioview" ]
+[ -z "$left" ] && [ ! -e "$dest/usr/include/ioview" ] && [ ! -e "$dest/usr/share/ioview" ]
 check $? "make uninstall removes every installed file and the library's folder" "left: $left
 $log"
 
