@@ -88,6 +88,8 @@ suite_dir unit tests/unit/Makefile make --no-print-directory -C tests/unit check
 suite_dir compile-fail tests/compile-fail/Makefile make --no-print-directory -C tests/compile-fail check
 # The netlink family's YNL spec and the files generated from it.
 suite_dir uapi tests/uapi/run.sh tests/uapi/run.sh
+# The C side held to the kernel's own checkpatch.pl --strict and kernel-doc.
+suite_dir kernel-style tests/style/run.sh tests/style/run.sh
 suite_dir modcheck tests/modcheck/run.sh tests/modcheck/run.sh "$@"
 # The Kbuild glue installed and used by a module outside the tree (tests/example-driver).
 suite_dir example-driver tests/kbuild/example-driver.sh tests/kbuild/example-driver.sh "$@"

@@ -87,7 +87,8 @@ int ioview_bench_c_read_slot(const volatile void *regs, size_t index, unsigned i
 	return 0;
 }
 
-int ioview_bench_c_read_at(const volatile void *regs, size_t len, size_t offset, unsigned int *value)
+int ioview_bench_c_read_at(const volatile void *regs, size_t len, size_t offset,
+			   unsigned int *value)
 {
 	if (offset > len || len - offset < 4)
 		return -ERANGE;
@@ -123,6 +124,7 @@ struct bench_desc {
 	u32 len;
 	u32 flags;
 };
+
 #define BENCH_DESC_OWNED_BY_DEVICE 1
 
 int ioview_bench_c_post_desc(void *ring, unsigned long long ring_dma, size_t count, size_t index,
@@ -148,8 +150,8 @@ struct bench_queue {
 	u32 reserved;
 };
 
-int ioview_bench_c_publish_desc(void *queue, volatile void *regs, size_t index, unsigned long long buf,
-				unsigned int len)
+int ioview_bench_c_publish_desc(void *queue, volatile void *regs, size_t index,
+				unsigned long long buf, unsigned int len)
 {
 	struct bench_queue *q = queue;
 
@@ -171,9 +173,11 @@ struct bench_completion {
 	u32 len;
 	u64 data;
 };
+
 #define BENCH_COMPLETION_DONE 1
 
-int ioview_bench_c_read_completion(const void *completion, unsigned int *len, unsigned long long *data)
+int ioview_bench_c_read_completion(const void *completion, unsigned int *len,
+				   unsigned long long *data)
 {
 	const struct bench_completion *c = completion;
 
@@ -261,7 +265,8 @@ int ioview_bench_c_dma_start(volatile void *regs, int from_device, unsigned long
 #define MBOX_SLOT_PAYLOAD	0x08
 #define MBOX_MAX_PAYLOAD	(MBOX_SLOT_SIZE - MBOX_SLOT_PAYLOAD)
 
-int ioview_bench_c_mailbox_send(volatile void *ring, unsigned int *head, const void *msg, size_t len)
+int ioview_bench_c_mailbox_send(volatile void *ring, unsigned int *head, const void *msg,
+				size_t len)
 {
 	void __iomem *slot;
 	u32 h = *head;

@@ -9,8 +9,17 @@
 
 #include "shim.h"
 
+/**
+ * ioview_shim_dev_log() - log one message about a PCI function
+ * @pdev: the function; its driver and device name prefix the message
+ * @level: %IOVIEW_LOG_INFO (dev_info()) or %IOVIEW_LOG_ERR (dev_err())
+ * @fmt: printf format; the message ends with its own newline
+ *
+ * Any context in which @pdev is valid: the probe and remove paths, the
+ * interrupt handler and the control calls.
+ */
 void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
-			const char *fmt, ...)
+			 const char *fmt, ...)
 {
 	struct va_format vaf;
 	va_list args;
@@ -30,8 +39,9 @@ void ioview_shim_dev_log(struct pci_dev *pdev, enum ioview_log_level level,
  * @level: %IOVIEW_LOG_INFO or %IOVIEW_LOG_ERR
  * @fmt: printf format; the line ends with its own newline
  *
- * No prefix is added: KTAP lines must reach the log exactly as formatted
- * so that a parser can strip one constant prefix (the timestamp) from each.
+ * No prefix is added (the file defines no pr_fmt()): KTAP lines must reach
+ * the log exactly as formatted so that a parser can strip one constant
+ * prefix (the timestamp) from each.  Any context.
  */
 void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
 {
@@ -42,9 +52,9 @@ void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
 	vaf.fmt = fmt;
 	vaf.va = &args;
 	if (level == IOVIEW_LOG_ERR)
-		printk(KERN_ERR "%pV", &vaf);
+		pr_err("%pV", &vaf);
 	else
-		printk(KERN_INFO "%pV", &vaf);
+		pr_info("%pV", &vaf);
 	va_end(args);
 }
 

@@ -12,7 +12,6 @@
 #include "netlink.h"
 #include "shim.h"
 
-
 static_assert(__builtin_types_compatible_p(ioview_size_t, size_t),
 	      "ioview_size_t must be the kernel's size_t");
 static_assert(__builtin_types_compatible_p(ioview_va_list, va_list),
@@ -45,7 +44,11 @@ int ioview_selftest_lock_interruptible(void)
 	return mutex_lock_interruptible(&ioview_selftest_lock);
 }
 
-/** ioview_selftest_unlock() - release ioview_selftest_lock_interruptible() */
+/**
+ * ioview_selftest_unlock() - release ioview_selftest_lock_interruptible()
+ *
+ * Process context, by the task that took the lock.
+ */
 void ioview_selftest_unlock(void)
 {
 	mutex_unlock(&ioview_selftest_lock);
@@ -73,11 +76,13 @@ static const struct kernel_param_ops ioview_selftest_ops = {
 	.get = param_get_bool,
 };
 module_param_cb(selftest, &ioview_selftest_ops, &selftest, 0644);
-MODULE_PARM_DESC(selftest, "Run the in-kernel self-tests and log them as KTAP: at load, or on each write of 1 (default: off)");
+MODULE_PARM_DESC(selftest,
+		 "Run the in-kernel self-tests and log them as KTAP: at load, or on each write of 1 (default: off)");
 
 static bool bench;
 module_param(bench, bool, 0444);
-MODULE_PARM_DESC(bench, "Run the in-kernel micro-benchmark at load and log its figures (default: off)");
+MODULE_PARM_DESC(bench,
+		 "Run the in-kernel micro-benchmark at load and log its figures (default: off)");
 
 /**
  * ioview_shim_bench_requested() - whether bench=1 was given at load
@@ -96,7 +101,8 @@ int ioview_shim_bench_requested(void)
  */
 static bool mailbox_peer;
 module_param(mailbox_peer, bool, 0444);
-MODULE_PARM_DESC(mailbox_peer, "A host peer serves the ivshmem mailbox: run the mailbox self-tests against it (default: off)");
+MODULE_PARM_DESC(mailbox_peer,
+		 "A host peer serves the ivshmem mailbox: run the mailbox self-tests against it (default: off)");
 
 /**
  * ioview_shim_mailbox_peer_expected() - whether mailbox_peer=1 was given at load
@@ -115,9 +121,16 @@ int ioview_shim_mailbox_peer_expected(void)
  */
 static bool edu_msi = true;
 module_param(edu_msi, bool, 0444);
-MODULE_PARM_DESC(edu_msi, "Use MSI for edu's interrupt where available; 0 forces the shared INTx line (default: on)");
+MODULE_PARM_DESC(edu_msi,
+		 "Use MSI for edu's interrupt where available; 0 forces the shared INTx line (default: on)");
 
-/** ioview_shim_edu_msi() - whether edu may use MSI (the edu_msi parameter) */
+/**
+ * ioview_shim_edu_msi() - whether edu may use MSI (the edu_msi parameter)
+ *
+ * Any context.
+ *
+ * Return: non-zero unless the module was loaded with edu_msi=0.
+ */
 int ioview_shim_edu_msi(void)
 {
 	return edu_msi;
@@ -130,7 +143,8 @@ int ioview_shim_edu_msi(void)
  */
 static char *selftest_suite;
 module_param(selftest_suite, charp, 0444);
-MODULE_PARM_DESC(selftest_suite, "Run only the self-test suite of this name (default: every default suite)");
+MODULE_PARM_DESC(selftest_suite,
+		 "Run only the self-test suite of this name (default: every default suite)");
 
 /**
  * ioview_shim_selftest_suite() - the suite selftest_suite= named
@@ -144,13 +158,24 @@ const char *ioview_shim_selftest_suite(void)
 
 static DEFINE_MUTEX(ioview_driver_mutex);
 
-/** ioview_shim_driver_lock() - take the lock of the driver's list of bound functions */
+/**
+ * ioview_shim_driver_lock() - take the lock of the driver's list of bound
+ * functions
+ *
+ * driver/probe.cpp holds it while it looks a function up in the list or
+ * changes the list, so that a lookup and a remove() never interleave.
+ * Process context; sleeps; never held across a wait for the device.
+ */
 void ioview_shim_driver_lock(void)
 {
 	mutex_lock(&ioview_driver_mutex);
 }
 
-/** ioview_shim_driver_unlock() - release ioview_shim_driver_lock() */
+/**
+ * ioview_shim_driver_unlock() - release ioview_shim_driver_lock()
+ *
+ * Process context, by the task that took the lock.
+ */
 void ioview_shim_driver_unlock(void)
 {
 	mutex_unlock(&ioview_driver_mutex);
@@ -179,6 +204,7 @@ static struct pci_driver ioview_pci_driver = {
 	.probe = ioview_pci_probe,
 	.remove = ioview_pci_remove,
 };
+
 /**
  * ioview_shim_selftest_device_get() - a function of @kind bound to this driver
  * @kind: which entry of the id table

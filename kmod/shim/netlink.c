@@ -62,24 +62,32 @@
 static_assert(IOVIEW_CTL_NAME_LEN == IOVIEW_DEV_NAME_LEN);
 static_assert(IOVIEW_CTL_REG_NAME_LEN == IOVIEW_REG_NAME_LEN);
 static_assert(IOVIEW_CTL_MBOX_MAX == IOVIEW_MBOX_MAX_BYTES);
-static_assert((int)IOVIEW_DEVICE_EDU == IOVIEW_DEV_KIND_EDU && (int)IOVIEW_DEVICE_IVSHMEM == IOVIEW_DEV_KIND_IVSHMEM);
-static_assert((int)IOVIEW_CTL_IRQ_NONE == IOVIEW_IRQ_KIND_NONE && (int)IOVIEW_CTL_IRQ_MSI == IOVIEW_IRQ_KIND_MSI &&
-	      (int)IOVIEW_CTL_IRQ_INTX == IOVIEW_IRQ_KIND_INTX);
-static_assert((int)IOVIEW_CTL_ACCESS_RW == IOVIEW_ACCESS_RW && (int)IOVIEW_CTL_ACCESS_RO == IOVIEW_ACCESS_RO &&
-	      (int)IOVIEW_CTL_ACCESS_WO == IOVIEW_ACCESS_WO && (int)IOVIEW_CTL_ACCESS_W1C == IOVIEW_ACCESS_W1C &&
-	      (int)IOVIEW_CTL_ACCESS_W1S == IOVIEW_ACCESS_W1S && (int)IOVIEW_CTL_ACCESS_RC == IOVIEW_ACCESS_RC &&
-	      (int)IOVIEW_CTL_ACCESS_RSVD_ZERO == IOVIEW_ACCESS_RSVD_ZERO &&
-	      (int)IOVIEW_CTL_ACCESS_RSVD_KEEP == IOVIEW_ACCESS_RSVD_KEEP);
-static_assert((int)IOVIEW_CTL_PASS == IOVIEW_VERDICT_PASS && (int)IOVIEW_CTL_FAIL == IOVIEW_VERDICT_FAIL &&
-	      (int)IOVIEW_CTL_SKIP == IOVIEW_VERDICT_SKIP);
-static_assert((int)IOVIEW_SHIM_EVENT_INTERRUPT == IOVIEW_EVENT_KIND_INTERRUPT &&
-	      (int)IOVIEW_SHIM_EVENT_FACTORIAL_DONE == IOVIEW_EVENT_KIND_FACTORIAL_DONE &&
-	      (int)IOVIEW_SHIM_EVENT_DMA_DONE == IOVIEW_EVENT_KIND_DMA_DONE &&
-	      (int)IOVIEW_SHIM_EVENT_MBOX_MESSAGE == IOVIEW_EVENT_KIND_MBOX_MESSAGE &&
-	      (int)IOVIEW_SHIM_EVENT_DEV_ADD == IOVIEW_EVENT_KIND_DEV_ADD &&
-	      (int)IOVIEW_SHIM_EVENT_DEV_REMOVE == IOVIEW_EVENT_KIND_DEV_REMOVE);
+static_assert((int)IOVIEW_DEVICE_EDU == IOVIEW_DEV_KIND_EDU);
+static_assert((int)IOVIEW_DEVICE_IVSHMEM == IOVIEW_DEV_KIND_IVSHMEM);
+static_assert((int)IOVIEW_CTL_IRQ_NONE == IOVIEW_IRQ_KIND_NONE);
+static_assert((int)IOVIEW_CTL_IRQ_MSI == IOVIEW_IRQ_KIND_MSI);
+static_assert((int)IOVIEW_CTL_IRQ_INTX == IOVIEW_IRQ_KIND_INTX);
+static_assert((int)IOVIEW_CTL_ACCESS_RW == IOVIEW_ACCESS_RW);
+static_assert((int)IOVIEW_CTL_ACCESS_RO == IOVIEW_ACCESS_RO);
+static_assert((int)IOVIEW_CTL_ACCESS_WO == IOVIEW_ACCESS_WO);
+static_assert((int)IOVIEW_CTL_ACCESS_W1C == IOVIEW_ACCESS_W1C);
+static_assert((int)IOVIEW_CTL_ACCESS_W1S == IOVIEW_ACCESS_W1S);
+static_assert((int)IOVIEW_CTL_ACCESS_RC == IOVIEW_ACCESS_RC);
+static_assert((int)IOVIEW_CTL_ACCESS_RSVD_ZERO == IOVIEW_ACCESS_RSVD_ZERO);
+static_assert((int)IOVIEW_CTL_ACCESS_RSVD_KEEP == IOVIEW_ACCESS_RSVD_KEEP);
+static_assert((int)IOVIEW_CTL_PASS == IOVIEW_VERDICT_PASS);
+static_assert((int)IOVIEW_CTL_FAIL == IOVIEW_VERDICT_FAIL);
+static_assert((int)IOVIEW_CTL_SKIP == IOVIEW_VERDICT_SKIP);
+static_assert((int)IOVIEW_SHIM_EVENT_INTERRUPT == IOVIEW_EVENT_KIND_INTERRUPT);
+static_assert((int)IOVIEW_SHIM_EVENT_FACTORIAL_DONE == IOVIEW_EVENT_KIND_FACTORIAL_DONE);
+static_assert((int)IOVIEW_SHIM_EVENT_DMA_DONE == IOVIEW_EVENT_KIND_DMA_DONE);
+static_assert((int)IOVIEW_SHIM_EVENT_MBOX_MESSAGE == IOVIEW_EVENT_KIND_MBOX_MESSAGE);
+static_assert((int)IOVIEW_SHIM_EVENT_DEV_ADD == IOVIEW_EVENT_KIND_DEV_ADD);
+static_assert((int)IOVIEW_SHIM_EVENT_DEV_REMOVE == IOVIEW_EVENT_KIND_DEV_REMOVE);
 /* The edu-dma op numbers ioview_driver_ctl_edu_dma() takes. */
-static_assert(IOVIEW_DMA_OP_WRITE == 0 && IOVIEW_DMA_OP_READ == 1 && IOVIEW_DMA_OP_ROUND_TRIP == 2);
+static_assert(IOVIEW_DMA_OP_WRITE == 0);
+static_assert(IOVIEW_DMA_OP_READ == 1);
+static_assert(IOVIEW_DMA_OP_ROUND_TRIP == 2);
 
 static const struct genl_multicast_group ioview_nl_groups[] = {
 	[IOVIEW_NLGRP_EVENTS] = { .name = IOVIEW_MCGRP_EVENTS, IOVIEW_NL_MCGRP_ADMIN_FLAGS },
@@ -167,7 +175,8 @@ static int ioview_nl_attr_of(enum ioview_ctl_arg arg)
  *
  * Return: @err.
  */
-static int ioview_nl_refuse(const struct ioview_nl_req *rq, int err, const struct ioview_ctl_status *st)
+static int ioview_nl_refuse(const struct ioview_nl_req *rq, int err,
+			    const struct ioview_ctl_status *st)
 {
 	const struct nlattr *attr = ioview_nl_attr(rq, ioview_nl_attr_of(st->arg));
 	struct netlink_ext_ack *extack = rq->extack;
@@ -187,19 +196,24 @@ static int ioview_nl_refuse(const struct ioview_nl_req *rq, int err, const struc
 		NL_SET_ERR_MSG_ATTR(extack, attr, "the operation needs an ivshmem function");
 		break;
 	case IOVIEW_CTL_INTERRUPTED:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "interrupted by a signal while waiting for the device");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "interrupted by a signal while waiting for the device");
 		break;
 	case IOVIEW_CTL_CONFIG_OFFSET:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "offset is past the end of the configuration space");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "offset is past the end of the configuration space");
 		break;
 	case IOVIEW_CTL_CONFIG_LENGTH:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "offset + length is past the end of the configuration space");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "offset + length is past the end of the configuration space");
 		break;
 	case IOVIEW_CTL_CONFIG_PRIVILEGED:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "configuration space past 64 bytes needs CAP_SYS_ADMIN");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "configuration space past 64 bytes needs CAP_SYS_ADMIN");
 		break;
 	case IOVIEW_CTL_CONFIG_WIDTH:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "a configuration space access is 1, 2 or 4 bytes wide");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a configuration space access is 1, 2 or 4 bytes wide");
 		break;
 	case IOVIEW_CTL_CONFIG_ACCESS:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "the configuration space access failed");
@@ -220,19 +234,24 @@ static int ioview_nl_refuse(const struct ioview_nl_req *rq, int err, const struc
 		NL_SET_ERR_MSG_ATTR(extack, attr, "no register starts at that offset");
 		break;
 	case IOVIEW_CTL_REG_WIDTH:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "width (4 unless given) is not the register's width");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "width (4 unless given) is not the register's width");
 		break;
 	case IOVIEW_CTL_REG_READ_CLEARS:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "reading this register clears it, which needs CAP_NET_ADMIN");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "reading this register clears it, which needs CAP_NET_ADMIN");
 		break;
 	case IOVIEW_CTL_REG_WRITE_ONLY:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "the register is write-only: a read means nothing");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the register is write-only: a read means nothing");
 		break;
 	case IOVIEW_CTL_REG_READ_ONLY:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "the register is read-only: a write does nothing");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the register is read-only: a write does nothing");
 		break;
 	case IOVIEW_CTL_BAR_BUSY:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "the register BAR is in use (a self-test holds it)");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the register BAR is in use (a self-test holds it)");
 		break;
 	case IOVIEW_CTL_BAR_MAP:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "the register BAR cannot be mapped");
@@ -247,13 +266,15 @@ static int ioview_nl_refuse(const struct ioview_nl_req *rq, int err, const struc
 		NL_SET_ERR_MSG_ATTR(extack, attr, "the device did not finish in time");
 		break;
 	case IOVIEW_CTL_DEVICE_DEAD:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "edu was shut off after a transfer that would not end");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "edu was shut off after a transfer that would not end");
 		break;
 	case IOVIEW_CTL_DMA_LENGTH:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "an edu transfer is 1 to 4095 bytes");
 		break;
 	case IOVIEW_CTL_DMA_WINDOW:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "the transfer leaves the first 4095 bytes of edu's buffer");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the transfer leaves the first 4095 bytes of edu's buffer");
 		break;
 	case IOVIEW_CTL_IRQ_BITS:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "value must hold 1 to 32 interrupt status bits");
@@ -274,7 +295,8 @@ static int ioview_nl_refuse(const struct ioview_nl_req *rq, int err, const struc
 		NL_SET_ERR_MSG_ATTR(extack, attr, "the host's mailbox data is inconsistent");
 		break;
 	case IOVIEW_CTL_MBOX_BUSY:
-		NL_SET_ERR_MSG_ATTR(extack, attr, "the mailbox's part of BAR2 is in use (a self-test holds it)");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the mailbox's part of BAR2 is in use (a self-test holds it)");
 		break;
 	case IOVIEW_CTL_MBOX_NOT_OPEN:
 		NL_SET_ERR_MSG_ATTR(extack, attr, "the mailbox is not open");
@@ -293,15 +315,22 @@ static int ioview_nl_refuse(const struct ioview_nl_req *rq, int err, const struc
  * A missing required attribute: the core's missing-attribute report
  * (NLMSGERR_ATTR_MISS_TYPE) plus a message.  Evaluates to true if missing.
  */
-#define ioview_nl_missing(info, type, msg)                              \
-	({                                                              \
-		bool __missing = GENL_REQ_ATTR_CHECK(info, type);       \
-		if (__missing)                                          \
-			NL_SET_ERR_MSG((info)->extack, msg);            \
-		__missing;                                              \
+#define ioview_nl_missing(info, type, msg)					\
+	({									\
+		struct genl_info *__ioview_info = (info);			\
+		bool __missing = GENL_REQ_ATTR_CHECK(__ioview_info, type);	\
+		if (__missing)							\
+			NL_SET_ERR_MSG(__ioview_info->extack, msg);		\
+		__missing;							\
 	})
 
-#define IOVIEW_NL_REQ(info, max) { .attrs = (info)->attrs, .maxattr = (max), .extack = (info)->extack }
+/* A doit's request: its attributes, bounded by @max, and its extended ACK. */
+static struct ioview_nl_req ioview_nl_req_of(struct genl_info *info, int max)
+{
+	return (struct ioview_nl_req){
+		.attrs = info->attrs, .maxattr = max, .extack = info->extack,
+	};
+}
 
 /*
  * Writes of configuration space and registers: CAP_SYS_ADMIN on top of the
@@ -312,12 +341,14 @@ static int ioview_nl_may_write_hardware(struct sk_buff *skb, struct genl_info *i
 	int err;
 
 	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(info->extack, "writing configuration space or registers needs CAP_SYS_ADMIN");
+		NL_SET_ERR_MSG(info->extack,
+			       "writing configuration space or registers needs CAP_SYS_ADMIN");
 		return -EPERM;
 	}
 	err = security_locked_down(LOCKDOWN_PCI_ACCESS);
 	if (err) {
-		NL_SET_ERR_MSG(info->extack, "the kernel is locked down: no raw PCI access from userspace");
+		NL_SET_ERR_MSG(info->extack,
+			       "the kernel is locked down: no raw PCI access from userspace");
 		return err;
 	}
 	return 0;
@@ -326,7 +357,8 @@ static int ioview_nl_may_write_hardware(struct sk_buff *skb, struct genl_info *i
 /* ---- replies ---------------------------------------------------------------------------- */
 
 /* A reply to @info of @payload bytes of attributes; NULL on no memory. */
-static struct sk_buff *ioview_nl_reply_new(struct genl_info *info, size_t payload, u8 cmd, void **hdr)
+static struct sk_buff *ioview_nl_reply_new(struct genl_info *info, size_t payload, u8 cmd,
+					   void **hdr)
 {
 	struct sk_buff *msg = genlmsg_new(payload, GFP_KERNEL);
 
@@ -370,12 +402,16 @@ static int ioview_nl_put_dev(struct sk_buff *msg, const struct ioview_ctl_dev *d
 {
 	int i;
 
-	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, d->name) || nla_put_u32(msg, IOVIEW_A_DEV_KIND, d->kind) ||
-	    nla_put_u16(msg, IOVIEW_A_VENDOR, d->ids.vendor) || nla_put_u16(msg, IOVIEW_A_DEVICE, d->ids.device) ||
-	    nla_put_u8(msg, IOVIEW_A_REVISION, d->ids.revision) || nla_put_u32(msg, IOVIEW_A_CLASS, d->ids.class_code) ||
+	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, d->name) ||
+	    nla_put_u32(msg, IOVIEW_A_DEV_KIND, d->kind) ||
+	    nla_put_u16(msg, IOVIEW_A_VENDOR, d->ids.vendor) ||
+	    nla_put_u16(msg, IOVIEW_A_DEVICE, d->ids.device) ||
+	    nla_put_u8(msg, IOVIEW_A_REVISION, d->ids.revision) ||
+	    nla_put_u32(msg, IOVIEW_A_CLASS, d->ids.class_code) ||
 	    nla_put_u32(msg, IOVIEW_A_IRQ_KIND, d->irq_kind))
 		return -EMSGSIZE;
-	if (d->irq_kind != IOVIEW_CTL_IRQ_NONE && d->irq >= 0 && nla_put_u32(msg, IOVIEW_A_IRQ, d->irq))
+	if (d->irq_kind != IOVIEW_CTL_IRQ_NONE && d->irq >= 0 &&
+	    nla_put_u32(msg, IOVIEW_A_IRQ, d->irq))
 		return -EMSGSIZE;
 	for (i = 0; i < IOVIEW_CTL_BARS; i++) {
 		struct nlattr *bar;
@@ -394,10 +430,11 @@ static int ioview_nl_put_dev(struct sk_buff *msg, const struct ioview_ctl_dev *d
 
 static size_t ioview_nl_dev_size(void)
 {
-	size_t bar = nla_total_size(0) + nla_total_size(1) + nla_total_size_64bit(8) + nla_total_size(0);
+	size_t bar = nla_total_size(0) + nla_total_size(1) + nla_total_size_64bit(8) +
+		     nla_total_size(0);
 
-	return ioview_nl_name_size() + 5 * nla_total_size(4) + 2 * nla_total_size(2) + nla_total_size(1) +
-	       IOVIEW_CTL_BARS * bar;
+	return ioview_nl_name_size() + 5 * nla_total_size(4) + 2 * nla_total_size(2) +
+	       nla_total_size(1) + IOVIEW_CTL_BARS * bar;
 }
 
 /**
@@ -405,11 +442,14 @@ static size_t ioview_nl_dev_size(void)
  * @skb: the request
  * @info: its parsed attributes: dev-name (required)
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 with the reply sent; -EINVAL (no dev-name), -ENODEV, -ENOMEM.
  */
 int ioview_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_DEV_NAME);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_DEV_NAME);
 	struct ioview_ctl_status st = {};
 	struct ioview_ctl_dev dev;
 	struct sk_buff *msg;
@@ -469,7 +509,8 @@ static int ioview_nl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 c
 		if (err == -ENOENT)
 			break;
 		if (err) {
-			struct ioview_nl_req rq = { .attrs = NULL, .maxattr = 0, .extack = cb->extack };
+			struct ioview_nl_req rq = { .attrs = NULL, .maxattr = 0,
+						   .extack = cb->extack };
 
 			/*
 			 * What was added so far goes out; the next call meets
@@ -480,8 +521,8 @@ static int ioview_nl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 c
 			return ioview_nl_refuse(&rq, err, &st);
 		}
 		cb->seq = generation;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq, &ioview_nl_family, NLM_F_MULTI,
-				  cmd);
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &ioview_nl_family, NLM_F_MULTI, cmd);
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
@@ -499,7 +540,8 @@ static int ioview_nl_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 c
 	return skb->len;
 }
 
-static int ioview_nl_fetch_dev(unsigned long index, unsigned int *generation, void *out, struct ioview_ctl_status *st)
+static int ioview_nl_fetch_dev(unsigned long index, unsigned int *generation, void *out,
+			       struct ioview_ctl_status *st)
 {
 	return ioview_driver_ctl_dev_at(index, generation, out);
 }
@@ -514,13 +556,17 @@ static int ioview_nl_put_dev_item(struct sk_buff *msg, const void *item)
  * @skb: the message to fill
  * @cb: the dump's state; args[0] is the next function's index
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops), once per reply skb of the dump; may sleep.
+ *
  * Return: the bytes added, 0 at the end, or -EINVAL for a request naming a device.
  */
 int ioview_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ioview_ctl_dev dev;
 
-	return ioview_nl_dump(skb, cb, IOVIEW_CMD_DEV_GET, ioview_nl_fetch_dev, ioview_nl_put_dev_item, &dev);
+	return ioview_nl_dump(skb, cb, IOVIEW_CMD_DEV_GET, ioview_nl_fetch_dev,
+			      ioview_nl_put_dev_item, &dev);
 }
 
 /* ---- configuration space ------------------------------------------------------------------ */
@@ -530,13 +576,16 @@ int ioview_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
  * @skb: the request; its sender's CAP_SYS_ADMIN decides how much is returned
  * @info: dev-name (required), offset (default 0), length (default: to the end)
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 with the bytes sent (only those below 64 without CAP_SYS_ADMIN);
  * -ENODEV; -ERANGE (offset or length past the end); -EPERM (nothing below
  * 64 left for an unprivileged caller); -ENOMEM; an accessor's errno.
  */
 int ioview_nl_config_read_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_LENGTH);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_LENGTH);
 	struct ioview_ctl_status st = {};
 	unsigned int offset, length, count;
 	const char *name;
@@ -550,14 +599,17 @@ int ioview_nl_config_read_doit(struct sk_buff *skb, struct genl_info *info)
 	name = ioview_nl_str(&rq, IOVIEW_A_DEV_NAME);
 	offset = info->attrs[IOVIEW_A_OFFSET] ? nla_get_u32(info->attrs[IOVIEW_A_OFFSET]) : 0;
 	length = info->attrs[IOVIEW_A_LENGTH] ? nla_get_u32(info->attrs[IOVIEW_A_LENGTH]) : 0;
-	err = ioview_driver_ctl_config_span(name, offset, length, netlink_capable(skb, CAP_SYS_ADMIN), &count, &st);
+	err = ioview_driver_ctl_config_span(name, offset, length,
+					    netlink_capable(skb, CAP_SYS_ADMIN), &count, &st);
 	if (err)
 		return ioview_nl_refuse(&rq, err, &st);
-	msg = ioview_nl_reply_new(info, ioview_nl_name_size() + nla_total_size(4) + nla_total_size(count),
+	msg = ioview_nl_reply_new(info,
+				  ioview_nl_name_size() + nla_total_size(4) + nla_total_size(count),
 				  IOVIEW_CMD_CONFIG_READ, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, name) || nla_put_u32(msg, IOVIEW_A_OFFSET, offset))
+	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, name) ||
+	    nla_put_u32(msg, IOVIEW_A_OFFSET, offset))
 		return ioview_nl_reply_overflow(msg, info);
 	data = nla_reserve(msg, IOVIEW_A_DATA, count);
 	if (!data)
@@ -575,13 +627,16 @@ int ioview_nl_config_read_doit(struct sk_buff *skb, struct genl_info *info)
  * @skb: the request
  * @info: dev-name, offset, width (1, 2 or 4), value: all required
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 once written; -EPERM (no CAP_SYS_ADMIN, or lockdown); -EINVAL
  * (missing attribute, width, misaligned); -ERANGE (offset, value too wide);
  * -ENODEV; an accessor's errno.  Nothing is written on an error.
  */
 int ioview_nl_config_write_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_VALUE);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_VALUE);
 	struct ioview_ctl_status st = {};
 	int err = ioview_nl_may_write_hardware(skb, info);
 
@@ -603,13 +658,13 @@ int ioview_nl_config_write_doit(struct sk_buff *skb, struct genl_info *info)
 
 static size_t ioview_nl_reg_size(const struct ioview_ctl_reg *r)
 {
-	size_t size = nla_total_size(0) + ioview_nl_str_size(r->name) + nla_total_size(4) + nla_total_size(1) +
-		      nla_total_size(4);
+	size_t size = nla_total_size(0) + ioview_nl_str_size(r->name) + nla_total_size(4) +
+		      nla_total_size(1) + nla_total_size(4);
 	unsigned int i;
 
 	for (i = 0; i < r->field_count; i++)
-		size += nla_total_size(0) + ioview_nl_str_size(r->fields[i].name) + 2 * nla_total_size(1) +
-			nla_total_size(4);
+		size += nla_total_size(0) + ioview_nl_str_size(r->fields[i].name) +
+			2 * nla_total_size(1) + nla_total_size(4);
 	return size;
 }
 
@@ -618,15 +673,18 @@ static int ioview_nl_put_reg(struct sk_buff *msg, const struct ioview_ctl_reg *r
 	struct nlattr *reg = nla_nest_start(msg, IOVIEW_A_REG);
 	unsigned int i;
 
-	if (!reg || nla_put_string(msg, IOVIEW_A_REG_NAME, r->name) || nla_put_u32(msg, IOVIEW_A_REG_OFFSET, r->offset) ||
-	    nla_put_u8(msg, IOVIEW_A_REG_WIDTH, r->width) || nla_put_u32(msg, IOVIEW_A_REG_ACCESS, r->access))
+	if (!reg || nla_put_string(msg, IOVIEW_A_REG_NAME, r->name) ||
+	    nla_put_u32(msg, IOVIEW_A_REG_OFFSET, r->offset) ||
+	    nla_put_u8(msg, IOVIEW_A_REG_WIDTH, r->width) ||
+	    nla_put_u32(msg, IOVIEW_A_REG_ACCESS, r->access))
 		return -EMSGSIZE;
 	for (i = 0; i < r->field_count; i++) {
 		const struct ioview_ctl_field *f = &r->fields[i];
 		struct nlattr *field = nla_nest_start(msg, IOVIEW_A_REG_FIELD);
 
 		if (!field || nla_put_string(msg, IOVIEW_A_FIELD_NAME, f->name) ||
-		    nla_put_u8(msg, IOVIEW_A_FIELD_HI, f->hi) || nla_put_u8(msg, IOVIEW_A_FIELD_LO, f->lo) ||
+		    nla_put_u8(msg, IOVIEW_A_FIELD_HI, f->hi) ||
+		    nla_put_u8(msg, IOVIEW_A_FIELD_LO, f->lo) ||
 		    nla_put_u32(msg, IOVIEW_A_FIELD_ACCESS, f->access))
 			return -EMSGSIZE;
 		nla_nest_end(msg, field);
@@ -643,12 +701,15 @@ static int ioview_nl_put_reg(struct sk_buff *msg, const struct ioview_ctl_reg *r
  * Every fact comes from the register map the driver itself uses
  * (devices/edu.h, devices/ivshmem.h), through ioview_driver_ctl_reg_map().
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 with the description sent; -EINVAL, -ENODEV, -ENOENT (no
  * register of that name), -ENOMEM.
  */
 int ioview_nl_reg_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_REGISTER);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_REGISTER);
 	struct ioview_ctl_status st = {};
 	const struct ioview_ctl_reg *regs;
 	const char *name, *only;
@@ -700,7 +761,8 @@ static int ioview_nl_reg_request(struct genl_info *info, struct ioview_ctl_reg_r
 	struct nlattr *offset = info->attrs[IOVIEW_A_OFFSET];
 
 	if (reg && offset) {
-		NL_SET_ERR_MSG_ATTR(info->extack, offset, "name the register by register or by offset, not both");
+		NL_SET_ERR_MSG_ATTR(info->extack, offset,
+				    "name the register by register or by offset, not both");
 		return -EINVAL;
 	}
 	if (!reg && !offset) {
@@ -719,6 +781,9 @@ static int ioview_nl_reg_request(struct genl_info *info, struct ioview_ctl_reg_r
  * @skb: the request; its sender's CAP_NET_ADMIN allows a read that clears
  * @info: dev-name (required); register, or offset and width (default 4)
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 with the register and its value sent; -EINVAL (both or neither
  * of register and offset, a width that is not the register's, misaligned);
  * -ERANGE (past the BAR); -ENOENT (no such register); -EPERM (it clears on
@@ -728,7 +793,7 @@ static int ioview_nl_reg_request(struct genl_info *info, struct ioview_ctl_reg_r
  */
 int ioview_nl_reg_read_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_REGISTER);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_REGISTER);
 	struct ioview_ctl_reg_request req = {};
 	struct ioview_ctl_status st = {};
 	const struct ioview_ctl_reg *reg;
@@ -746,8 +811,9 @@ int ioview_nl_reg_read_doit(struct sk_buff *skb, struct genl_info *info)
 	req.may_clear = netlink_capable(skb, CAP_NET_ADMIN);
 	name = ioview_nl_str(&rq, IOVIEW_A_DEV_NAME);
 	/* Allocated first: a read that clears must not be lost to a failed allocation. */
-	msg = ioview_nl_reply_new(info, ioview_nl_name_size() + nla_total_size(IOVIEW_REG_NAME_LEN) +
-					  nla_total_size(4) + nla_total_size(1) + nla_total_size_64bit(8),
+	msg = ioview_nl_reply_new(info,
+				  ioview_nl_name_size() + nla_total_size(IOVIEW_REG_NAME_LEN) +
+				  nla_total_size(4) + nla_total_size(1) + nla_total_size_64bit(8),
 				  IOVIEW_CMD_REG_READ, &hdr);
 	if (!msg)
 		return -ENOMEM;
@@ -756,8 +822,10 @@ int ioview_nl_reg_read_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return ioview_nl_refuse(&rq, err, &st);
 	}
-	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, name) || nla_put_string(msg, IOVIEW_A_REGISTER, reg->name) ||
-	    nla_put_u32(msg, IOVIEW_A_OFFSET, reg->offset) || nla_put_u8(msg, IOVIEW_A_WIDTH, reg->width) ||
+	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, name) ||
+	    nla_put_string(msg, IOVIEW_A_REGISTER, reg->name) ||
+	    nla_put_u32(msg, IOVIEW_A_OFFSET, reg->offset) ||
+	    nla_put_u8(msg, IOVIEW_A_WIDTH, reg->width) ||
 	    nla_put_u64_64bit(msg, IOVIEW_A_VALUE, value, IOVIEW_A_PAD))
 		return ioview_nl_reply_overflow(msg, info);
 	return ioview_nl_reply_send(msg, hdr, info);
@@ -768,13 +836,16 @@ int ioview_nl_reg_read_doit(struct sk_buff *skb, struct genl_info *info)
  * @skb: the request
  * @info: dev-name and value (required); register, or offset and width (default 4)
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 once written; -EPERM (no CAP_SYS_ADMIN, lockdown); -EINVAL,
  * -ERANGE (also: value too wide), -ENOENT, -EOPNOTSUPP (read-only), -ENODEV,
  * -EINTR, -EBUSY as for reg-read.  Nothing is written on an error.
  */
 int ioview_nl_reg_write_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_REGISTER);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_REGISTER);
 	struct ioview_ctl_reg_request req = {};
 	struct ioview_ctl_status st = {};
 	const struct ioview_ctl_reg *reg;
@@ -800,16 +871,20 @@ int ioview_nl_reg_write_doit(struct sk_buff *skb, struct genl_info *info)
  * @skb: the request
  * @info: dev-name, value (required); completion (default poll)
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 with value! mod 2^32 sent; -EINVAL, -ERANGE (value over 32
  * bits), -ENODEV, -EOPNOTSUPP (not edu), -EBUSY, -ETIMEDOUT, -EINTR, -EIO.
  */
 int ioview_nl_edu_factorial_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_COMPLETION);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_COMPLETION);
 	struct ioview_ctl_status st = {};
 	struct nlattr *completion = info->attrs[IOVIEW_A_COMPLETION];
 	const char *name;
 	unsigned int result;
+	bool by_interrupt;
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
@@ -818,13 +893,13 @@ int ioview_nl_edu_factorial_doit(struct sk_buff *skb, struct genl_info *info)
 	    ioview_nl_missing(info, IOVIEW_A_VALUE, "value is required"))
 		return -EINVAL;
 	name = ioview_nl_str(&rq, IOVIEW_A_DEV_NAME);
-	msg = ioview_nl_reply_new(info, ioview_nl_name_size() + nla_total_size_64bit(8), IOVIEW_CMD_EDU_FACTORIAL,
-				  &hdr);
+	msg = ioview_nl_reply_new(info, ioview_nl_name_size() + nla_total_size_64bit(8),
+				  IOVIEW_CMD_EDU_FACTORIAL, &hdr);
 	if (!msg)
 		return -ENOMEM;
+	by_interrupt = completion && nla_get_u32(completion) == IOVIEW_COMPLETION_INTERRUPT;
 	err = ioview_driver_ctl_edu_factorial(name, nla_get_u64(info->attrs[IOVIEW_A_VALUE]),
-					      completion && nla_get_u32(completion) == IOVIEW_COMPLETION_INTERRUPT,
-					      &result, &st);
+					      by_interrupt, &result, &st);
 	if (err) {
 		nlmsg_free(msg);
 		return ioview_nl_refuse(&rq, err, &st);
@@ -841,6 +916,9 @@ int ioview_nl_edu_factorial_doit(struct sk_buff *skb, struct genl_info *info)
  * @info: dev-name, dma-op (required); offset (default 0); data (write,
  *	round-trip) or length (read), not the other
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 with the reply sent (the bytes that came back, for read and
  * round-trip); -EINVAL (missing or extra attribute, 0 or over 4095 bytes);
  * -ERANGE (the window leaves edu's usable bytes); -ENODEV, -EOPNOTSUPP,
@@ -848,7 +926,7 @@ int ioview_nl_edu_factorial_doit(struct sk_buff *skb, struct genl_info *info)
  */
 int ioview_nl_edu_dma_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_DMA_OP);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_DMA_OP);
 	struct ioview_ctl_status st = {};
 	struct nlattr *data_attr = info->attrs[IOVIEW_A_DATA];
 	struct nlattr *length_attr = info->attrs[IOVIEW_A_LENGTH];
@@ -868,7 +946,8 @@ int ioview_nl_edu_dma_doit(struct sk_buff *skb, struct genl_info *info)
 	offset = info->attrs[IOVIEW_A_OFFSET] ? nla_get_u32(info->attrs[IOVIEW_A_OFFSET]) : 0;
 	if (op == IOVIEW_DMA_OP_READ) {
 		if (data_attr) {
-			NL_SET_ERR_MSG_ATTR(info->extack, data_attr, "a DMA read carries no data: give its length");
+			NL_SET_ERR_MSG_ATTR(info->extack, data_attr,
+					    "a DMA read carries no data: give its length");
 			return -EINVAL;
 		}
 		if (ioview_nl_missing(info, IOVIEW_A_LENGTH, "a DMA read needs length"))
@@ -895,7 +974,8 @@ int ioview_nl_edu_dma_doit(struct sk_buff *skb, struct genl_info *info)
 				  IOVIEW_CMD_EDU_DMA, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, name) || nla_put_u32(msg, IOVIEW_A_OFFSET, offset))
+	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, name) ||
+	    nla_put_u32(msg, IOVIEW_A_OFFSET, offset))
 		return ioview_nl_reply_overflow(msg, info);
 	if (op != IOVIEW_DMA_OP_WRITE) {
 		struct nlattr *back = nla_reserve(msg, IOVIEW_A_DATA, len);
@@ -917,12 +997,15 @@ int ioview_nl_edu_dma_doit(struct sk_buff *skb, struct genl_info *info)
  * @skb: the request
  * @info: dev-name, value (the status bits): required
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 once raised (the handler's event follows); -EINVAL (no bits),
  * -ERANGE (over 32 bits), -ENODEV, -EOPNOTSUPP, -EINTR.
  */
 int ioview_nl_edu_irq_raise_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_VALUE);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_VALUE);
 	struct ioview_ctl_status st = {};
 	int err;
 
@@ -941,12 +1024,15 @@ int ioview_nl_edu_irq_raise_doit(struct sk_buff *skb, struct genl_info *info)
  * @skb: the request
  * @info: dev-name, data (at most 248 bytes): required
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 once published; -EMSGSIZE, -ENOTCONN, -EAGAIN (ring full),
  * -EPROTO, -EBUSY (BAR2 held), -ENODEV, -EOPNOTSUPP, -EINTR.
  */
 int ioview_nl_mbox_send_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_DATA);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_DATA);
 	struct ioview_ctl_status st = {};
 	struct nlattr *data;
 	int err;
@@ -955,7 +1041,8 @@ int ioview_nl_mbox_send_doit(struct sk_buff *skb, struct genl_info *info)
 	    ioview_nl_missing(info, IOVIEW_A_DATA, "data is required"))
 		return -EINVAL;
 	data = info->attrs[IOVIEW_A_DATA];
-	err = ioview_driver_ctl_mbox_send(ioview_nl_str(&rq, IOVIEW_A_DEV_NAME), nla_data(data), nla_len(data), &st);
+	err = ioview_driver_ctl_mbox_send(ioview_nl_str(&rq, IOVIEW_A_DEV_NAME), nla_data(data),
+					  nla_len(data), &st);
 	return err ? ioview_nl_refuse(&rq, err, &st) : 0;
 }
 
@@ -967,12 +1054,15 @@ int ioview_nl_mbox_send_doit(struct sk_buff *skb, struct genl_info *info)
  * The reply is allocated before a message is taken, so that a message is
  * never consumed and then lost.
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 with the message sent; -EAGAIN (none, no wait) or -ETIMEDOUT;
  * -ENOTCONN, -EBADMSG, -EPROTO, -EBUSY, -ENODEV, -EOPNOTSUPP, -EINTR; -ENOMEM.
  */
 int ioview_nl_mbox_recv_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_TIMEOUT_MS);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_TIMEOUT_MS);
 	struct ioview_ctl_status st = {};
 	u8 buf[IOVIEW_MBOX_MAX_BYTES];
 	unsigned int timeout, len = 0;
@@ -984,9 +1074,10 @@ int ioview_nl_mbox_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ioview_nl_missing(info, IOVIEW_A_DEV_NAME, "dev-name is required"))
 		return -EINVAL;
 	name = ioview_nl_str(&rq, IOVIEW_A_DEV_NAME);
-	timeout = info->attrs[IOVIEW_A_TIMEOUT_MS] ? nla_get_u32(info->attrs[IOVIEW_A_TIMEOUT_MS]) : 0;
-	msg = ioview_nl_reply_new(info, ioview_nl_name_size() + nla_total_size(sizeof(buf)), IOVIEW_CMD_MBOX_RECV,
-				  &hdr);
+	timeout = info->attrs[IOVIEW_A_TIMEOUT_MS] ?
+		  nla_get_u32(info->attrs[IOVIEW_A_TIMEOUT_MS]) : 0;
+	msg = ioview_nl_reply_new(info, ioview_nl_name_size() + nla_total_size(sizeof(buf)),
+				  IOVIEW_CMD_MBOX_RECV, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	err = ioview_driver_ctl_mbox_recv(name, timeout, buf, sizeof(buf), &len, &st);
@@ -1009,12 +1100,15 @@ int ioview_nl_mbox_recv_doit(struct sk_buff *skb, struct genl_info *info)
  * self-tests which map all of BAR2 no longer get -EBUSY.  A receive waiting
  * on it comes back with -ENOTCONN.  The next send or receive opens it again.
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 once closed; -ENOTCONN (it was not open), -ENODEV, -EOPNOTSUPP
  * (not an ivshmem function), -EINVAL (no dev-name).
  */
 int ioview_nl_mbox_close_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_DEV_NAME);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_DEV_NAME);
 	struct ioview_ctl_status st = {};
 	int err;
 
@@ -1028,8 +1122,8 @@ int ioview_nl_mbox_close_doit(struct sk_buff *skb, struct genl_info *info)
 
 static size_t ioview_nl_case_size(const struct ioview_ctl_case *c)
 {
-	return nla_total_size(0) + ioview_nl_str_size(c->suite) + ioview_nl_str_size(c->name) + nla_total_size(1) +
-	       ioview_nl_str_size(c->diag);
+	return nla_total_size(0) + ioview_nl_str_size(c->suite) + ioview_nl_str_size(c->name) +
+	       nla_total_size(1) + ioview_nl_str_size(c->diag);
 }
 
 static int ioview_nl_put_case(struct sk_buff *msg, const struct ioview_ctl_case *c)
@@ -1037,7 +1131,8 @@ static int ioview_nl_put_case(struct sk_buff *msg, const struct ioview_ctl_case 
 	struct nlattr *nest = nla_nest_start(msg, IOVIEW_A_CASE);
 
 	if (!nest || nla_put_string(msg, IOVIEW_A_CASE_SUITE, c->suite) ||
-	    nla_put_string(msg, IOVIEW_A_CASE_NAME, c->name) || nla_put_u8(msg, IOVIEW_A_CASE_VERDICT, c->verdict) ||
+	    nla_put_string(msg, IOVIEW_A_CASE_NAME, c->name) ||
+	    nla_put_u8(msg, IOVIEW_A_CASE_VERDICT, c->verdict) ||
 	    nla_put_string(msg, IOVIEW_A_CASE_DIAG, c->diag))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
@@ -1061,7 +1156,8 @@ static int ioview_nl_selftest_reply(struct genl_info *info, const struct ioview_
 	for (i = 0; !ioview_driver_ctl_selftest_case(i, &c); i++)
 		if (ioview_nl_put_case(msg, &c))
 			return ioview_nl_reply_overflow(msg, info);
-	if (nla_put_u32(msg, IOVIEW_A_PASSED, totals->passed) || nla_put_u32(msg, IOVIEW_A_FAILED, totals->failed) ||
+	if (nla_put_u32(msg, IOVIEW_A_PASSED, totals->passed) ||
+	    nla_put_u32(msg, IOVIEW_A_FAILED, totals->failed) ||
 	    nla_put_u32(msg, IOVIEW_A_SKIPPED, totals->skipped))
 		return ioview_nl_reply_overflow(msg, info);
 	return ioview_nl_reply_send(msg, hdr, info);
@@ -1077,11 +1173,14 @@ static int ioview_nl_selftest_reply(struct genl_info *info, const struct ioview_
  * with every recorded case and the totals.  A failed case is a result, not
  * an error.
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); takes the self-test lock; sleeps.
+ *
  * Return: 0 with the results sent; -ENOENT (no such suite), -EINTR, -ENOMEM.
  */
 int ioview_nl_selftest_run_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_SUITE);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_SUITE);
 	struct ioview_ctl_status st = {};
 	struct ioview_ctl_totals totals;
 	int err;
@@ -1110,7 +1209,8 @@ static int ioview_nl_put_stats(struct sk_buff *msg, const struct ioview_ctl_stat
 {
 	struct nlattr *nest;
 
-	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, s->name) || nla_put_u32(msg, IOVIEW_A_DEV_KIND, s->kind))
+	if (nla_put_string(msg, IOVIEW_A_DEV_NAME, s->name) ||
+	    nla_put_u32(msg, IOVIEW_A_DEV_KIND, s->kind))
 		return -EMSGSIZE;
 	nest = nla_nest_start(msg, IOVIEW_A_STATS);
 	if (!nest)
@@ -1129,7 +1229,8 @@ static int ioview_nl_put_stats(struct sk_buff *msg, const struct ioview_ctl_stat
 	    (ioview_nl_put_counter(msg, IOVIEW_A_STATS_MBOX_SENT, s->mbox_sent) ||
 	     ioview_nl_put_counter(msg, IOVIEW_A_STATS_MBOX_SENT_BYTES, s->mbox_sent_bytes) ||
 	     ioview_nl_put_counter(msg, IOVIEW_A_STATS_MBOX_RECEIVED, s->mbox_received) ||
-	     ioview_nl_put_counter(msg, IOVIEW_A_STATS_MBOX_RECEIVED_BYTES, s->mbox_received_bytes) ||
+	     ioview_nl_put_counter(msg, IOVIEW_A_STATS_MBOX_RECEIVED_BYTES,
+				   s->mbox_received_bytes) ||
 	     ioview_nl_put_counter(msg, IOVIEW_A_STATS_MBOX_NOT_CONNECTED, s->mbox_not_connected) ||
 	     ioview_nl_put_counter(msg, IOVIEW_A_STATS_MBOX_FULL, s->mbox_full) ||
 	     ioview_nl_put_counter(msg, IOVIEW_A_STATS_MBOX_ERRORS, s->mbox_errors)))
@@ -1141,7 +1242,8 @@ static int ioview_nl_put_stats(struct sk_buff *msg, const struct ioview_ctl_stat
 /* The larger kind's: edu has 8 counters, ivshmem 7. */
 static size_t ioview_nl_stats_size(void)
 {
-	return ioview_nl_name_size() + nla_total_size(4) + nla_total_size(0) + 8 * nla_total_size_64bit(8);
+	return ioview_nl_name_size() + nla_total_size(4) + nla_total_size(0) +
+	       8 * nla_total_size_64bit(8);
 }
 
 /**
@@ -1149,11 +1251,14 @@ static size_t ioview_nl_stats_size(void)
  * @skb: the request
  * @info: dev-name (required)
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops); may sleep.
+ *
  * Return: 0 with the counters sent; -EINVAL, -ENODEV, -ENOMEM.
  */
 int ioview_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ioview_nl_req rq = IOVIEW_NL_REQ(info, IOVIEW_A_DEV_NAME);
+	struct ioview_nl_req rq = ioview_nl_req_of(info, IOVIEW_A_DEV_NAME);
 	struct ioview_ctl_status st = {};
 	struct ioview_ctl_stats stats;
 	struct sk_buff *msg;
@@ -1189,6 +1294,9 @@ static int ioview_nl_put_stats_item(struct sk_buff *msg, const void *item)
  * @skb: the message to fill
  * @cb: the dump's state; args[0] is the next function's index
  *
+ * Context: process context, from the genetlink core with no lock of its
+ * own (parallel_ops), once per reply skb of the dump; may sleep.
+ *
  * Return: the bytes added, 0 at the end; -EINVAL for a request naming a
  * device; a function's error (-EINTR) if it comes before anything was added.
  */
@@ -1196,7 +1304,8 @@ int ioview_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ioview_ctl_stats stats;
 
-	return ioview_nl_dump(skb, cb, IOVIEW_CMD_STATS_GET, ioview_nl_fetch_stats, ioview_nl_put_stats_item, &stats);
+	return ioview_nl_dump(skb, cb, IOVIEW_CMD_STATS_GET, ioview_nl_fetch_stats,
+			      ioview_nl_put_stats_item, &stats);
 }
 
 /* ---- events ----------------------------------------------------------------------------- */
@@ -1218,7 +1327,7 @@ struct ioview_nl_event {
  * ioview_nl_exit() can close, then cancel, and know nothing reschedules it.
  */
 static struct {
-	spinlock_t lock;
+	spinlock_t lock;	/* guards the rest, taken with interrupts off */
 	bool open;
 	u64 seq;
 	unsigned int head;
@@ -1255,7 +1364,8 @@ static void ioview_nl_event_send(const struct ioview_nl_event *e)
 	if (!hdr || nla_put_u32(msg, IOVIEW_A_EVENT_KIND, e->kind) ||
 	    nla_put_u64_64bit(msg, IOVIEW_A_EVENT_SEQ, e->seq, IOVIEW_A_PAD) ||
 	    nla_put_string(msg, IOVIEW_A_DEV_NAME, e->dev) ||
-	    (ioview_nl_event_has_value(e->kind) && nla_put_u64_64bit(msg, IOVIEW_A_VALUE, e->value, IOVIEW_A_PAD))) {
+	    (ioview_nl_event_has_value(e->kind) &&
+	     nla_put_u64_64bit(msg, IOVIEW_A_VALUE, e->value, IOVIEW_A_PAD))) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -1296,7 +1406,8 @@ static DECLARE_WORK(ioview_nl_event_work, ioview_nl_event_work_fn);
  * dropped, so that listeners see the loss.  Nothing happens unless the
  * family is registered and the group has a listener.
  */
-void ioview_shim_event(enum ioview_shim_event_kind kind, struct pci_dev *pdev, unsigned long long value)
+void ioview_shim_event(enum ioview_shim_event_kind kind, struct pci_dev *pdev,
+		       unsigned long long value)
 {
 	unsigned long flags;
 
@@ -1305,8 +1416,8 @@ void ioview_shim_event(enum ioview_shim_event_kind kind, struct pci_dev *pdev, u
 		u64 seq = ++ioview_nl_events.seq;
 
 		if (ioview_nl_events.head - ioview_nl_events.tail < IOVIEW_NL_EVENT_RING) {
-			struct ioview_nl_event *e =
-				&ioview_nl_events.ring[ioview_nl_events.head % IOVIEW_NL_EVENT_RING];
+			unsigned int slot = ioview_nl_events.head % IOVIEW_NL_EVENT_RING;
+			struct ioview_nl_event *e = &ioview_nl_events.ring[slot];
 
 			e->seq = seq;
 			e->value = value;
@@ -1336,7 +1447,8 @@ int ioview_nl_init(void)
 	if (err)
 		return err;
 	spin_lock_irq(&ioview_nl_events.lock);
-	ioview_nl_events.head = ioview_nl_events.tail = 0;
+	ioview_nl_events.head = 0;
+	ioview_nl_events.tail = 0;
 	ioview_nl_events.open = true;
 	spin_unlock_irq(&ioview_nl_events.lock);
 	return 0;

@@ -8,15 +8,21 @@
 #include "shim.h"
 
 /* kernel/config.h maps these to errnos itself: they must be the kernel's. */
-static_assert(IOVIEW_PCIBIOS_SUCCESSFUL == PCIBIOS_SUCCESSFUL &&
-	      IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED == PCIBIOS_FUNC_NOT_SUPPORTED &&
-	      IOVIEW_PCIBIOS_BAD_VENDOR_ID == PCIBIOS_BAD_VENDOR_ID &&
-	      IOVIEW_PCIBIOS_DEVICE_NOT_FOUND == PCIBIOS_DEVICE_NOT_FOUND &&
-	      IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER == PCIBIOS_BAD_REGISTER_NUMBER &&
-	      IOVIEW_PCIBIOS_SET_FAILED == PCIBIOS_SET_FAILED &&
-	      IOVIEW_PCIBIOS_BUFFER_TOO_SMALL == PCIBIOS_BUFFER_TOO_SMALL,
-	      "enum ioview_pcibios in shim.h must match the kernel's PCIBIOS_* codes");
+static_assert(IOVIEW_PCIBIOS_SUCCESSFUL == PCIBIOS_SUCCESSFUL);
+static_assert(IOVIEW_PCIBIOS_FUNC_NOT_SUPPORTED == PCIBIOS_FUNC_NOT_SUPPORTED);
+static_assert(IOVIEW_PCIBIOS_BAD_VENDOR_ID == PCIBIOS_BAD_VENDOR_ID);
+static_assert(IOVIEW_PCIBIOS_DEVICE_NOT_FOUND == PCIBIOS_DEVICE_NOT_FOUND);
+static_assert(IOVIEW_PCIBIOS_BAD_REGISTER_NUMBER == PCIBIOS_BAD_REGISTER_NUMBER);
+static_assert(IOVIEW_PCIBIOS_SET_FAILED == PCIBIOS_SET_FAILED);
+static_assert(IOVIEW_PCIBIOS_BUFFER_TOO_SMALL == PCIBIOS_BUFFER_TOO_SMALL);
 
+/**
+ * ioview_shim_pci_ids() - the identification of a PCI function
+ * @pdev: the function
+ * @ids: receives its vendor, device, revision and class code
+ *
+ * Reads the copies the PCI core keeps, not configuration space.  Any context.
+ */
 void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids)
 {
 	ids->vendor = pdev->vendor;
@@ -25,6 +31,13 @@ void ioview_shim_pci_ids(struct pci_dev *pdev, struct ioview_pci_ids *ids)
 	ids->class_code = pdev->class;
 }
 
+/**
+ * ioview_shim_pci_bar_len() - the size of a BAR
+ * @pdev: the function
+ * @bar: BAR number, 0..5
+ *
+ * Return: its length in bytes; 0 for an unimplemented or out-of-range BAR.
+ */
 unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar)
 {
 	if (bar < 0 || bar >= PCI_STD_NUM_BARS)
@@ -32,11 +45,25 @@ unsigned long long ioview_shim_pci_bar_len(struct pci_dev *pdev, int bar)
 	return pci_resource_len(pdev, bar);
 }
 
+/**
+ * ioview_shim_pci_enable() - pci_enable_device()
+ * @pdev: the function, from probe()
+ *
+ * Process context.
+ *
+ * Return: 0 or a negative errno.
+ */
 int ioview_shim_pci_enable(struct pci_dev *pdev)
 {
 	return pci_enable_device(pdev);
 }
 
+/**
+ * ioview_shim_pci_disable() - pci_disable_device(), undoing the enable
+ * @pdev: the function
+ *
+ * Process context.
+ */
 void ioview_shim_pci_disable(struct pci_dev *pdev)
 {
 	pci_disable_device(pdev);
@@ -57,31 +84,77 @@ int ioview_shim_pci_bar_is_mem(struct pci_dev *pdev, int bar)
 	return !!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM);
 }
 
+/**
+ * ioview_shim_pci_request_region() - claim a BAR in the module's name
+ * @pdev: the function
+ * @bar: BAR number, 0..5
+ *
+ * Before ioview_shim_pci_iomap().  Process context.
+ *
+ * Return: 0, or -EBUSY if someone else holds the range.
+ */
 int ioview_shim_pci_request_region(struct pci_dev *pdev, int bar)
 {
 	return pci_request_region(pdev, bar, KBUILD_MODNAME);
 }
 
+/**
+ * ioview_shim_pci_release_region() - give back a BAR claimed by
+ * ioview_shim_pci_request_region()
+ * @pdev: the function
+ * @bar: BAR number
+ *
+ * After ioview_shim_pci_iounmap().  Process context.
+ */
 void ioview_shim_pci_release_region(struct pci_dev *pdev, int bar)
 {
 	pci_release_region(pdev, bar);
 }
 
+/**
+ * ioview_shim_pci_iomap() - map all of a BAR
+ * @pdev: the function
+ * @bar: BAR number, claimed by ioview_shim_pci_request_region()
+ *
+ * Process context.
+ *
+ * Return: the __iomem address of its start, or NULL on failure.
+ */
 volatile void *ioview_shim_pci_iomap(struct pci_dev *pdev, int bar)
 {
 	return (volatile void __force *)pci_iomap(pdev, bar, 0);
 }
 
+/**
+ * ioview_shim_pci_iounmap() - undo ioview_shim_pci_iomap()
+ * @pdev: the function
+ * @addr: what the map returned
+ *
+ * Process context.
+ */
 void ioview_shim_pci_iounmap(struct pci_dev *pdev, volatile void *addr)
 {
 	pci_iounmap(pdev, (void __iomem __force *)addr);
 }
 
+/**
+ * ioview_shim_set_drvdata() - pci_set_drvdata()
+ * @pdev: the function
+ * @data: the driver's state of it, or NULL
+ *
+ * From probe() and remove(), under the device lock.
+ */
 void ioview_shim_set_drvdata(struct pci_dev *pdev, void *data)
 {
 	pci_set_drvdata(pdev, data);
 }
 
+/**
+ * ioview_shim_get_drvdata() - pci_get_drvdata()
+ * @pdev: the function
+ *
+ * Return: what ioview_shim_set_drvdata() stored last, or NULL.
+ */
 void *ioview_shim_get_drvdata(struct pci_dev *pdev)
 {
 	return pci_get_drvdata(pdev);
@@ -167,16 +240,35 @@ int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap)
 	return pci_find_capability(pdev, cap);
 }
 
+/**
+ * ioview_shim_pci_dev_get() - pci_dev_get(): pin the struct pci_dev
+ * @pdev: the function; the caller holds a reference or the device lock
+ *
+ * Keeps the structure, not its binding: the function may still be unbound.
+ * Any context.
+ */
 void ioview_shim_pci_dev_get(struct pci_dev *pdev)
 {
 	pci_dev_get(pdev);
 }
 
+/**
+ * ioview_shim_pci_dev_put() - pci_dev_put(): drop ioview_shim_pci_dev_get()'s pin
+ * @pdev: the function
+ *
+ * The last put frees the structure, so @pdev is not used after it.
+ */
 void ioview_shim_pci_dev_put(struct pci_dev *pdev)
 {
 	pci_dev_put(pdev);
 }
 
+/**
+ * ioview_shim_pci_name() - pci_name()
+ * @pdev: the function
+ *
+ * Return: its name, e.g. "0000:00:04.0", valid while @pdev is.
+ */
 const char *ioview_shim_pci_name(const struct pci_dev *pdev)
 {
 	return pci_name(pdev);

@@ -25,19 +25,30 @@ extern "C" {
 struct pci_dev;
 
 typedef __SIZE_TYPE__ ioview_size_t;
-/* The compiler's own va_list type: the same in C and C++, checked against va_list in shim/module.c. */
+/*
+ * The compiler's own va_list type: the same in C and C++, checked against
+ * va_list in shim/module.c.
+ */
 typedef __builtin_va_list ioview_va_list;
 
-/** enum ioview_gfp - allocation context, mapped to gfp_t by the shim */
+/**
+ * enum ioview_gfp - allocation context, mapped to gfp_t by the shim
+ * @IOVIEW_GFP_KERNEL: GFP_KERNEL: may sleep
+ * @IOVIEW_GFP_ATOMIC: GFP_ATOMIC: must not sleep
+ */
 enum ioview_gfp {
-	IOVIEW_GFP_KERNEL = 1,	/* may sleep */
-	IOVIEW_GFP_ATOMIC = 2,	/* must not sleep */
+	IOVIEW_GFP_KERNEL = 1,
+	IOVIEW_GFP_ATOMIC = 2,
 };
 
-/** enum ioview_device_kind - which device a PCI id table entry matched */
+/**
+ * enum ioview_device_kind - which device a PCI id table entry matched
+ * @IOVIEW_DEVICE_EDU: QEMU edu, 1234:11e8
+ * @IOVIEW_DEVICE_IVSHMEM: QEMU ivshmem-plain, 1af4:1110
+ */
 enum ioview_device_kind {
-	IOVIEW_DEVICE_EDU = 1,		/* QEMU edu, 1234:11e8 */
-	IOVIEW_DEVICE_IVSHMEM = 2,	/* QEMU ivshmem-plain, 1af4:1110 */
+	IOVIEW_DEVICE_EDU = 1,
+	IOVIEW_DEVICE_IVSHMEM = 2,
 };
 
 /**
@@ -64,10 +75,14 @@ void ioview_shim_kfree(const void *ptr);
  * kbuild/runtime/ioview_cxxrt_abi.h, linked in by kbuild/ioview.mk.
  */
 
-/** enum ioview_log_level - kernel log level of a driver message */
+/**
+ * enum ioview_log_level - kernel log level of a driver message
+ * @IOVIEW_LOG_INFO: KERN_INFO, dev_info()
+ * @IOVIEW_LOG_ERR: KERN_ERR, dev_err()
+ */
 enum ioview_log_level {
-	IOVIEW_LOG_INFO = 1,	/* dev_info() */
-	IOVIEW_LOG_ERR = 2,	/* dev_err() */
+	IOVIEW_LOG_INFO = 1,
+	IOVIEW_LOG_ERR = 2,
 };
 
 /* Logs one message for the PCI function, like dev_info()/dev_err(). */
@@ -86,7 +101,6 @@ void ioview_shim_log(enum ioview_log_level level, const char *fmt, ...)
 int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview_va_list args)
 	__attribute__((__format__(__printf__, 3, 0)));
 
-
 /*
  * MMIO accessors: readb()..readq(), writeb()..writeq() and their _relaxed
  * forms, memcpy_fromio()/memcpy_toio().  @addr is an __iomem address (the
@@ -94,23 +108,175 @@ int ioview_shim_vsnprintf(char *buf, ioview_size_t size, const char *fmt, ioview
  * x86-64 the C++ side inlines the single-access ones (kernel/mmio.h), so
  * these are the portable fallback; the block copies are always called.
  */
+
+/**
+ * ioview_shim_readb() - readb(): one 8-bit MMIO read
+ * @addr: __iomem address, naturally aligned
+ *
+ * Ordered against accesses to normal (DMA) memory, as the kernel's
+ * accessor is.  Any context.
+ *
+ * Return: the value read.
+ */
 unsigned char ioview_shim_readb(const volatile void *addr);
+
+/**
+ * ioview_shim_readw() - readw(): one 16-bit MMIO read
+ * @addr: __iomem address, naturally aligned
+ *
+ * Ordered against accesses to normal (DMA) memory, as the kernel's
+ * accessor is.  Any context.
+ *
+ * Return: the value read.
+ */
 unsigned short ioview_shim_readw(const volatile void *addr);
+
+/**
+ * ioview_shim_readl() - readl(): one 32-bit MMIO read
+ * @addr: __iomem address, naturally aligned
+ *
+ * Ordered against accesses to normal (DMA) memory, as the kernel's
+ * accessor is.  Any context.
+ *
+ * Return: the value read.
+ */
 unsigned int ioview_shim_readl(const volatile void *addr);
+
+/**
+ * ioview_shim_readb_relaxed() - readb_relaxed(): one 8-bit MMIO read
+ * @addr: __iomem address, naturally aligned
+ *
+ * Not ordered against accesses to normal (DMA) memory; ordered against
+ * other MMIO to the same device.  Any context.
+ *
+ * Return: the value read.
+ */
 unsigned char ioview_shim_readb_relaxed(const volatile void *addr);
+
+/**
+ * ioview_shim_readw_relaxed() - readw_relaxed(): one 16-bit MMIO read
+ * @addr: __iomem address, naturally aligned
+ *
+ * Not ordered against accesses to normal (DMA) memory; ordered against
+ * other MMIO to the same device.  Any context.
+ *
+ * Return: the value read.
+ */
 unsigned short ioview_shim_readw_relaxed(const volatile void *addr);
+
+/**
+ * ioview_shim_readl_relaxed() - readl_relaxed(): one 32-bit MMIO read
+ * @addr: __iomem address, naturally aligned
+ *
+ * Not ordered against accesses to normal (DMA) memory; ordered against
+ * other MMIO to the same device.  Any context.
+ *
+ * Return: the value read.
+ */
 unsigned int ioview_shim_readl_relaxed(const volatile void *addr);
+
+/**
+ * ioview_shim_writeb() - writeb(): one 8-bit MMIO write
+ * @value: what to write
+ * @addr: __iomem address, naturally aligned
+ *
+ * Ordered against accesses to normal (DMA) memory, as the kernel's
+ * accessor is.  Any context.
+ */
 void ioview_shim_writeb(unsigned char value, volatile void *addr);
+
+/**
+ * ioview_shim_writew() - writew(): one 16-bit MMIO write
+ * @value: what to write
+ * @addr: __iomem address, naturally aligned
+ *
+ * Ordered against accesses to normal (DMA) memory, as the kernel's
+ * accessor is.  Any context.
+ */
 void ioview_shim_writew(unsigned short value, volatile void *addr);
+
+/**
+ * ioview_shim_writel() - writel(): one 32-bit MMIO write
+ * @value: what to write
+ * @addr: __iomem address, naturally aligned
+ *
+ * Ordered against accesses to normal (DMA) memory, as the kernel's
+ * accessor is.  Any context.
+ */
 void ioview_shim_writel(unsigned int value, volatile void *addr);
+
+/**
+ * ioview_shim_writeb_relaxed() - writeb_relaxed(): one 8-bit MMIO write
+ * @value: what to write
+ * @addr: __iomem address, naturally aligned
+ *
+ * Not ordered against accesses to normal (DMA) memory; ordered against
+ * other MMIO to the same device.  Any context.
+ */
 void ioview_shim_writeb_relaxed(unsigned char value, volatile void *addr);
+
+/**
+ * ioview_shim_writew_relaxed() - writew_relaxed(): one 16-bit MMIO write
+ * @value: what to write
+ * @addr: __iomem address, naturally aligned
+ *
+ * Not ordered against accesses to normal (DMA) memory; ordered against
+ * other MMIO to the same device.  Any context.
+ */
 void ioview_shim_writew_relaxed(unsigned short value, volatile void *addr);
+
+/**
+ * ioview_shim_writel_relaxed() - writel_relaxed(): one 32-bit MMIO write
+ * @value: what to write
+ * @addr: __iomem address, naturally aligned
+ *
+ * Not ordered against accesses to normal (DMA) memory; ordered against
+ * other MMIO to the same device.  Any context.
+ */
 void ioview_shim_writel_relaxed(unsigned int value, volatile void *addr);
 #if __SIZEOF_POINTER__ == 8
 /* Only where the kernel has a native readq (64-bit): never two halves. */
+
+/**
+ * ioview_shim_readq() - readq(): one 64-bit MMIO read
+ * @addr: __iomem address, naturally aligned
+ *
+ * Ordered against accesses to normal (DMA) memory, as the kernel's
+ * accessor is.  Any context.
+ *
+ * Return: the value read.
+ */
 unsigned long long ioview_shim_readq(const volatile void *addr);
+
+/**
+ * ioview_shim_readq_relaxed() - readq_relaxed(): one 64-bit MMIO read
+ * @addr: __iomem address, naturally aligned
+ *
+ * Not ordered against accesses to normal (DMA) memory; ordered against
+ * other MMIO to the same device.  Any context.
+ *
+ * Return: the value read.
+ */
 unsigned long long ioview_shim_readq_relaxed(const volatile void *addr);
+
+/**
+ * ioview_shim_writeq() - writeq(): one 64-bit MMIO write
+ * @value: what to write
+ * @addr: __iomem address, naturally aligned
+ *
+ * Ordered against accesses to normal (DMA) memory, as the kernel's
+ * accessor is.  Any context.
+ */
 void ioview_shim_writeq(unsigned long long value, volatile void *addr);
+
+/**
+ * ioview_shim_writeq_relaxed() - writeq_relaxed(): one 64-bit MMIO write
+ * @value: what to write
+ * @addr: __iomem address, naturally aligned
+ *
+ * Not ordered against accesses to normal (DMA) memory; ordered against
+ * other MMIO to the same device.  Any context.
+ */
 void ioview_shim_writeq_relaxed(unsigned long long value, volatile void *addr);
 #endif
 /* The portable path; x86-64's inline accessors call memcpy_*io() directly. */
@@ -123,14 +289,72 @@ void ioview_shim_memcpy_toio(volatile void *dst, const void *src, ioview_size_t 
  * inlines them (kernel/barrier.h), so these are the portable fallback; the
  * compiler barrier barrier() needs none.
  */
+
+/**
+ * ioview_shim_mb() - mb(): orders all earlier memory and MMIO accesses before all later ones
+ *
+ * Any context.
+ */
 void ioview_shim_mb(void);
+
+/**
+ * ioview_shim_rmb() - rmb(): orders earlier reads of memory and MMIO before later ones
+ *
+ * Any context.
+ */
 void ioview_shim_rmb(void);
+
+/**
+ * ioview_shim_wmb() - wmb(): orders earlier writes to memory and MMIO before later ones
+ *
+ * Any context.
+ */
 void ioview_shim_wmb(void);
+
+/**
+ * ioview_shim_dma_mb() - dma_mb(): orders accesses to coherent DMA memory
+ *
+ * Any context.
+ */
 void ioview_shim_dma_mb(void);
+
+/**
+ * ioview_shim_dma_rmb() - dma_rmb(): orders reads of coherent DMA memory
+ *
+ * E.g. a status word the device wrote before the data it describes.
+ *
+ * Any context.
+ */
 void ioview_shim_dma_rmb(void);
+
+/**
+ * ioview_shim_dma_wmb() - dma_wmb(): orders writes to coherent DMA memory
+ *
+ * E.g. a descriptor's data before the word that hands it to the device.
+ *
+ * Any context.
+ */
 void ioview_shim_dma_wmb(void);
+
+/**
+ * ioview_shim_smp_mb() - smp_mb(): orders all accesses to normal memory between CPUs (not devices)
+ *
+ * Any context.
+ */
 void ioview_shim_smp_mb(void);
+
+/**
+ * ioview_shim_smp_rmb() - smp_rmb(): orders reads of normal memory between CPUs
+ *
+ * Any context.
+ */
 void ioview_shim_smp_rmb(void);
+
+/**
+ * ioview_shim_smp_wmb() - smp_wmb(): orders writes to normal memory between CPUs
+ *
+ * Any context.
+ */
 void ioview_shim_smp_wmb(void);
 
 /*
@@ -273,15 +497,17 @@ IOVIEW_BENCH_PAIR(unsigned long long, read64, const volatile void *regs);
 IOVIEW_BENCH_PAIR(void, write64, volatile void *regs, unsigned long long value);
 #endif
 IOVIEW_BENCH_PAIR(void, set_bits32, volatile void *regs, unsigned int bits);
-IOVIEW_BENCH_PAIR(int, read_slot, const volatile void *regs, ioview_size_t index, unsigned int *value);
+IOVIEW_BENCH_PAIR(int, read_slot, const volatile void *regs, ioview_size_t index,
+		  unsigned int *value);
 IOVIEW_BENCH_PAIR(int, read_at, const volatile void *regs, ioview_size_t len, ioview_size_t offset,
 		  unsigned int *value);
 IOVIEW_BENCH_PAIR(void, copy_block_to_io, volatile void *regs, const void *src);
 IOVIEW_BENCH_PAIR(unsigned int, read32_loop, const volatile void *regs, unsigned int count);
 IOVIEW_BENCH_PAIR(int, copy_to_io, volatile void *dst, ioview_size_t len, const void *src);
 /* Coherent memory: fill descriptor @index of a ring of @count, give its DMA address. */
-IOVIEW_BENCH_PAIR(int, post_desc, void *ring, unsigned long long ring_dma, ioview_size_t count, ioview_size_t index,
-		  unsigned long long buf, unsigned int len, unsigned long long *desc_dma);
+IOVIEW_BENCH_PAIR(int, post_desc, void *ring, unsigned long long ring_dma, ioview_size_t count,
+		  ioview_size_t index, unsigned long long buf, unsigned int len,
+		  unsigned long long *desc_dma);
 /*
  * Coherent memory, then a doorbell: fill descriptor @index of the queue at
  * @queue, dma_wmb(), store @index + 1 as the queue's producer index, then
@@ -293,7 +519,8 @@ IOVIEW_BENCH_PAIR(int, publish_desc, void *queue, volatile void *regs, ioview_si
  * Coherent memory the device wrote: if the completion at @completion says
  * done, dma_rmb(), then its length and data.  0, or -EAGAIN if not done.
  */
-IOVIEW_BENCH_PAIR(int, read_completion, const void *completion, unsigned int *len, unsigned long long *data);
+IOVIEW_BENCH_PAIR(int, read_completion, const void *completion, unsigned int *len,
+		  unsigned long long *data);
 /* Configuration space: the command register of @pdev. */
 IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *value);
 /*
@@ -313,7 +540,8 @@ IOVIEW_BENCH_PAIR(int, config_command, struct pci_dev *pdev, unsigned short *val
 IOVIEW_BENCH_PAIR(int, factorial_start, volatile void *regs, unsigned int n);
 IOVIEW_BENCH_PAIR(int, dma_start, volatile void *regs, int from_device, unsigned long long bus_addr,
 		  unsigned long long offset, unsigned long long len);
-IOVIEW_BENCH_PAIR(int, mailbox_send, volatile void *ring, unsigned int *head, const void *msg, ioview_size_t len);
+IOVIEW_BENCH_PAIR(int, mailbox_send, volatile void *ring, unsigned int *head, const void *msg,
+		  ioview_size_t len);
 /*
  * Barrier probes for tests/modcheck/run.sh: the same plain accesses through
  * @p around one barrier, the kernel's macro in C, ioview::kernel:: in C++.
@@ -387,10 +615,10 @@ int ioview_shim_pci_find_capability(struct pci_dev *pdev, int cap);
 
 /*
  * Interrupts (shim/irq.c): one vector per function, MSI first (unless
- * @allow_msi is 0), INTx as the fallback.  Allocate the vector, then request it; free it, then free the
- * vectors.  The handler installed by ioview_shim_irq_request() calls
- * ioview_driver_irq(@ctx) below in hard-interrupt context.  Return 0 or a
- * negative errno.
+ * @allow_msi is 0), INTx as the fallback.  Allocate the vector, then
+ * request it; free it, then free the vectors.  The handler installed by
+ * ioview_shim_irq_request() calls ioview_driver_irq(@ctx) below in
+ * hard-interrupt context.  Return 0 or a negative errno.
  */
 int ioview_shim_irq_alloc_vector(struct pci_dev *pdev, int allow_msi);
 void ioview_shim_irq_free_vectors(struct pci_dev *pdev);
@@ -400,12 +628,15 @@ int ioview_shim_irq_request(struct pci_dev *pdev, void *ctx);
 void ioview_shim_irq_free(struct pci_dev *pdev, void *ctx);
 void ioview_shim_irq_synchronize(struct pci_dev *pdev);
 
-/*
- * Implemented in C++: the interrupt handler's body, called by the shim's
- * trampoline with the @ctx given to ioview_shim_irq_request().  Hard
- * interrupt context: must not sleep or take a mutex.  Returns non-zero if
- * the interrupt was the device's (IRQ_HANDLED), zero if not (IRQ_NONE: on a
- * shared INTx line it was another device's).
+/**
+ * ioview_driver_irq() - the interrupt handler's body, in C++
+ * @ctx: what was given to ioview_shim_irq_request()
+ *
+ * Called by the shim's trampoline in hard-interrupt context: must not
+ * sleep or take a mutex.
+ *
+ * Return: non-zero if the interrupt was the device's (IRQ_HANDLED), zero if
+ * not (IRQ_NONE: on a shared INTx line it was another device's).
  */
 int ioview_driver_irq(void *ctx);
 
@@ -440,6 +671,7 @@ int ioview_shim_event_wait(struct ioview_event *e, unsigned int timeout_ms);
 struct ioview_counter {
 	long long value __attribute__((__aligned__(8)));
 };
+
 void ioview_shim_counter_inc(struct ioview_counter *c);
 void ioview_shim_counter_set(struct ioview_counter *c, unsigned long long v);
 unsigned long long ioview_shim_counter_read(const struct ioview_counter *c);
@@ -453,20 +685,25 @@ unsigned long long ioview_shim_counter_read(const struct ioview_counter *c);
 struct ioview_refcount {
 	int value;
 };
+
 void ioview_shim_refcount_set(struct ioview_refcount *r, unsigned int n);
 void ioview_shim_refcount_get(struct ioview_refcount *r);
 /* Drops one reference: non-zero when it was the last (refcount_dec_and_test()). */
 int ioview_shim_refcount_put(struct ioview_refcount *r);
 
-/*
- * A flag one context raises for good and others test, with full ordering
- * (smp_mb() on both sides): what a test after ioview_shim_flag_test()
- * reads happened after the raise it saw, and a raise followed by a wake-up
- * is never missed by a waiter that resets its event and then tests.
+/**
+ * struct ioview_flag - a flag one context raises for good and others test
+ * @value: non-zero once raised; do not access directly
+ *
+ * Full ordering (smp_mb() on both sides): what a test after
+ * ioview_shim_flag_test() reads happened after the raise it saw, and a
+ * raise followed by a wake-up is never missed by a waiter that resets its
+ * event and then tests.
  */
 struct ioview_flag {
 	int value;
 };
+
 void ioview_shim_flag_raise(struct ioview_flag *f);
 int ioview_shim_flag_test(const struct ioview_flag *f);
 
@@ -484,9 +721,11 @@ void ioview_shim_work_schedule(struct ioview_work *w, unsigned int delay_ms);
 void ioview_shim_work_cancel_sync(struct ioview_work *w);
 void ioview_shim_work_destroy(struct ioview_work *w);
 
-/*
- * Implemented in C++: one run of a deferred work, with the @ctx given to
- * ioview_shim_work_create().  Process context: may sleep and take a mutex,
+/**
+ * ioview_driver_poll() - one run of a deferred work, in C++
+ * @ctx: what was given to ioview_shim_work_create()
+ *
+ * Process context, on the system workqueue: may sleep and take a mutex,
  * but not one held around ioview_shim_work_cancel_sync() of this work.
  */
 void ioview_driver_poll(void *ctx);
@@ -502,7 +741,13 @@ struct ioview_thread;
 int ioview_shim_thread_start(void *ctx, const char *name, struct ioview_thread **out);
 void ioview_shim_thread_join(struct ioview_thread *t);
 
-/* Implemented in C++: the body of a thread started by ioview_shim_thread_start(). */
+/**
+ * ioview_driver_thread() - the body of a kernel thread, in C++
+ * @ctx: what was given to ioview_shim_thread_start()
+ *
+ * Process context, in the new thread; ioview_shim_thread_join() waits for
+ * its return.
+ */
 void ioview_driver_thread(void *ctx);
 
 /*
@@ -534,11 +779,17 @@ const char *ioview_shim_selftest_suite(void);
 
 /* Bytes of a PCI device name, the NUL included (IOVIEW_DEV_NAME_LEN, checked in netlink.c). */
 #define IOVIEW_CTL_NAME_LEN 32
-/* Bytes of a register or field name, the NUL included (IOVIEW_REG_NAME_LEN, checked in netlink.c). */
+/*
+ * Bytes of a register or field name, the NUL included (IOVIEW_REG_NAME_LEN,
+ * checked in netlink.c).
+ */
 #define IOVIEW_CTL_REG_NAME_LEN 32
 /* The standard BARs of a function. */
 #define IOVIEW_CTL_BARS 6
-/* The longest mailbox message (IOVIEW_MBOX_MAX_BYTES; checked in control.cpp against the layout). */
+/*
+ * The longest mailbox message (IOVIEW_MBOX_MAX_BYTES; checked in
+ * control.cpp against the layout).
+ */
 #define IOVIEW_CTL_MBOX_MAX 248
 
 /**
@@ -631,10 +882,22 @@ enum ioview_ctl_fault {
 	IOVIEW_CTL_FAILED,
 };
 
-/** enum ioview_ctl_arg - the request attribute a fault is about */
+/**
+ * enum ioview_ctl_arg - the request attribute a fault is about
+ * @IOVIEW_CTL_ARG_NONE: none: the device's state, not an argument
+ * @IOVIEW_CTL_ARG_DEV: dev-name
+ * @IOVIEW_CTL_ARG_OFFSET: offset
+ * @IOVIEW_CTL_ARG_WIDTH: width
+ * @IOVIEW_CTL_ARG_LENGTH: length
+ * @IOVIEW_CTL_ARG_VALUE: value
+ * @IOVIEW_CTL_ARG_DATA: data
+ * @IOVIEW_CTL_ARG_REGISTER: register
+ * @IOVIEW_CTL_ARG_TIMEOUT: timeout-ms
+ * @IOVIEW_CTL_ARG_SUITE: suite
+ */
 enum ioview_ctl_arg {
-	IOVIEW_CTL_ARG_NONE = 0,	/* the device's state, not an argument */
-	IOVIEW_CTL_ARG_DEV,		/* dev-name */
+	IOVIEW_CTL_ARG_NONE = 0,
+	IOVIEW_CTL_ARG_DEV,
 	IOVIEW_CTL_ARG_OFFSET,
 	IOVIEW_CTL_ARG_WIDTH,
 	IOVIEW_CTL_ARG_LENGTH,
@@ -655,7 +918,13 @@ struct ioview_ctl_status {
 	enum ioview_ctl_arg arg;
 };
 
-/** enum ioview_ctl_irq - a function's interrupt (the values of the UAPI's ioview_irq_kind) */
+/**
+ * enum ioview_ctl_irq - a function's interrupt (the values of the UAPI's
+ * ioview_irq_kind)
+ * @IOVIEW_CTL_IRQ_NONE: none allocated
+ * @IOVIEW_CTL_IRQ_MSI: an MSI vector
+ * @IOVIEW_CTL_IRQ_INTX: the INTx pin, a line that may be shared
+ */
 enum ioview_ctl_irq {
 	IOVIEW_CTL_IRQ_NONE = 0,
 	IOVIEW_CTL_IRQ_MSI = 1,
@@ -682,37 +951,94 @@ struct ioview_ctl_dev {
 	unsigned char bar_mem[IOVIEW_CTL_BARS];
 };
 
-/*
- * The bound functions (driver/probe.cpp).  ioview_driver_ctl_dev_get():
- * the function called @name, or -ENODEV.  ioview_driver_ctl_dev_at(): the
- * @index-th bound function, oldest first, or -ENOENT past the last one;
- * *@generation changes whenever a function is bound or unbound, so a dump
- * that sees it change between two calls knows it may have skipped or
- * repeated one (never 0).
+/**
+ * ioview_driver_ctl_dev_get() - a bound function, by name (driver/probe.cpp)
+ * @name: the function's PCI name
+ * @out: receives its description
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Return: 0, or -ENODEV if no function of that name is bound.
  */
-int ioview_driver_ctl_dev_get(const char *name, struct ioview_ctl_dev *out, struct ioview_ctl_status *st);
-int ioview_driver_ctl_dev_at(unsigned long index, unsigned int *generation, struct ioview_ctl_dev *out);
+int ioview_driver_ctl_dev_get(const char *name, struct ioview_ctl_dev *out,
+			      struct ioview_ctl_status *st);
 
-/*
- * Configuration space.  ioview_driver_ctl_config_span(): how many bytes a
- * read of @length (0: up to the end) at @offset returns: all of them
- * within the function's space (256 or 4096 bytes) for a @privileged caller
- * (CAP_SYS_ADMIN), else only those below 64, as the sysfs config file
- * does; -ERANGE past the end, -EPERM when nothing below 64 is left for an
- * unprivileged caller.  ioview_driver_ctl_config_read(): @count bytes at
- * @offset into @buf, in the accesses the sysfs file makes (aligned dwords,
- * a word and a byte at the edges).  ioview_driver_ctl_config_write(): one
- * access of @width bytes (1, 2 or 4) at @offset, aligned, inside the space,
- * @value fitting the width; nothing is written otherwise.
+/**
+ * ioview_driver_ctl_dev_at() - a bound function, by position (driver/probe.cpp)
+ * @index: 0 for the oldest binding
+ * @generation: receives the list's generation, never 0, which changes
+ *	whenever a function is bound or unbound: a dump that sees it change
+ *	between two calls knows it may have skipped or repeated one
+ * @out: receives its description
+ *
+ * Return: 0, or -ENOENT past the last bound function.
  */
-int ioview_driver_ctl_config_span(const char *name, unsigned int offset, unsigned int length, int privileged,
-				  unsigned int *count, struct ioview_ctl_status *st);
-int ioview_driver_ctl_config_read(const char *name, unsigned int offset, unsigned int count, unsigned char *buf,
+int ioview_driver_ctl_dev_at(unsigned long index, unsigned int *generation,
+			     struct ioview_ctl_dev *out);
+
+/**
+ * ioview_driver_ctl_config_span() - how many bytes a configuration read
+ * returns
+ * @name: the function's PCI name
+ * @offset: the first byte
+ * @length: bytes asked for; 0 for up to the end
+ * @privileged: non-zero for a caller with CAP_SYS_ADMIN, who may read all
+ *	of the function's space (256 or 4096 bytes); others get only the bytes
+ *	below 64, as from the sysfs config file
+ * @count: receives the number of bytes the read returns
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Return: 0; -ENODEV; -ERANGE at or past the end of the space; -EPERM
+ * when nothing below 64 is left for an unprivileged caller.
+ */
+int ioview_driver_ctl_config_span(const char *name, unsigned int offset, unsigned int length,
+				  int privileged, unsigned int *count,
 				  struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_config_read() - read configuration space
+ * @name: the function's PCI name
+ * @offset: the first byte
+ * @count: bytes to read, as ioview_driver_ctl_config_span() counted them
+ * @buf: receives them
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Reads in the accesses the sysfs config file makes: aligned dwords, and a
+ * word and a byte at the edges.
+ *
+ * Return: 0 or a negative errno (-ENODEV, -ERANGE, or the configuration
+ * accessor's).
+ */
+int ioview_driver_ctl_config_read(const char *name, unsigned int offset, unsigned int count,
+				  unsigned char *buf, struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_config_write() - one configuration space write
+ * @name: the function's PCI name
+ * @offset: where, aligned to @width and inside the space
+ * @width: bytes, 1, 2 or 4
+ * @value: what to write; it must fit @width
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Nothing is written unless every condition holds.
+ *
+ * Return: 0; -EINVAL for a bad width or a misaligned offset; -ERANGE past
+ * the end or for a value too wide; or another negative errno.
+ */
 int ioview_driver_ctl_config_write(const char *name, unsigned int offset, unsigned int width,
 				   unsigned long long value, struct ioview_ctl_status *st);
 
-/** enum ioview_ctl_access - an access kind (the values of the UAPI's ioview_access) */
+/**
+ * enum ioview_ctl_access - an access kind (the values of the UAPI's
+ * ioview_access)
+ * @IOVIEW_CTL_ACCESS_RW: read and write
+ * @IOVIEW_CTL_ACCESS_RO: read only: a write does nothing
+ * @IOVIEW_CTL_ACCESS_WO: write only: a read means nothing
+ * @IOVIEW_CTL_ACCESS_W1C: writing 1 clears the bit
+ * @IOVIEW_CTL_ACCESS_W1S: writing 1 sets the bit
+ * @IOVIEW_CTL_ACCESS_RC: reading clears it
+ * @IOVIEW_CTL_ACCESS_RSVD_ZERO: reserved, written as zero
+ * @IOVIEW_CTL_ACCESS_RSVD_KEEP: reserved, written back as read
+ */
 enum ioview_ctl_access {
 	IOVIEW_CTL_ACCESS_RW = 0,
 	IOVIEW_CTL_ACCESS_RO = 1,
@@ -757,13 +1083,18 @@ struct ioview_ctl_reg {
 	unsigned int field_count;
 };
 
-/*
- * The register map of the function called @name (edu: BAR0 of
- * devices/edu.h; ivshmem: BAR0 of devices/ivshmem.h), a static table in
- * offset order.
+/**
+ * ioview_driver_ctl_reg_map() - the register map of a function
+ * @name: the function's PCI name
+ * @regs: receives the table (edu: BAR0 of devices/edu.h; ivshmem: BAR0 of
+ *	devices/ivshmem.h), static and in offset order
+ * @count: receives its length
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Return: 0, or -ENODEV.
  */
-int ioview_driver_ctl_reg_map(const char *name, const struct ioview_ctl_reg **regs, unsigned int *count,
-			      struct ioview_ctl_status *st);
+int ioview_driver_ctl_reg_map(const char *name, const struct ioview_ctl_reg **regs,
+			      unsigned int *count, struct ioview_ctl_status *st);
 
 /**
  * struct ioview_ctl_reg_request - which register a read or write is for
@@ -781,48 +1112,166 @@ struct ioview_ctl_reg_request {
 };
 
 /*
- * One register access through the device's register map: by offset, the
- * offset is first checked against the BAR by the view (-ERANGE past it,
- * -EINVAL misaligned), then a register must start there (-ENOENT) with
- * that width (-EINVAL); a register whose read means nothing is not read,
- * one whose write does nothing is not written (-EOPNOTSUPP).  On success
- * *@reg is the register accessed.
+ * One register access through the device's register map.  By offset, the
+ * offset is first checked against the BAR by the view, then a register
+ * must start there with that width.
+ */
+
+/**
+ * ioview_driver_ctl_reg_read() - read one register
+ * @name: the function's PCI name
+ * @req: which register, and whether the caller may read one that clears
+ *	on read
+ * @reg: receives the register read, on success
+ * @value: receives its value
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * A register whose read means nothing (write-only) is not read.
+ *
+ * Return: 0; -ENODEV; by offset, -ERANGE past the BAR or -EINVAL
+ * misaligned; -ENOENT for no register of that name or at that offset;
+ * -EINVAL for another width; -EOPNOTSUPP for a write-only register; -EPERM
+ * for one that clears on read, unless @req allows it.
  */
 int ioview_driver_ctl_reg_read(const char *name, const struct ioview_ctl_reg_request *req,
 			       const struct ioview_ctl_reg **reg, unsigned long long *value,
 			       struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_reg_write() - write one register
+ * @name: the function's PCI name
+ * @req: which register
+ * @value: what to write
+ * @reg: receives the register written, on success
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * A register whose write does nothing (read-only) is not written.
+ *
+ * Return: 0; -ENODEV; by offset, -ERANGE past the BAR or -EINVAL
+ * misaligned; -ENOENT for no register of that name or at that offset;
+ * -EINVAL for another width; -ERANGE for a value too wide; -EOPNOTSUPP for
+ * a read-only register.
+ */
 int ioview_driver_ctl_reg_write(const char *name, const struct ioview_ctl_reg_request *req,
 				unsigned long long value, const struct ioview_ctl_reg **reg,
 				struct ioview_ctl_status *st);
 
 /*
- * edu's units (driver/edu.h has what each errno means).  factorial: @n! mod
- * 2^32, polled or by interrupt.  dma: @op 0 writes @len bytes of @src into
- * edu's buffer at @offset, 1 reads @len bytes of it into @dst, 2 does both
- * under one lock (what came back into @dst).  irq_raise: @bits into edu's
- * interrupt status.  A completed factorial or transfer is also an event.
+ * edu's units; driver/edu.h has what each errno means.  A completed
+ * factorial or transfer is also an event.
  */
-int ioview_driver_ctl_edu_factorial(const char *name, unsigned long long n, int by_interrupt, unsigned int *result,
+
+/**
+ * ioview_driver_ctl_edu_factorial() - have edu compute a factorial
+ * @name: the function's PCI name
+ * @n: the operand, at most 32 bits
+ * @by_interrupt: non-zero to wait for edu's completion interrupt, zero to
+ *	poll its status
+ * @result: receives @n! mod 2^32
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Return: 0; -ENODEV; -EOPNOTSUPP for a function that is not edu; -ERANGE
+ * for an operand too wide; -EBUSY while the unit works on an earlier
+ * request; -ETIMEDOUT; -EINTR; or another negative errno.
+ */
+int ioview_driver_ctl_edu_factorial(const char *name, unsigned long long n, int by_interrupt,
+				    unsigned int *result, struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_edu_dma() - a DMA transfer by edu
+ * @name: the function's PCI name
+ * @op: 0 writes @len bytes of @src into edu's buffer at @offset, 1 reads
+ *	@len bytes of it into @dst, 2 does both under one lock (what came back
+ *	is in @dst)
+ * @offset: in edu's buffer
+ * @src: the bytes to write, for ops 0 and 2
+ * @dst: receives the bytes read, for ops 1 and 2
+ * @len: bytes, 1 to 4095
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Return: 0; -ENODEV; -EOPNOTSUPP for a function that is not edu; -EINVAL
+ * for a bad length; -ERANGE for a window past edu's usable 4095 bytes;
+ * -EBUSY; -ETIMEDOUT; -EIO once edu was shut off; or another negative
+ * errno.
+ */
+int ioview_driver_ctl_edu_dma(const char *name, unsigned int op, unsigned int offset,
+			      const void *src, void *dst, unsigned int len,
+			      struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_edu_irq_raise() - raise edu's interrupt
+ * @name: the function's PCI name
+ * @bits: the status bits to raise, 1 to 32 of them
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Return: 0; -ENODEV; -EOPNOTSUPP for a function that is not edu; -EINVAL
+ * for no bit; -ERANGE for more than 32 bits; -EINTR; or another negative
+ * errno.
+ */
+int ioview_driver_ctl_edu_irq_raise(const char *name, unsigned long long bits,
 				    struct ioview_ctl_status *st);
-int ioview_driver_ctl_edu_dma(const char *name, unsigned int op, unsigned int offset, const void *src, void *dst,
-			      unsigned int len, struct ioview_ctl_status *st);
-int ioview_driver_ctl_edu_irq_raise(const char *name, unsigned long long bits, struct ioview_ctl_status *st);
 
 /*
- * The ivshmem mailbox (driver/mailbox.h), opened by the first send or recv
- * and open until close or unbind.  send: @len bytes of @data to the host.
- * recv: the next message from the host into @buf (@cap bytes, at least
- * IOVIEW_CTL_MBOX_MAX), waiting up to @timeout_ms (0: one try), its length
- * in *@len; a message taken is also an event.  close: the worker stopped,
- * the guest detached, the mailbox's part of BAR2 unmapped and released;
- * -ENOTCONN if it was not open.
+ * The ivshmem mailbox (driver/mailbox.h), opened by the first send or
+ * receive and open until close or unbind.
  */
-int ioview_driver_ctl_mbox_send(const char *name, const void *data, unsigned int len, struct ioview_ctl_status *st);
-int ioview_driver_ctl_mbox_recv(const char *name, unsigned int timeout_ms, void *buf, unsigned int cap,
-				unsigned int *len, struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_mbox_send() - send one message to the host
+ * @name: the function's PCI name
+ * @data: the message
+ * @len: its bytes, at most IOVIEW_CTL_MBOX_MAX
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Return: 0; -ENODEV; -EOPNOTSUPP for a function that is not ivshmem;
+ * -EMSGSIZE for a message too long; -ENOTCONN when the host peer is not
+ * attached; -EAGAIN when the ring to the host is full; -EBUSY while a
+ * self-test holds the mailbox's bytes; or another negative errno.
+ */
+int ioview_driver_ctl_mbox_send(const char *name, const void *data, unsigned int len,
+				struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_mbox_recv() - take the next message from the host
+ * @name: the function's PCI name
+ * @timeout_ms: how long to wait for one; 0 for one try
+ * @buf: receives the message
+ * @cap: bytes at @buf, at least IOVIEW_CTL_MBOX_MAX
+ * @len: receives the message's length
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * A message taken is also an event.
+ *
+ * Return: 0; -ENODEV; -EOPNOTSUPP for a function that is not ivshmem;
+ * -EAGAIN (no wait asked) or -ETIMEDOUT when no message came; -EPROTO or
+ * -EBADMSG for bad data from the host; -ENOTCONN when a close came first;
+ * -EINTR; or another negative errno.
+ */
+int ioview_driver_ctl_mbox_recv(const char *name, unsigned int timeout_ms, void *buf,
+				unsigned int cap, unsigned int *len,
+				struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_mbox_close() - close the mailbox
+ * @name: the function's PCI name
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Stops its worker, detaches the guest, and unmaps and releases the
+ * mailbox's part of BAR2.
+ *
+ * Return: 0; -ENODEV; -EOPNOTSUPP for a function that is not ivshmem;
+ * -ENOTCONN if the mailbox was not open; -ETIMEDOUT; -EINTR; or another
+ * negative errno.
+ */
 int ioview_driver_ctl_mbox_close(const char *name, struct ioview_ctl_status *st);
 
-/** enum ioview_ctl_verdict - a self-test case's outcome (the values of the UAPI's ioview_verdict) */
+/**
+ * enum ioview_ctl_verdict - a self-test case's outcome (the values of the
+ * UAPI's ioview_verdict)
+ * @IOVIEW_CTL_PASS: passed
+ * @IOVIEW_CTL_FAIL: failed
+ * @IOVIEW_CTL_SKIP: skipped
+ */
 enum ioview_ctl_verdict {
 	IOVIEW_CTL_PASS = 0,
 	IOVIEW_CTL_FAIL = 1,
@@ -858,13 +1307,29 @@ struct ioview_ctl_totals {
 	unsigned int recorded;
 };
 
-/*
- * Self-tests, with the self-test lock of shim/netlink.h held across both
- * calls.  run: the suite called @suite, or every default suite for NULL
- * (-ENOENT for no such suite); case: record @index of that run, or -ENOENT
- * past the last.  The strings live until the next run.
+/**
+ * ioview_driver_ctl_selftest_run() - run self-tests
+ * @suite: the suite's name, or NULL for every default suite
+ * @totals: receives the run's counts
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * The caller holds the self-test lock of shim/netlink.h across this call
+ * and the ioview_driver_ctl_selftest_case() calls that read the run back.
+ *
+ * Return: 0 (whatever the verdicts), or -ENOENT for no such suite.
  */
-int ioview_driver_ctl_selftest_run(const char *suite, struct ioview_ctl_totals *totals, struct ioview_ctl_status *st);
+int ioview_driver_ctl_selftest_run(const char *suite, struct ioview_ctl_totals *totals,
+				   struct ioview_ctl_status *st);
+
+/**
+ * ioview_driver_ctl_selftest_case() - one record of the last self-test run
+ * @index: 0 for the first
+ * @out: receives it; its strings live until the next run
+ *
+ * Under the self-test lock, as ioview_driver_ctl_selftest_run().
+ *
+ * Return: 0, or -ENOENT past the last record.
+ */
 int ioview_driver_ctl_selftest_case(unsigned int index, struct ioview_ctl_case *out);
 
 /**
@@ -908,23 +1373,52 @@ struct ioview_ctl_stats {
 	unsigned long long mbox_errors;
 };
 
-/*
- * Counters: of the function called @name (-ENODEV), or of the @index-th
- * bound function as ioview_driver_ctl_dev_at() counts them (-ENOENT past
- * the last).  Reading them waits for the device's running operation.
+/**
+ * ioview_driver_ctl_stats_get() - the counters of a function, by name
+ * @name: the function's PCI name
+ * @out: receives them
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Waits for the device's running operation.
+ *
+ * Return: 0, or -ENODEV.
  */
-int ioview_driver_ctl_stats_get(const char *name, struct ioview_ctl_stats *out, struct ioview_ctl_status *st);
-int ioview_driver_ctl_stats_at(unsigned long index, unsigned int *generation, struct ioview_ctl_stats *out,
-			       struct ioview_ctl_status *st);
+int ioview_driver_ctl_stats_get(const char *name, struct ioview_ctl_stats *out,
+				struct ioview_ctl_status *st);
 
-/** enum ioview_shim_event_kind - an event of the family's "events" group (the UAPI's ioview_event_kind) */
+/**
+ * ioview_driver_ctl_stats_at() - the counters of a function, by position
+ * @index: as ioview_driver_ctl_dev_at() counts
+ * @generation: receives the list's generation, as from
+ *	ioview_driver_ctl_dev_at()
+ * @out: receives them
+ * @st: receives the fault and the attribute to name, on an error
+ *
+ * Waits for the device's running operation.
+ *
+ * Return: 0, or -ENOENT past the last bound function.
+ */
+int ioview_driver_ctl_stats_at(unsigned long index, unsigned int *generation,
+			       struct ioview_ctl_stats *out, struct ioview_ctl_status *st);
+
+/**
+ * enum ioview_shim_event_kind - an event of the family's "events" group
+ * (the UAPI's ioview_event_kind)
+ * @IOVIEW_SHIM_EVENT_INTERRUPT: value: the status bits edu's handler
+ *	acknowledged
+ * @IOVIEW_SHIM_EVENT_FACTORIAL_DONE: value: the result
+ * @IOVIEW_SHIM_EVENT_DMA_DONE: value: the bytes moved
+ * @IOVIEW_SHIM_EVENT_MBOX_MESSAGE: value: the message's length
+ * @IOVIEW_SHIM_EVENT_DEV_ADD: a function was bound; no value
+ * @IOVIEW_SHIM_EVENT_DEV_REMOVE: a function was unbound; no value
+ */
 enum ioview_shim_event_kind {
-	IOVIEW_SHIM_EVENT_INTERRUPT = 1,	/* value: the status bits edu's handler acknowledged */
-	IOVIEW_SHIM_EVENT_FACTORIAL_DONE = 2,	/* value: the result */
-	IOVIEW_SHIM_EVENT_DMA_DONE = 3,		/* value: the bytes moved */
-	IOVIEW_SHIM_EVENT_MBOX_MESSAGE = 4,	/* value: the message's length */
-	IOVIEW_SHIM_EVENT_DEV_ADD = 5,		/* no value */
-	IOVIEW_SHIM_EVENT_DEV_REMOVE = 6,	/* no value */
+	IOVIEW_SHIM_EVENT_INTERRUPT = 1,
+	IOVIEW_SHIM_EVENT_FACTORIAL_DONE = 2,
+	IOVIEW_SHIM_EVENT_DMA_DONE = 3,
+	IOVIEW_SHIM_EVENT_MBOX_MESSAGE = 4,
+	IOVIEW_SHIM_EVENT_DEV_ADD = 5,
+	IOVIEW_SHIM_EVENT_DEV_REMOVE = 6,
 };
 
 /*
@@ -933,28 +1427,46 @@ enum ioview_shim_event_kind {
  * and a work item sends it from process context.  Nothing is recorded
  * unless the family is registered and the group has listeners.
  */
-void ioview_shim_event(enum ioview_shim_event_kind kind, struct pci_dev *pdev, unsigned long long value);
+void ioview_shim_event(enum ioview_shim_event_kind kind, struct pci_dev *pdev,
+		       unsigned long long value);
 
-/*
- * Implemented in C++, called by the shim's struct pci_driver.
- * ioview_driver_probe() returns 0 or a negative errno and leaves nothing
- * behind on failure.
+/**
+ * ioview_driver_probe() - bind a function, in C++
+ * @pdev: the function
+ * @kind: the id table entry it matched
+ *
+ * Called by the shim's struct pci_driver probe(), in process context with
+ * the device lock held.  Leaves nothing behind on failure.
+ *
+ * Return: 0 or a negative errno.
  */
 int ioview_driver_probe(struct pci_dev *pdev, enum ioview_device_kind kind);
+
+/**
+ * ioview_driver_remove() - unbind a function, in C++
+ * @pdev: a function ioview_driver_probe() bound
+ *
+ * Called by the shim's struct pci_driver remove(), in process context with
+ * the device lock held.  Undoes all the probe did.
+ */
 void ioview_driver_remove(struct pci_dev *pdev);
 
-/*
- * Implemented in C++, called by the shim's module init once the PCI driver
- * is registered (so functions present at boot are already bound) and the
- * load-time self-tests have run.  It cannot fail the load: a self-test or
- * benchmark result is a result, not an error.
+/**
+ * ioview_driver_loaded() - the end of module init, in C++
+ *
+ * Called once the PCI driver is registered (so functions present at boot
+ * are already bound) and the load-time self-tests have run.  Process
+ * context.  It cannot fail the load: a self-test or benchmark result is a
+ * result, not an error.
  */
 void ioview_driver_loaded(void);
 
-/*
- * Implemented in C++: runs the module's self-test suites, logging KTAP.
- * The shim calls it at load with selftest=1 and on each write of 1 to the
- * selftest parameter, never two at once.
+/**
+ * ioview_driver_selftest() - run the module's self-test suites, in C++
+ *
+ * Logs KTAP.  The shim calls it at load with selftest=1 and on each write
+ * of 1 to the selftest parameter, in process context with the self-test
+ * lock held, so never two at once.
  */
 void ioview_driver_selftest(void);
 

@@ -18,7 +18,7 @@
 #include "shim.h"
 
 struct ioview_mutex {
-	struct mutex lock;
+	struct mutex lock;	/* the kernel's mutex; opaque to C++ */
 };
 
 struct ioview_event {
@@ -26,7 +26,7 @@ struct ioview_event {
 };
 
 static_assert(sizeof(struct ioview_counter) == sizeof(atomic64_t) &&
-	      _Alignof(struct ioview_counter) >= _Alignof(atomic64_t) &&
+	      __alignof__(struct ioview_counter) >= __alignof__(atomic64_t) &&
 	      offsetof(struct ioview_counter, value) == offsetof(atomic64_t, counter),
 	      "struct ioview_counter must be laid out as atomic64_t");
 
@@ -211,16 +211,25 @@ unsigned long long ioview_shim_counter_read(const struct ioview_counter *c)
 }
 
 static_assert(sizeof(struct ioview_refcount) == sizeof(refcount_t) &&
-	      _Alignof(struct ioview_refcount) >= _Alignof(refcount_t),
+	      __alignof__(struct ioview_refcount) >= __alignof__(refcount_t),
 	      "struct ioview_refcount must be laid out as refcount_t");
 
-/** ioview_shim_refcount_set() - refcount_set(): the first count, before anyone else sees @r */
+/**
+ * ioview_shim_refcount_set() - refcount_set(): the first count
+ * @r: the count, not yet seen by anyone else
+ * @n: its value
+ */
 void ioview_shim_refcount_set(struct ioview_refcount *r, unsigned int n)
 {
 	refcount_set((refcount_t *)r, n);
 }
 
-/** ioview_shim_refcount_get() - refcount_inc(): one more reference; the caller holds one */
+/**
+ * ioview_shim_refcount_get() - refcount_inc(): one more reference
+ * @r: the count; the caller holds a reference already
+ *
+ * Any context.  An increment from zero WARNs and leaves the count saturated.
+ */
 void ioview_shim_refcount_get(struct ioview_refcount *r)
 {
 	refcount_inc((refcount_t *)r);
@@ -248,12 +257,21 @@ int ioview_shim_refcount_put(struct ioview_refcount *r)
 void ioview_shim_flag_raise(struct ioview_flag *f)
 {
 	WRITE_ONCE(f->value, 1);
+	/* Pairs with ioview_shim_flag_test(): the raise before the wake-up. */
 	smp_mb();
 }
 
-/** ioview_shim_flag_test() - a full barrier, then whether @f was raised */
+/**
+ * ioview_shim_flag_test() - a full barrier, then whether a flag was raised
+ * @f: the flag
+ *
+ * The barrier pairs with the one in ioview_shim_flag_raise().  Any context.
+ *
+ * Return: non-zero once @f was raised.
+ */
 int ioview_shim_flag_test(const struct ioview_flag *f)
 {
+	/* Pairs with ioview_shim_flag_raise(): the event's reset before the test. */
 	smp_mb();
 	return READ_ONCE(f->value);
 }

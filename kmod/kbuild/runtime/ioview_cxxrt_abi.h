@@ -17,10 +17,14 @@ extern "C" {
 
 typedef __SIZE_TYPE__ ioview_cxxrt_size_t;
 
-/** enum ioview_cxxrt_gfp - allocation context, mapped to gfp_t by the C half */
+/**
+ * enum ioview_cxxrt_gfp - allocation context, mapped to gfp_t by the C half
+ * @IOVIEW_CXXRT_GFP_KERNEL: GFP_KERNEL: may sleep
+ * @IOVIEW_CXXRT_GFP_ATOMIC: GFP_ATOMIC: must not sleep
+ */
 enum ioview_cxxrt_gfp {
-	IOVIEW_CXXRT_GFP_KERNEL = 1,	/* may sleep */
-	IOVIEW_CXXRT_GFP_ATOMIC = 2,	/* must not sleep */
+	IOVIEW_CXXRT_GFP_KERNEL = 1,
+	IOVIEW_CXXRT_GFP_ATOMIC = 2,
 };
 
 /* kmalloc() and kfree(); ioview_cxxrt_kmalloc() returns NULL on failure. */

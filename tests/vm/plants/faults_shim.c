@@ -10,7 +10,7 @@
 #include "faults.h"
 
 struct faults_lock {
-	struct mutex m;
+	struct mutex m;	/* static, so each lock is a lockdep class of its own */
 };
 
 /* Two distinct static mutexes: two lockdep classes. */
