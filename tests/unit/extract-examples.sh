@@ -127,7 +127,7 @@ if [ $# -gt 0 ]; then
 else
 	root=$(cd "$INC/.." && pwd)
 	# Named by their path from the top, so that README.md and include/ioview/doc/README.md differ.
-	for d in $(cd "$root" && find . -name build -prune -o -name .git -prune -o -name '*.md' -print | sed 's|^\./||' | sort); do
+	for d in $(cd "$root" && find . -path ./build -prune -o -name .git -prune -o -name '*.md' -print | sed 's|^\./||' | sort); do
 		extract "$d" "$root/$d" 0
 	done
 fi
