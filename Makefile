@@ -7,6 +7,7 @@
 #   make run        boot a VM with edu + ivshmem, load the module, show it working
 #   make shell      the same VM, interactive (module loaded)
 #   make bench      print the benchmark figures
+#   make docs       the API reference of include/ioview (doxygen) in build/docs/html/
 #   make deps       install what the above need (Debian packages, kernels under build/)
 #   make install-kbuild   the Kbuild glue and the view library, for other modules:
 #                   $(DESTDIR)$(PREFIX)/share/ioview/{kbuild,include} (PREFIX=/usr/local)
@@ -57,14 +58,14 @@ INSTALLED_FILES := $(BINDIR)/ioviewctl $(MANDIR)/man8/ioviewctl.8 \
 
 deps_ready := $(shell tests/deps.sh --check >/dev/null 2>&1 && echo y)
 
-.PHONY: all modules modcheck vmplants glue examples user check run shell bench deps clean distclean
+.PHONY: all modules modcheck vmplants glue examples user check run shell bench docs deps clean distclean
 .PHONY: install install-ioviewctl install-headers install-pkgconfig install-man uninstall modules_install
 .PHONY: install-kbuild install-dkms
 
 ifeq ($(KDIR)$(deps_ready),)
 # A fresh machine: install first, then do what was asked (without make's
 # "Leaving directory" after check's closing "N passed, N failed" line).
-all modules modcheck vmplants examples user check run shell bench install install-ioviewctl modules_install:
+all modules modcheck vmplants examples user check run shell bench docs install install-ioviewctl modules_install:
 	$(MAKE) --no-print-directory deps
 	$(MAKE) --no-print-directory $@
 else
@@ -217,6 +218,12 @@ shell: all
 bench: all
 	tests/bench/run.sh
 
+# The API reference; any doxygen warning fails it (include/ioview/doc/Doxyfile).
+docs:
+	@mkdir -p $(B)/docs
+	doxygen include/ioview/doc/Doxyfile
+	@echo "build/docs/html/index.html"
+
 endif
 
 deps:
@@ -239,7 +246,7 @@ install-dkms:
 
 # Keeps the downloaded kernels; distclean drops them too.
 clean:
-	rm -rf $(B)/kmod $(B)/vmplants $(B)/glue $(B)/example-driver $(B)/user $(B)/user-ctl $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck
+	rm -rf $(B)/kmod $(B)/vmplants $(B)/glue $(B)/example-driver $(B)/user $(B)/user-ctl $(B)/vm $(B)/results $(B)/unit $(B)/compile-fail $(B)/bench $(B)/modcheck $(B)/docs $(B)/docs-check
 
 distclean:
 	rm -rf $(B)

@@ -90,6 +90,8 @@ suite_dir compile-fail tests/compile-fail/Makefile make --no-print-directory -C 
 suite_dir uapi tests/uapi/run.sh tests/uapi/run.sh
 # The C side held to the kernel's own checkpatch.pl --strict and kernel-doc.
 suite_dir kernel-style tests/style/run.sh tests/style/run.sh
+# The API reference builds warning-free and holds every example; the documentation checks fail when they should.
+suite_dir docs tests/docs/run.sh tests/docs/run.sh
 suite_dir modcheck tests/modcheck/run.sh tests/modcheck/run.sh "$@"
 # The Kbuild glue installed and used by a module outside the tree (tests/example-driver).
 suite_dir example-driver tests/kbuild/example-driver.sh tests/kbuild/example-driver.sh "$@"

@@ -22,7 +22,7 @@ packages=(
   bc bison flex libelf-dev libssl-dev xz-utils python3 kmod
   python3-yaml python3-jsonschema dkms
   groff-base man-db
-  perl
+  perl doxygen
 )
 debug_kernel=$top/tests/vm/debug-kernel/build.sh
 # The exact source of Debian's 6.12 image; build.sh refuses any other.

@@ -60,15 +60,22 @@ namespace ioview {
  * returns both addresses page-aligned, so the two agree on every alignment below a page.
  */
 struct coherent {
+	/** @brief A location: its CPU address and the DMA address of the same bytes. */
 	struct handle {
 		void *cpu;	///< where the CPU reads and writes
 		u64 dma_addr;	///< where the device reads and writes the same bytes
 	};
+	/** @brief The CPU side is ordinary memory: the CPU's byte order. */
 	static constexpr byte_order order = byte_order::native;
 
+	/** @brief The CPU address as a number (the try_ tier checks its alignment). */
 	static uptr address(handle h) noexcept { return sysmem::address(h.cpu); }
+	/** @brief The handle @p n bytes further on: both addresses move. */
 	static handle offset(handle h, usize n) noexcept { return { sysmem::offset(h.cpu, n), h.dma_addr + n }; }
 
+	/** @name Scalar accessors */
+	///@{
+	/** @brief One volatile access of the width in the name at the CPU address, as sysmem's. */
 	static u8 read8(handle h) noexcept { return sysmem::read8(h.cpu); }
 	static u16 read16(handle h) noexcept { return sysmem::read16(h.cpu); }
 	static u32 read32(handle h) noexcept { return sysmem::read32(h.cpu); }
@@ -79,8 +86,12 @@ struct coherent {
 	static u64 read64(handle h) noexcept { return sysmem::read64(h.cpu); }
 	static void write64(handle h, u64 v) noexcept { sysmem::write64(h.cpu, v); }
 #endif
+///@}
 
 	/* The CPU side is ordinary memory: relaxed and default accesses are the same instruction. */
+	/** @name Relaxed scalar accessors */
+	///@{
+	/** @brief The same access as without `_relaxed`: the CPU side has no barrier to drop. */
 	static u8 read8_relaxed(handle h) noexcept { return read8(h); }
 	static u16 read16_relaxed(handle h) noexcept { return read16(h); }
 	static u32 read32_relaxed(handle h) noexcept { return read32(h); }
@@ -91,6 +102,7 @@ struct coherent {
 	static u64 read64_relaxed(handle h) noexcept { return read64(h); }
 	static void write64_relaxed(handle h, u64 v) noexcept { write64(h, v); }
 #endif
+///@}
 
 	/*
 	 * No block copy (copy_from/copy_to) on purpose: the device writes this memory behind the

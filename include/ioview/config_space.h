@@ -251,11 +251,11 @@ inline constexpr u16 status_detected_parity = 0x8000;
 
 /** @name Header type register. */
 ///@{
-inline constexpr u8 header_type_mask = 0x7f;
-inline constexpr u8 header_type_multifunction = 0x80;
-inline constexpr u8 header_type_normal = 0;
-inline constexpr u8 header_type_bridge = 1;
-inline constexpr u8 header_type_cardbus = 2;
+inline constexpr u8 header_type_mask = 0x7f;		///< the layout, without the multifunction bit
+inline constexpr u8 header_type_multifunction = 0x80;	///< the device has more than one function
+inline constexpr u8 header_type_normal = 0;		///< type 0: an endpoint
+inline constexpr u8 header_type_bridge = 1;		///< type 1: a PCI-to-PCI bridge
+inline constexpr u8 header_type_cardbus = 2;		///< type 2: a CardBus bridge
 ///@}
 
 /** @name Base address register bits. */
@@ -365,24 +365,35 @@ static_assert(sizeof(pci::ext_cap_header) == 4 && plain_data<pci::ext_cap_header
  * offset below 4096.
  */
 template <config_accessors A> struct config_space {
+	/** @brief The accessor policy the backend calls. */
 	using accessors = A;
+	/** @brief The policy's device type (the kernel's `struct pci_dev`). */
 	using device = typename A::device;
+	/** @brief A location: the device and an offset in its configuration space. */
 	struct handle {
-		device *dev;
-		usize offset;
+		device *dev;	///< the function whose space is accessed
+		usize offset;	///< the register offset
 	};
+	/** @brief Every access can fail: reads return result, writes status. */
 	static constexpr bool fallible = true;
+	/** @brief Configuration space is little endian. */
 	static constexpr byte_order order = byte_order::little;
 
+	/** @brief The register offset. */
 	static uptr address(handle h) noexcept { return h.offset; }
+	/** @brief The handle @p n bytes further on. */
 	static handle offset(handle h, usize n) noexcept { return { h.dev, h.offset + n }; }
 
+	/** @name Scalar accessors (8, 16 and 32 bits: configuration space has no 64-bit access) */
+	///@{
+	/** @brief One call of the policy's accessor of the width in the name; its error as a negative errno. */
 	static result<u8> read8(handle h) noexcept { return load<u8>(h); }
 	static result<u16> read16(handle h) noexcept { return load<u16>(h); }
 	static result<u32> read32(handle h) noexcept { return load<u32>(h); }
 	static status write8(handle h, u8 v) noexcept { return outcome(A::write8(h.dev, where(h), v)); }
 	static status write16(handle h, u16 v) noexcept { return outcome(A::write16(h.dev, where(h), v)); }
 	static status write32(handle h, u32 v) noexcept { return outcome(A::write32(h.dev, where(h), v)); }
+	///@}
 
 	/**
 	 * @brief A view of T over the first @p bytes of @p dev's configuration space, checked.

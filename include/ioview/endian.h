@@ -43,6 +43,7 @@ template <typename U, byte_order Order> struct endian_value {
 	static_assert(detail::is_unsigned_int<U>, "ioview: endian_value wraps u16, u32 or u64");
 	static_assert(Order != byte_order::native, "ioview: use the plain integer for native order");
 
+	/** @brief The bytes as the device stores them (not a CPU value: use get()). */
 	U raw;
 
 	/** @brief The stored representation of the CPU value @p v. */
@@ -52,16 +53,22 @@ template <typename U, byte_order Order> struct endian_value {
 	/** @brief Store the CPU value @p v. */
 	constexpr void set(U v) noexcept { raw = convert_order<Order>(v); }
 
+	/** @brief Equal when the stored bytes are equal. */
 	friend constexpr bool operator==(endian_value a, endian_value b) noexcept { return a.raw == b.raw; }
 };
 
+/** @name Little- and big-endian device fields of 16, 32 and 64 bits */
+///@{
+/** @brief A device field of the order and width in the name. */
 using le16 = endian_value<u16, byte_order::little>;
 using le32 = endian_value<u32, byte_order::little>;
 using le64 = endian_value<u64, byte_order::little>;
 using be16 = endian_value<u16, byte_order::big>;
 using be32 = endian_value<u32, byte_order::big>;
 using be64 = endian_value<u64, byte_order::big>;
+///@}
 
+/** @brief Endian values are plain data: every bit pattern is a valid value. */
 template <typename U, byte_order Order> inline constexpr bool enable_plain_data<endian_value<U, Order>> = true;
 
 } // namespace ioview

@@ -37,16 +37,21 @@ template <typename Io> struct iosys_map_backend {
 	static_assert(backend<Io>, "ioview: iosys_map_backend needs an MMIO backend");
 	static_assert(!fallible<Io>, "ioview: the MMIO half of an iosys map cannot fail");
 
+	/** @brief A location: an I/O handle or a pointer, and which of the two it is. */
 	struct handle {
 		union {
 			typename Io::handle io;
 			sysmem::handle sys;
 		};
+		/** @brief True when the location is I/O memory (`io` is valid), false for system memory. */
 		bool is_iomem;
 	};
+	/** @brief Native: the I/O half re-encodes from Io's order. */
 	static constexpr byte_order order = byte_order::native;
 
+	/** @brief The address of whichever half the handle holds. */
 	static uptr address(handle h) noexcept { return h.is_iomem ? Io::address(h.io) : sysmem::address(h.sys); }
+	/** @brief The handle @p n bytes further on, in the same half. */
 	static handle offset(handle h, usize n) noexcept
 	{
 		handle r = h;
@@ -57,6 +62,7 @@ template <typename Io> struct iosys_map_backend {
 		return r;
 	}
 
+	/** @brief One read of @p W bytes through the half the handle names. */
 	template <usize W, bool Relaxed> static detail::uint_of_size_t<W> read(handle h) noexcept
 		requires(Relaxed ? relaxed_capable<Io, W> : capable<Io, W>)
 	{
@@ -64,6 +70,7 @@ template <typename Io> struct iosys_map_backend {
 			return convert_order<Io::order>(detail::backend_read<Io, W, Relaxed>(h.io));
 		return detail::backend_read<sysmem, W, false>(h.sys);
 	}
+	/** @brief One write of @p W bytes through the half the handle names. */
 	template <usize W, bool Relaxed> static void write(handle h, detail::uint_of_size_t<W> v) noexcept
 		requires(Relaxed ? relaxed_capable<Io, W> : capable<Io, W>)
 	{
@@ -73,6 +80,9 @@ template <typename Io> struct iosys_map_backend {
 			detail::backend_write<sysmem, W, false>(h.sys, v);
 	}
 
+	/** @name Scalar accessors */
+	///@{
+	/** @brief One access of the width in the name through Io or sysmem; `_relaxed` where Io has it. */
 	static u8 read8(handle h) noexcept requires capable<Io, 1> { return read<1, false>(h); }
 	static u16 read16(handle h) noexcept requires capable<Io, 2> { return read<2, false>(h); }
 	static u32 read32(handle h) noexcept requires capable<Io, 4> { return read<4, false>(h); }
@@ -95,6 +105,7 @@ template <typename Io> struct iosys_map_backend {
 	{
 		write<8, true>(h, v);
 	}
+	///@}
 
 	/**
 	 * @brief A view of T over I/O memory; the Io view's invariants carry over.

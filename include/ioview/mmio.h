@@ -118,13 +118,21 @@ concept mmio_has_block_copy = requires(const volatile void *src, volatile void *
  * such as the kernel module's BAR mapping guarantees it; the view does not).
  */
 template <mmio_accessors A> struct mmio {
+	/** @brief A location: the mapped (`__iomem`) address. */
 	using handle = volatile void *;
+	/** @brief The accessor policy the backend calls. */
 	using accessors = A;
+	/** @brief MMIO registers are little endian (what readl() returns). */
 	static constexpr byte_order order = byte_order::little;
 
+	/** @brief The mapped address as a number. */
 	static uptr address(handle h) noexcept { return reinterpret_cast<uptr>(h); }
+	/** @brief The handle @p n bytes further on. */
 	static handle offset(handle h, usize n) noexcept { return static_cast<volatile u8 *>(h) + n; }
 
+	/** @name Scalar accessors */
+	///@{
+	/** @brief One call of the policy's accessor of the width in the name (readb() ... readq()). */
 	static u8 read8(handle h) noexcept { return A::read8(h); }
 	static u16 read16(handle h) noexcept { return A::read16(h); }
 	static u32 read32(handle h) noexcept { return A::read32(h); }
@@ -142,6 +150,10 @@ template <mmio_accessors A> struct mmio {
 		A::write64(v, h);
 	}
 
+	///@}
+	/** @name Relaxed scalar accessors */
+	///@{
+	/** @brief One call of the policy's relaxed accessor of that width (readl_relaxed() and friends). */
 	static u8 read8_relaxed(handle h) noexcept requires detail::mmio_has_relaxed8<A> { return A::read8_relaxed(h); }
 	static u16 read16_relaxed(handle h) noexcept requires detail::mmio_has_relaxed16<A>
 	{
@@ -174,6 +186,7 @@ template <mmio_accessors A> struct mmio {
 		A::write64_relaxed(v, h);
 	}
 
+	///@}
 	/** @brief Block copy out of MMIO (memcpy_fromio()); see block_copy_capable in copy.h. */
 	static void copy_from(handle h, void *dst, usize n) noexcept requires detail::mmio_has_block_copy<A>
 	{

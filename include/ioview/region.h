@@ -46,8 +46,11 @@ template <usize MinSize, typename Tag = void, usize Align = 4> struct region {
 	static_assert(Align >= 4 && (Align & (Align - 1)) == 0,
 		      "ioview: region alignment must be a power of two, at least 4");
 	region() = delete;
+	/** @brief Bytes every view of the region covers at least. */
 	static constexpr usize min_size = MinSize;
+	/** @brief Alignment of every view's base address. */
 	static constexpr usize align = Align;
+	/** @brief What tells regions of equal size apart (a device's register block). */
 	using tag = Tag;
 };
 
@@ -65,6 +68,7 @@ template <usize MinSize, typename Tag = void, usize Align = 4> struct region {
  */
 template <typename E> struct slice {
 	slice() = delete;
+	/** @brief The element type. */
 	using element = E;
 };
 
@@ -82,29 +86,47 @@ template <typename E> struct slice {
  * ```
  */
 template <typename T> struct known_size {
+	/** @brief Bytes every view of T covers at least. */
 	static constexpr usize min_size = sizeof(T);
+	/** @brief Alignment every view of T's base address has at least. */
 	static constexpr usize min_align = alignof(T);
+	/** @brief Whether the exact size is a runtime value stored in the view. */
 	static constexpr bool is_dynamic = false;
+	/** @brief Whether T is a region<>. */
 	static constexpr bool is_region = false;
+	/** @brief Whether T is a slice<>. */
 	static constexpr bool is_slice = false;
 };
 
+/** @brief A region: at least N bytes, aligned to A, its exact size held by the view. */
 template <usize N, typename Tag, usize A> struct known_size<region<N, Tag, A>> {
+	/** @brief The region's minimum size, N. */
 	static constexpr usize min_size = N;
+	/** @brief The region's alignment, A. */
 	static constexpr usize min_align = A;
+	/** @brief Always: the view holds the mapped size. */
 	static constexpr bool is_dynamic = true;
+	/** @brief Always. */
 	static constexpr bool is_region = true;
+	/** @brief Never. */
 	static constexpr bool is_slice = false;
 };
 
+/** @brief A slice: any number of E, the count held by the view. */
 template <typename E> struct known_size<slice<E>> {
+	/** @brief An empty slice is a slice. */
 	static constexpr usize min_size = 0;
+	/** @brief The element's alignment. */
 	static constexpr usize min_align = alignof(E);
+	/** @brief Always: the view holds the element count. */
 	static constexpr bool is_dynamic = true;
+	/** @brief Never. */
 	static constexpr bool is_region = false;
+	/** @brief Always. */
 	static constexpr bool is_slice = true;
 };
 
+/** @brief A const T has T's size facts. */
 template <typename T> struct known_size<const T> : known_size<T> {};
 
 namespace detail {

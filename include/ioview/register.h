@@ -90,6 +90,9 @@ enum class field_access {
 	rsvd_zero, ///< reserved, must be written as 0: set() does not compile, writes force 0
 	rsvd_keep, ///< reserved, must be preserved: set() does not compile, update() writes back what it read
 };
+/** @name The access kinds, spelled short for field<hi, lo, kind> */
+///@{
+/** @brief The field_access of the same name. */
 inline constexpr field_access rw = field_access::rw;
 inline constexpr field_access ro = field_access::ro;
 inline constexpr field_access w1c = field_access::w1c;
@@ -98,6 +101,7 @@ inline constexpr field_access wo = field_access::wo;
 inline constexpr field_access rc = field_access::rc;
 inline constexpr field_access rsvd_zero = field_access::rsvd_zero;
 inline constexpr field_access rsvd_keep = field_access::rsvd_keep;
+///@}
 
 /** @brief One field as a generic tool sees it: bits hi:lo and the access kind. */
 struct field_info {
@@ -112,9 +116,10 @@ template <unsigned Hi, unsigned Lo> struct bits {};
 template <unsigned N> struct register_bits {};
 template <field_access A> struct access {};
 
-/* A number spelled in hex, so that a bit mask in a diagnostic reads `hex{"0xffffff00"}`. */
+/** @brief A number spelled in hex, so that a bit mask in a diagnostic reads `hex{"0xffffff00"}`. */
 struct hex {
-	char digits[19];
+	char digits[19];	///< "0x", up to 16 digits, a terminating zero
+	/** @brief @p v in hex, without leading zeros. */
 	constexpr hex(u64 v) noexcept : digits{}
 	{
 		unsigned n = 1;
@@ -145,7 +150,9 @@ template <typename Register> struct register_without_field_list; // a register m
  * calling one stops the compilation with an error that names it, and the line before the error
  * ("in 'constexpr' expansion of field_constant<bitfield<...>>(8)") shows the field and value.
  */
+/** @brief Named by the error when a field constant does not fit the field's width bits. */
 void value_too_wide_for_field(unsigned long long value, unsigned field_width); // the constant does not fit the field's width bits
+/** @brief Named by the error when set() gets a runtime value: try_set() checks one and returns -ERANGE if it does not fit. */
 void set_takes_a_constant_use_try_set_for_a_runtime_value(); // set() checks its value at compile time; try_set() checks a runtime value and returns -ERANGE if it does not fit
 } // namespace diag
 
@@ -178,8 +185,8 @@ template <typename T, typename... Ts> struct type_at<0, T, Ts...> {
  * Invariant: Lo <= Hi < bits of Raw (checked when the field is declared).
  */
 template <typename Self, typename Raw, unsigned Hi, unsigned Lo, field_access Access> struct bitfield {
-	static constexpr unsigned reg_bits = sizeof(Raw) * 8;
-	static constexpr bool in_range = Lo <= Hi && Hi < reg_bits;
+	static constexpr unsigned reg_bits = sizeof(Raw) * 8;	///< bits in the register
+	static constexpr bool in_range = Lo <= Hi && Hi < reg_bits;	///< the declaration is valid
 	static_assert(detail::check_field_range<Self, Hi, Lo, reg_bits>());
 	static constexpr unsigned hi = Hi;       ///< highest bit
 	static constexpr unsigned lo = Lo;       ///< lowest bit
@@ -191,8 +198,8 @@ template <typename Self, typename Raw, unsigned Hi, unsigned Lo, field_access Ac
 	static constexpr Raw mask = static_cast<Raw>(max << (in_range ? Lo : 0));
 	static constexpr field_access access = Access; ///< how software may use it
 	static constexpr field_info info{ Hi, Lo, Access }; ///< the three above, for a generic tool
-	using register_type = Self;
-	using raw_type = Raw;
+	using register_type = Self;	///< the register the field belongs to
+	using raw_type = Raw;		///< the register's integer type
 };
 
 namespace detail {
@@ -209,10 +216,12 @@ concept field_value_type = requires(const T &v) { v | 0ull; };
  * diag::set_takes_a_constant_use_try_set_for_a_runtime_value. Runtime values go through try_set().
  */
 template <typename F> struct field_constant {
-	using raw_type = typename F::raw_type;
-	raw_type value;
+	using raw_type = typename F::raw_type;	///< the register's integer type
+	raw_type value;				///< the checked value, not yet shifted into place
 
-	/*
+	/**
+	 * @brief @p v, checked at compile time to be a constant that fits F.
+	 *
 	 * By reference, so that a runtime variable reaches this body instead of failing as "'m' is
 	 * not a constant expression" at the caller: __builtin_constant_p then tells, during
 	 * constant evaluation, whether its value is known, and the error can name try_set().
@@ -324,6 +333,7 @@ private:
 public:
 	/** @brief The register whose fields these are. */
 	using register_type = typename type_of<First>::register_type;
+	/** @brief The register's integer type. */
 	using raw_type = typename type_of<First>::raw_type;
 	/** @brief Number of fields. */
 	static constexpr usize size = 1 + sizeof...(Rest);
@@ -457,6 +467,7 @@ using reg_placement = checks<bounds_check<R, Off, Size, known_size<R>::min_size>
  */
 template <typename Self, typename Raw> struct reg_layout {
 	static_assert(detail::is_unsigned_int<Raw>, "ioview: a register is u8, u16, u32 or u64 wide");
+	/** @brief The register's integer type. */
 	using raw_type = Raw;
 	/** @brief Width of the register in bits. */
 	static constexpr unsigned width = sizeof(Raw) * 8;
@@ -526,6 +537,7 @@ template <typename Self, typename Raw> struct reg_layout {
 			return with(F::mask, static_cast<Raw>(static_cast<Raw>(v) << Lo));
 		}
 
+		/** @brief Equal when every bit is equal. */
 		friend constexpr bool operator==(value a, value b) noexcept { return a.raw_ == b.raw_; }
 
 	private:
@@ -541,14 +553,17 @@ template <typename Self, typename Raw> struct reg_layout {
 	static constexpr value zero() noexcept { return value::from_raw(0); }
 
 protected:
+	/** @brief What operation Op returns on backend B: a status (or nothing) for writes, the value for reads. */
 	template <detail::reg_op Op, typename B>
 	using op_result = detail::conditional_t<detail::op_writes(Op), write_result_t<B>, read_result_t<B, value>>;
+	/** @brief What the try_ form of operation Op returns. */
 	template <detail::reg_op Op>
 	using try_op_result = detail::conditional_t<detail::op_writes(Op), status, result<value>>;
 
-	/*
-	 * The operation on the register's word view W, once every check passed. Relaxed picks the
-	 * view's relaxed accessors; everything else is shared by both forms.
+	/**
+	 * @brief The operation on the register's word view W, once every check passed.
+	 *
+	 * Relaxed picks the view's relaxed accessors; everything else is shared by both forms.
 	 */
 	template <detail::reg_op Op, bool Relaxed, typename B, typename W, typename... A>
 	static op_result<Op, B> apply(W word, A &&...args)
@@ -628,8 +643,8 @@ private:
  */
 template <typename Self, typename Raw, usize Offset, typename Region> struct reg : reg_layout<Self, Raw> {
 	static_assert(detail::is_region<Region>, "ioview: a register is bound to a region type");
-	using base = reg_layout<Self, Raw>;
-	using value = typename base::value;
+	using base = reg_layout<Self, Raw>;	///< the field layout and value type
+	using value = typename base::value;	///< a snapshot of the register's bits
 	/** @brief Byte offset of the register in Region. */
 	static constexpr usize offset = Offset;
 
@@ -695,7 +710,7 @@ private:
 /**
  * @brief Count registers of width Raw, the first at Offset, each Stride bytes apart.
  *
- * Constant indices are checked at compile time (read<I>), runtime ones at run time (try_read).
+ * Constant indices are checked at compile time (`read<I>`), runtime ones at run time (`try_read`).
  * Every operation of reg exists in both forms, with the same `_relaxed` and
  * `read_with_side_effects` variants.
  *
@@ -721,14 +736,15 @@ struct reg_array : reg_layout<Self, Raw> {
 	static_assert(detail::is_region<Region>, "ioview: a register array is bound to a region type");
 	static_assert(Count > 0 && Stride >= sizeof(Raw) && Stride % sizeof(Raw) == 0,
 		      "ioview: register array stride must hold the register and keep it aligned");
-	using base = reg_layout<Self, Raw>;
-	using value = typename base::value;
+	using base = reg_layout<Self, Raw>;	///< the field layout and value type
+	using value = typename base::value;	///< a snapshot of the register's bits
 	static constexpr usize offset = Offset; ///< byte offset of register 0 in Region
 	static constexpr usize stride = Stride; ///< bytes from one register to the next
 	static constexpr usize count = Count;   ///< number of registers
 
 	/** @name Register I, a constant index checked at compile time; as reg's operations. */
 	///@{
+	/** @brief The operation of reg of the same name on register I of the array. */
 	template <usize I, typename B, typename R> static read_result_t<B, value> read(view<B, R> io)
 	{
 		return run<I, detail::reg_op::read, false>(io);
@@ -767,6 +783,7 @@ struct reg_array : reg_layout<Self, Raw> {
 
 	/** @name Register @p i, a runtime index: -ERANGE if i >= Count, nothing accessed. */
 	///@{
+	/** @brief The operation of reg without `try_` on register @p i, or -ERANGE if @p i >= Count. */
 	template <typename B, typename R> static result<value> try_read(view<B, R> io, usize i)
 	{
 		return try_run<detail::reg_op::read, false>(io, i);

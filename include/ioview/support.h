@@ -32,6 +32,7 @@ namespace ioview {
 
 /** @name Fixed-width integers, from the compiler's predefined macros. */
 ///@{
+/** @brief u8..u64 and s8..s64: integers of the sign and width in the name; usize and uptr: size_t and uintptr_t. */
 using u8 = __UINT8_TYPE__;
 using u16 = __UINT16_TYPE__;
 using u32 = __UINT32_TYPE__;
@@ -59,6 +60,7 @@ inline constexpr bool has_64bit_access = __SIZEOF_POINTER__ == 8;
  * called EINVAL etc. because userspace `<errno.h>` defines those as macros.
  */
 ///@{
+/** @brief The positive Linux errno of the same name (fail() negates it). */
 inline constexpr int enoent = 2;
 inline constexpr int eio = 5;
 inline constexpr int efault = 14;
@@ -162,6 +164,7 @@ template <typename To, typename From> [[nodiscard]] constexpr To bit_cast(const 
  */
 enum class byte_order { native, little, big };
 
+/** @brief True when the CPU is little endian. */
 inline constexpr bool host_is_little = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 
 /** @brief Swap the bytes of an unsigned integer; identity for u8. */
@@ -286,11 +289,13 @@ struct failure {
  */
 class [[nodiscard]] status {
 public:
+	/** @brief The failure @p f (made by fail()). */
 	constexpr status(failure f) noexcept : err_(f.code) {}
 	/** @brief The successful status. */
 	static constexpr status success() noexcept { return status(); }
 	/** @brief True on success. */
 	constexpr bool ok() const noexcept { return err_ == 0; }
+	/** @brief ok(), for `if (!s)`. */
 	constexpr explicit operator bool() const noexcept { return ok(); }
 	/** @brief 0 on success, else the negative errno (e.g. -22 for einval). */
 	constexpr int error() const noexcept { return err_; }
@@ -339,11 +344,14 @@ template <typename T> class [[nodiscard]] result {
 	static_assert(__is_trivially_copyable(T), "result<T> holds only trivially copyable values");
 
 public:
+	/** @brief A result holding @p v. */
 	constexpr result(T v) noexcept : value_(v), err_(0) {}
+	/** @brief A result holding the failure @p f (made by fail()); the value's bytes are zero. */
 	constexpr result(failure f) noexcept : value_(detail::zero_value<T>()), err_(f.code) {}
 
 	/** @brief True when a value is present. */
 	constexpr bool ok() const noexcept { return err_ == 0; }
+	/** @brief ok(), for `if (!r)`. */
 	constexpr explicit operator bool() const noexcept { return ok(); }
 	/** @brief 0 when a value is present, else the negative errno. */
 	constexpr int error() const noexcept { return err_; }

@@ -37,12 +37,19 @@ struct coherent;
  * long as the view is used; alignment and size as for every view.
  */
 struct sysmem {
+	/** @brief A location: a plain pointer. */
 	using handle = void *;
+	/** @brief The scalar accessors use the CPU's byte order. */
 	static constexpr byte_order order = byte_order::native;
 
+	/** @brief The pointer as a number (its low bits give the alignment). */
 	static uptr address(handle h) noexcept { return reinterpret_cast<uptr>(h); }
+	/** @brief The handle @p n bytes further on. */
 	static handle offset(handle h, usize n) noexcept { return static_cast<unsigned char *>(h) + n; }
 
+	/** @name Scalar accessors */
+	///@{
+	/** @brief One volatile load or store of the width in the name: compiler order only. */
 	static u8 read8(handle h) noexcept { return *static_cast<volatile u8 *>(h); }
 	static u16 read16(handle h) noexcept { return *static_cast<volatile u16 *>(h); }
 	static u32 read32(handle h) noexcept { return *static_cast<volatile u32 *>(h); }
@@ -53,8 +60,11 @@ struct sysmem {
 	static u64 read64(handle h) noexcept { return *static_cast<volatile u64 *>(h); }
 	static void write64(handle h, u64 v) noexcept { *static_cast<volatile u64 *>(h) = v; }
 #endif
+	///@}
 
-	/* Plain volatile accesses carry no barrier already: the relaxed forms are the same access. */
+	/** @name Relaxed scalar accessors */
+	///@{
+	/** @brief The same access as without `_relaxed`: a volatile access carries no barrier already. */
 	static u8 read8_relaxed(handle h) noexcept { return read8(h); }
 	static u16 read16_relaxed(handle h) noexcept { return read16(h); }
 	static u32 read32_relaxed(handle h) noexcept { return read32(h); }
@@ -65,6 +75,7 @@ struct sysmem {
 	static u64 read64_relaxed(handle h) noexcept { return read64(h); }
 	static void write64_relaxed(handle h, u64 v) noexcept { write64(h, v); }
 #endif
+	///@}
 
 	/**
 	 * @brief A view of an object the caller owns; the reference proves size and alignment.

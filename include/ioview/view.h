@@ -369,9 +369,9 @@ template <typename B, typename T> class view {
 	using extent_type = detail::conditional_t<size_info::is_dynamic, usize, no_extent>;
 
 public:
-	using backend_type = B;
-	using target_type = T;
-	using handle_type = typename B::handle;
+	using backend_type = B;				///< the backend B
+	using target_type = T;				///< what the view names, T
+	using handle_type = typename B::handle;		///< the backend's handle
 
 	/**
 	 * @brief Wrap a backend handle of a fixed-size T; for backend B's own constructors only.
@@ -647,9 +647,11 @@ public:
 		return result<V>(V::project(h_));
 	}
 
-	/*
-	 * Used by IOVIEW_PROJECT only: the macro derives U and Off from the member path with
-	 * offsetof, so the member is known to exist; bounds and alignment are still checked here.
+	/**
+	 * @brief The view of the U at @p Off; used by IOVIEW_PROJECT only.
+	 *
+	 * The macro derives U and Off from the member path with offsetof, so the member is known
+	 * to exist; bounds and alignment are still checked here.
 	 */
 	template <typename U, usize Off>
 	constexpr auto project_member(detail::member_projection_key) const noexcept
@@ -720,6 +722,7 @@ public:
 
 	/** @name Untyped accessors at a constant offset, checked at compile time. */
 	///@{
+	/** @brief One access of the width in the name at byte offset @p Off of the region. */
 	template <usize Off> read_result_t<B, u8> read8() const noexcept { return untyped_read<u8, Off, false>(); }
 	template <usize Off> read_result_t<B, u16> read16() const noexcept { return untyped_read<u16, Off, false>(); }
 	template <usize Off> read_result_t<B, u32> read32() const noexcept { return untyped_read<u32, Off, false>(); }
@@ -737,6 +740,7 @@ public:
 	 * has relaxed accessors of that width.
 	 */
 	///@{
+	/** @brief One relaxed access of the width in the name at byte offset @p Off of the region. */
 	template <usize Off> read_result_t<B, u8> read8_relaxed() const noexcept { return untyped_read<u8, Off, true>(); }
 	template <usize Off> read_result_t<B, u16> read16_relaxed() const noexcept { return untyped_read<u16, Off, true>(); }
 	template <usize Off> read_result_t<B, u32> read32_relaxed() const noexcept { return untyped_read<u32, Off, true>(); }
@@ -754,6 +758,7 @@ public:
 	 * address is not width-aligned; in both cases nothing is accessed.
 	 */
 	///@{
+	/** @brief One access of the width in the name at byte offset @p off, or -ERANGE/-EINVAL and none. */
 	result<u8> try_read8(usize off) const noexcept { return untyped_try_read<u8, false>(off); }
 	result<u16> try_read16(usize off) const noexcept { return untyped_try_read<u16, false>(off); }
 	result<u32> try_read32(usize off) const noexcept { return untyped_try_read<u32, false>(off); }
@@ -766,6 +771,7 @@ public:
 
 	/** @name Relaxed untyped accessors at a runtime offset; checks and errors as above. */
 	///@{
+	/** @brief One relaxed access of the width in the name at @p off, or -ERANGE/-EINVAL and none. */
 	result<u8> try_read8_relaxed(usize off) const noexcept { return untyped_try_read<u8, true>(off); }
 	result<u16> try_read16_relaxed(usize off) const noexcept { return untyped_try_read<u16, true>(off); }
 	result<u32> try_read32_relaxed(usize off) const noexcept { return untyped_try_read<u32, true>(off); }

@@ -32,18 +32,26 @@
 
 namespace ioview::testing {
 
+/**
+ * @brief A fake PCI function: its configuration bytes, access counts and injected errors.
+ *
+ * Every field is public so a test can set up a space and look at what happened.
+ */
 struct pci_function {
-	u8 bytes[pci::extended_config_size];
-	usize size = pci::normal_config_size;	// 256 or 4096
-	int fail_all = 0;			// negative errno returned by every access, 0: none
-	int fail_at_offset = -1;		// offset whose accesses fail with fail_errno
-	int fail_errno = 0;
-	usize reads = 0;
-	usize writes = 0;
-	usize bad_accesses = 0;			// out of size or misaligned: the library must not do them
+	u8 bytes[pci::extended_config_size];	///< the configuration space, little endian
+	usize size = pci::normal_config_size;	///< 256 or 4096
+	int fail_all = 0;			///< negative errno returned by every access, 0: none
+	int fail_at_offset = -1;		///< offset whose accesses fail with fail_errno
+	int fail_errno = 0;			///< negative errno of an access at fail_at_offset
+	usize reads = 0;			///< reads attempted, failed ones included
+	usize writes = 0;			///< writes attempted, failed ones included
+	usize bad_accesses = 0;			///< out of size or misaligned: the library must not do them
 
 	pci_function() { __builtin_memset(bytes, 0, sizeof(bytes)); }
 
+	/** @name Set up the space: store a value little endian at @p off, counting no access. */
+	///@{
+	/** @brief Store @p v at @p off, little endian, without counting an access. */
 	void put8(usize off, u8 v) { bytes[off] = v; }
 	void put16(usize off, u16 v)
 	{
@@ -55,26 +63,31 @@ struct pci_function {
 		put16(off, static_cast<u16>(v));
 		put16(off + 2, static_cast<u16>(v >> 16));
 	}
-	// A capability at @p off with @p id whose next pointer is @p next.
+	///@}
+	/** @brief A capability at @p off with @p id whose next pointer is @p next. */
 	void cap(usize off, u8 id, u8 next)
 	{
 		put8(off, id);
 		put8(off + 1, next);
 	}
-	// Status with the capability-list bit and the pointer at 0x34.
+	/** @brief Status with the capability-list bit, and @p first in the pointer at 0x34. */
 	void cap_list(u8 first)
 	{
 		put16(pci::status_offset, pci::status_cap_list);
 		put8(pci::capabilities_pointer_offset, first);
 	}
+	/** @brief Reads and writes attempted. */
 	usize accesses() const { return reads + writes; }
 	/** @brief Fail every access from now on with @p err (negative), as a removed device does. */
 	void unplugged_errno(int err) { fail_all = err; }
 };
 
+/** @brief The config_space accessor policy over a pci_function, shaped like pci_read_config_*(). */
 struct pci_config_accessors {
+	/** @brief What the backend's handle points at. */
 	using device = pci_function;
 
+	/** @brief Count a bad access and return -EFAULT, or return the injected error, or 0. */
 	template <typename W> static int check(pci_function *f, unsigned off)
 	{
 		if (off + sizeof(W) > f->size || off % sizeof(W) != 0) {
@@ -87,6 +100,7 @@ struct pci_config_accessors {
 			return f->fail_errno;
 		return 0;
 	}
+	/** @brief Read a W at @p off into @p v: 0, or the error of check(). */
 	template <typename W> static int load(pci_function *f, unsigned off, W *v)
 	{
 		f->reads++;
@@ -99,6 +113,7 @@ struct pci_config_accessors {
 		*v = r;
 		return 0;
 	}
+	/** @brief Write @p v at @p off: 0, or the error of check(). */
 	template <typename W> static int store(pci_function *f, unsigned off, W v)
 	{
 		f->writes++;
@@ -110,12 +125,16 @@ struct pci_config_accessors {
 		return 0;
 	}
 
+	/** @name Accessors */
+	///@{
+	/** @brief load() or store() of the width in the name, returning 0 or a negative errno. */
 	static int read8(pci_function *f, unsigned off, u8 *v) { return load(f, off, v); }
 	static int read16(pci_function *f, unsigned off, u16 *v) { return load(f, off, v); }
 	static int read32(pci_function *f, unsigned off, u32 *v) { return load(f, off, v); }
 	static int write8(pci_function *f, unsigned off, u8 v) { return store(f, off, v); }
 	static int write16(pci_function *f, unsigned off, u16 v) { return store(f, off, v); }
 	static int write32(pci_function *f, unsigned off, u32 v) { return store(f, off, v); }
+	///@}
 };
 
 /** @brief The configuration-space backend over a pci_function. */

@@ -33,8 +33,9 @@ namespace ioview::testing {
 /** @brief Number of reads and writes seen per access width. */
 struct access_counts {
 	usize reads[4];  ///< index 0: 1 byte, 1: 2 bytes, 2: 4 bytes, 3: 8 bytes
-	usize writes[4];
+	usize writes[4]; ///< the same for writes
 
+	/** @brief The index into reads and writes of an access of @p width bytes. */
 	static constexpr usize slot(usize width) noexcept { return width == 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : 3; }
 	/** @brief Reads of @p width bytes so far. */
 	constexpr usize reads_of(usize width) const noexcept { return reads[slot(width)]; }
@@ -50,24 +51,31 @@ struct access_counts {
 	}
 };
 
+template <usize Size, usize Align, byte_order Order> class memory;
+
 /**
  * @brief Backend over plain memory with device byte order @p Order and access counting.
  *
  * Handle: (byte pointer, counter pointer). Not volatile: it models a device in tests, not
- * memory shared with one.
+ * memory shared with one. Its views come from memory.
  */
-template <usize Size, usize Align, byte_order Order> class memory;
-
 template <byte_order Order = byte_order::little> struct memory_backend {
+	/** @brief A location: the byte in the test memory and the counters to bump. */
 	struct handle {
+		/** @brief The byte the handle names. */
 		unsigned char *bytes;
+		/** @brief The counts of the memory the byte belongs to. */
 		access_counts *counts;
 	};
+	/** @brief The device byte order the test models. */
 	static constexpr byte_order order = Order;
 
+	/** @brief The byte's address as a number. */
 	static uptr address(handle h) noexcept { return reinterpret_cast<uptr>(h.bytes); }
+	/** @brief The handle @p n bytes further on, same counters. */
 	static handle offset(handle h, usize n) noexcept { return handle{ h.bytes + n, h.counts }; }
 
+	/** @brief Read a W in the device order and count the read. */
 	template <typename W> static W load(handle h) noexcept
 	{
 		W raw;
@@ -75,6 +83,7 @@ template <byte_order Order = byte_order::little> struct memory_backend {
 		h.counts->reads[access_counts::slot(sizeof(W))]++;
 		return convert_order<Order>(raw);
 	}
+	/** @brief Write @p v in the device order and count the write. */
 	template <typename W> static void store(handle h, W v) noexcept
 	{
 		W raw = convert_order<Order>(v);
@@ -82,6 +91,9 @@ template <byte_order Order = byte_order::little> struct memory_backend {
 		h.counts->writes[access_counts::slot(sizeof(W))]++;
 	}
 
+	/** @name Scalar accessors */
+	///@{
+	/** @brief load() or store() of the width in the name. */
 	static u8 read8(handle h) noexcept { return load<u8>(h); }
 	static u16 read16(handle h) noexcept { return load<u16>(h); }
 	static u32 read32(handle h) noexcept { return load<u32>(h); }
@@ -90,6 +102,7 @@ template <byte_order Order = byte_order::little> struct memory_backend {
 	static void write16(handle h, u16 v) noexcept { store(h, v); }
 	static void write32(handle h, u32 v) noexcept { store(h, v); }
 	static void write64(handle h, u64 v) noexcept { store(h, v); }
+	///@}
 
 private:
 	/* The test memory below hands out the views; it lends this backend's key, nothing else does. */
@@ -107,6 +120,7 @@ private:
  */
 template <usize Size, usize Align = 8, byte_order Order = byte_order::little> class memory {
 public:
+	/** @brief The backend of the views it hands out. */
 	using backend_type = memory_backend<Order>;
 
 	constexpr memory() noexcept : bytes_{}, counts_{} {}

@@ -42,15 +42,16 @@ template <byte_order Order> struct mock_backend;
 /** @brief The scripted device. Not copyable: views point at it. */
 class mock {
 public:
+	/** @brief The most accesses a script can hold. */
 	static constexpr usize capacity = 128;
 
 	/** @brief One scripted or observed access. */
 	struct access {
-		bool is_write;
-		bool relaxed;
-		u8 width;
-		usize offset;
-		u64 value;
+		bool is_write;	///< a write, not a read
+		bool relaxed;	///< through a `_relaxed` accessor
+		u8 width;	///< bytes: 1, 2, 4 or 8
+		usize offset;	///< from the start of the mock
+		u64 value;	///< what a read returns or a write must store
 	};
 
 	/** @brief A mock whose offset 0 sits at @p base (for alignment checks); page-aligned by default. */
@@ -60,6 +61,7 @@ public:
 
 	/** @name Script the next access. Each returns *this so steps chain. */
 	///@{
+	/** @brief Expect a read (answered with @p v) or a write (of @p v) of the width in the name at @p off. */
 	mock &expect_read8(usize off, u8 v) noexcept { return expect({ false, false, 1, off, v }); }
 	mock &expect_read16(usize off, u16 v) noexcept { return expect({ false, false, 2, off, v }); }
 	mock &expect_read32(usize off, u32 v) noexcept { return expect({ false, false, 4, off, v }); }
@@ -101,7 +103,7 @@ public:
 	/** @brief Number of accesses performed that did not match the script. */
 	usize mismatches() const noexcept { return mismatches_; }
 
-	/* Called by mock_backend for every access. Returns the scripted read value (0 on mismatch). */
+	/** @brief Called by mock_backend for every access; returns the scripted read value (0 on a mismatch). */
 	u64 perform(access actual) noexcept
 	{
 		if (next_ == count_) {
@@ -120,6 +122,7 @@ public:
 		return want.value;
 	}
 
+	/** @brief The address offset 0 stands for. */
 	uptr base() const noexcept { return base_; }
 
 private:
@@ -194,24 +197,35 @@ private:
  * every width, so it can stand in for an MMIO region.
  */
 template <byte_order Order> struct mock_backend {
+	/** @brief A location: the mock and an offset into it. */
 	struct handle {
+		/** @brief The mock every access reports to. */
 		mock *device;
+		/** @brief From the start of the mock. */
 		usize offset;
 	};
+	/** @brief The byte order the scripted values are in. */
 	static constexpr byte_order order = Order;
 
+	/** @brief The mock's base plus the offset. */
 	static uptr address(handle h) noexcept { return h.device->base() + h.offset; }
+	/** @brief The handle @p n bytes further on. */
 	static handle offset(handle h, usize n) noexcept { return handle{ h.device, h.offset + n }; }
 
+	/** @brief Report a read of a W to the mock and return what it scripted. */
 	template <typename W> static W read(handle h, bool relaxed) noexcept
 	{
 		return static_cast<W>(h.device->perform({ false, relaxed, sizeof(W), h.offset, 0 }));
 	}
+	/** @brief Report a write of @p v to the mock. */
 	template <typename W> static void write(handle h, W v, bool relaxed) noexcept
 	{
 		(void)h.device->perform({ true, relaxed, sizeof(W), h.offset, v });
 	}
 
+	/** @name Scalar accessors */
+	///@{
+	/** @brief read() or write() of the width in the name; the `_relaxed` forms report themselves as relaxed. */
 	static u8 read8(handle h) noexcept { return read<u8>(h, false); }
 	static u16 read16(handle h) noexcept { return read<u16>(h, false); }
 	static u32 read32(handle h) noexcept { return read<u32>(h, false); }
@@ -228,6 +242,7 @@ template <byte_order Order> struct mock_backend {
 	static void write16_relaxed(handle h, u16 v) noexcept { write(h, v, true); }
 	static void write32_relaxed(handle h, u32 v) noexcept { write(h, v, true); }
 	static void write64_relaxed(handle h, u64 v) noexcept { write(h, v, true); }
+	///@}
 
 private:
 	/* mock::region() hands out the views; it lends this backend's key, nothing else does. */
