@@ -662,9 +662,10 @@ bool set_long_option(global_options &o, std::string_view word)
 		{ "json", &global_options::json },
 		{ "pretty", &global_options::pretty },
 		{ "version", &global_options::version },
+		{ "Version", &global_options::version },	// -V[ersion], as the help spells it
 		{ "help", &global_options::help },
 	};
-	// The four names start with four different letters: a prefix names one at most.
+	// The names start with different letters: a prefix names one option at most.
 	for (const long_option &l : longs) {
 		if (!word.empty() && l.name.starts_with(word)) {
 			o.*l.flag = true;

@@ -113,7 +113,7 @@ std::optional<std::string> help_text(const std::string &topic);
 
 /// The options before the object, as iproute2 takes them: -j, -p, -V, -h,
 /// clustered (-jp) or as words with one or two dashes, each word any prefix
-/// of json, pretty, version or help (-json, --pretty, -ver).  "--" ends them.
+/// of json, pretty, version (or Version) or help (-json, --pretty, -Ver).  "--" ends them.
 struct global_options {
 	bool json = false;
 	bool pretty = false;

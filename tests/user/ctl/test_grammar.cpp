@@ -337,7 +337,8 @@ TEST_CASE("grammar: global options as letters, clusters and prefixes of their na
 	global_options two = options({ "-json", "-pretty", "stats" });
 	CHECK((two.json && two.pretty && two.first_word == 2));
 	CHECK(options({ "-V" }).version);
-	CHECK(options({ "-Version" }).version == false);
+	CHECK(options({ "-Version" }).version);
+	CHECK(options({ "-Ver" }).version);
 	CHECK(options({ "-version" }).version);
 	CHECK(options({ "--ver" }).version);
 	CHECK(options({ "-help" }).help);
