@@ -17,17 +17,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/docs-check
 rm -rf "$out"
 mkdir -p "$out"
-n=0 failed=0
-result() {	# result OK|FAIL NAME [LOG]
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | head -30
-	fi
-}
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"
 
 # doxygen OUTPUT_DIR [INPUT_DIR]: the project's Doxyfile, from the top, with the output (and
 # the input) moved; its warnings in OUTPUT_DIR.log. Succeeds only with no warning at all.
@@ -190,5 +181,4 @@ else
 	result FAIL "the broken sample's error names what is broken" "$out/samples.log"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

@@ -13,13 +13,9 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-n=0 failures=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failures=$((failures + 1))
-	echo "not ok $n - $1"
-	[ -z "${2:-}" ] || printf '%s\n' "$2" | tail -n 30 | sed 's/^/# /'
-}
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"
+tap_diag_lines=30
 
 if ! command -v dkms >/dev/null; then
 	not_ok "dkms is installed" "no dkms command: tests/deps.sh installs the dkms package"
@@ -109,5 +105,4 @@ else
 		"$(diff <(echo "$before") <(echo "$after"))"
 fi
 
-echo "1..$n"
-[ $failures = 0 ]
+tap_end

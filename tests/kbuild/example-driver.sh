@@ -16,13 +16,9 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-n=0 failures=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failures=$((failures + 1))
-	echo "not ok $n - $1"
-	[ -z "${2:-}" ] || printf '%s\n' "$2" | tail -n 30 | sed 's/^/# /'
-}
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"
+tap_diag_lines=30
 
 # kmod/kbuild/README.md shows the example's files as they are: the fenced
 # block after each "<!-- example: not compiled: PATH, ... -->" line (the
@@ -239,5 +235,4 @@ else
 	not_ok "the glue refuses to build without the view library next to it" "$log"
 fi
 
-echo "1..$n"
-[ $failures = 0 ]
+tap_end

@@ -16,14 +16,8 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-n=0 failures=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failures=$((failures + 1))
-	echo "not ok $n - $1"
-	[ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/# /'
-}
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"
 
 for rel in "$@"; do
 	ko=build/kmod/$rel/kmod/ioview.ko
@@ -249,5 +243,4 @@ else
 	not_ok "cxx-flags refuses to lose a must-keep flag" "got: $out"
 fi
 
-echo "1..$n"
-[ $failures = 0 ]
+tap_end

@@ -24,18 +24,8 @@ out=$top/build/style
 rm -rf "$out"
 mkdir -p "$out"
 
-n=0 failed=0
-result() {	# result OK|FAIL NAME [LOG]
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | head -40
-	fi
-	return 0
-}
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"
 
 tree=$(tests/vm/debug-kernel/build.sh --dir)/linux-source-6.12
 checkpatch=$tree/scripts/checkpatch.pl
@@ -265,5 +255,4 @@ else
 	result FAIL "kernel-doc for every function of shim.h, netlink.h, the netlink handlers and the C++ runtime's C half" "$out/coverage.log"
 fi
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_end

@@ -15,17 +15,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/uapi
 rm -rf "$out"
 mkdir -p "$out"
-n=0 failed=0
-result() {	# result OK|FAIL NAME [LOG]
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | head -30
-	fi
-}
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"
 
 if "$top/include/uapi/regenerate.sh" "$out/gen" > "$out/gen.log" 2>&1; then
 	result OK "the spec validates and generates"
@@ -69,5 +60,4 @@ else
 	result FAIL "include/uapi/ioview.h compiles alone as C++" "$out/cxx.log"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end
