@@ -116,11 +116,17 @@ tap_run_case() {
   _rc_pid=$!
   _rc_flag=$IOVM_TMP/${_rc_file##*/}.killed
   rm -f "$_rc_flag"
+  # The watchdog holds none of the caller's descriptors (a command
+  # substitution reading fd 3 would wait for its sleep).
   setsid sh -c 'sleep "$1"; : > "$2"; kill -TERM -- "-$3"; sleep 2; kill -KILL -- "-$3"' \
-    watchdog "$_rc_timeout" "$_rc_flag" "$_rc_pid" > /dev/null 2>&1 &
+    watchdog "$_rc_timeout" "$_rc_flag" "$_rc_pid" > /dev/null 2>&1 3>&- &
   _rc_dog=$!
   wait "$_rc_pid"
   _rc_status=$?
+  # Its session, and the process itself: a case that ended at once may end
+  # before the watchdog has made its session, and its sleep would then fire
+  # the timeout on a case long gone.
+  kill -KILL "$_rc_dog" 2> /dev/null
   kill -KILL -- "-$_rc_dog" 2> /dev/null
   wait "$_rc_dog" 2> /dev/null
   if [ -e "$_rc_flag" ]; then
