@@ -302,16 +302,23 @@ tap_diag "one ioviewctl run took $(awk -v a="$p0" -v b="$p1" 'BEGIN { printf "%.
 "$IOVM_CTL" monitor > "$dir/monitor.out" 2>&1 &
 mon=$!
 clients_start unbind
+# start_ours CYCLE: our own request of this cycle (a DMA round trip on odd
+# cycles, a factorial on even ones) in flight; sets kind, and seen to yes once
+# it is seen inside the module.
+start_ours() {
+  kind=fact
+  [ $(($1 % 2)) = 0 ] || kind=dma
+  ours "$kind"
+  seen=no
+  ! in_module "$ours_pid" || seen=yes
+}
+
 binds_failed=0 unbinds_failed=0 fact_unit_busy=0 fact_unit_unreadable=0 i=0
 bar0=$(pci_bar_start "$edu" 0)
 : > "$dir/ours.unbind"
 while [ "$i" -lt "$unbind_cycles" ]; do
   i=$((i + 1))
-  kind=fact
-  [ $((i % 2)) = 0 ] || kind=dma
-  ours "$kind"
-  seen=no
-  ! in_module "$ours_pid" || seen=yes
+  start_ours "$i"
   echo "$edu" > "$IOVM_DRIVER_DIR/unbind" || unbinds_failed=$((unbinds_failed + 1))
   # The unbound driver must hand edu over idle: a factorial it cut short is
   # waited for by remove(), so status.computing (bit 0 at BAR0 + 0x20, read
@@ -355,11 +362,7 @@ inserts_failed=0 rmmod_busy=0 rmmod_failed=0 i=0
 : > "$dir/ours.unload"
 while [ "$i" -lt "$unload_cycles" ]; do
   i=$((i + 1))
-  kind=fact
-  [ $((i % 2)) = 0 ] || kind=dma
-  ours "$kind"
-  seen=no
-  ! in_module "$ours_pid" || seen=yes
+  start_ours "$i"
   # EAGAIN while a dump holds the module; bounded, as a dump ends on its own.
   tries=0
   while ! rmmod ioview 2> "$dir/rmmod.err"; do
